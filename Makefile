@@ -1,0 +1,35 @@
+# The project's whole vocabulary. Every target creates .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help demo test bench lint clean
+
+help:
+	@echo "make demo   plan the bundled synthetic county, write out/demo (map.html, plan.json, report.html, CSV)"
+	@echo "make test   run the test suite"
+	@echo "make bench  run the benchmarks (public instance sets, scale runs)"
+	@echo "make lint   ruff"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/schoolplan run scenarios/demo.yaml --out out/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks all
+
+lint: $(STAMP)
+	$(BIN)/ruff check geodata optimizer benchmarks tests
+	$(BIN)/ruff format --check geodata optimizer benchmarks tests
+
+clean:
+	rm -rf $(VENV) out
