@@ -1,0 +1,1 @@
+"""Everything geographic that comes *in*: road graphs, places, travel-time matrices."""

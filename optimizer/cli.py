@@ -1,0 +1,58 @@
+"""The ``schoolplan`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geodata.errors import InputError
+from geodata.region import load_region
+from optimizer.buses import UnroutableRiders
+from optimizer.closures import InfeasibleScenario
+from optimizer.planning import PlanRejected, make_plan
+from optimizer.scenario import load_scenario
+
+EXIT_BAD_INPUT = 2
+EXIT_REJECTED = 3
+
+
+def run(scenario_path: Path, out_dir: Path) -> int:
+    """Plan a scenario and write its outputs; return the exit code."""
+    try:
+        scenario = load_scenario(scenario_path)
+        region = load_region(scenario.region_files())
+        plan, _ = make_plan(scenario, region)
+    except InputError as exc:
+        print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (InfeasibleScenario, UnroutableRiders) as exc:
+        print(f"schoolplan: scenario '{scenario_path}' has no plan\n  {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PlanRejected as exc:
+        print(f"schoolplan: internal error, nothing written\n{exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    from optimizer.outputs import write_outputs
+
+    written = write_outputs(plan, out_dir, language=scenario.output.language,
+                            tiles=scenario.output.tiles)
+    print(plan.summary())
+    print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``schoolplan`` console script."""
+    parser = argparse.ArgumentParser(prog="schoolplan", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
+    run_p.add_argument("scenario", type=Path, help="scenario YAML file")
+    run_p.add_argument("--out", type=Path, required=True, help="output folder")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.scenario, args.out)
+    return 1  # pragma: no cover (argparse rejects other commands)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

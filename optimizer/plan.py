@@ -1,0 +1,182 @@
+"""The Plan: plain, immutable results of a run, its KPIs, and its JSON form.
+
+Times of day are seconds after midnight; durations are seconds; distances metres.
+Maps, reports and tables read a finished Plan and nothing else from the models.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SchoolResult:
+    """A school before and after the plan.
+
+    ``status`` is ``"kept"`` or ``"closed"``; enrolments are per band (``k``, ``p13``,
+    ``p46``, ``j79``), only the bands the school teaches.
+    """
+
+    id: str
+    name: str
+    level: str
+    lon: float
+    lat: float
+    status: str
+    may_close: bool
+    must_keep: bool
+    capacity: int
+    running_cost: int
+    enrolment_before: dict[str, int]
+    enrolment_after: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where the pupils of one village and band go, and how.
+
+    ``mode`` is ``"walk"`` (within the band's walking distance), ``"bus"`` (moved
+    by the plan, beyond walking distance: the county's school bus, see routes),
+    ``"guardian"`` (kindergarten children brought by guardians) or ``"as_today"``
+    (not moved, beyond walking distance: the journey the family makes today).
+    ``time_s`` is the one-way journey: walking time, the ride on the bus route, or
+    the direct bus-speed drive time. ``before_*`` describe today's school.
+    """
+
+    village: str
+    village_name: str
+    lon: float
+    lat: float
+    band: str
+    pupils: int
+    school: str
+    mode: str
+    time_s: int
+    distance_m: int
+    limit_s: int
+    moved: bool
+    before_school: str
+    before_time_s: int
+    before_distance_m: int
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    """One stop of a bus route: when the bus is there and who boards."""
+
+    village: str
+    village_name: str
+    lon: float
+    lat: float
+    arrive_s: int
+    depart_s: int
+    boarding: dict[str, int]
+    load_after: int
+    ride_s: int
+    limit_s: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """One morning bus run to a receiving school.
+
+    The bus leaves its yard (``start``) at ``depart_s``, drives empty to the first
+    stop, collects pupils, and arrives at the school at ``arrive_school_s``.
+    ``geometry`` is the road path as ``[lon, lat]`` pairs.
+    """
+
+    id: str
+    school: str
+    start: str
+    seats: int
+    depart_s: int
+    stops: tuple[RouteStop, ...]
+    arrive_school_s: int
+    distance_m: int
+    drive_s: int
+    longest_ride_s: int
+    geometry: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """How one model was solved: engine, status, objective, bound, gap, settings.
+
+    ``bound`` and ``gap`` are ``None`` for heuristics that prove no bound (routing).
+    ``reproducible`` is false when a wall-clock guard, not a deterministic limit,
+    stopped the search.
+    """
+
+    stage: str
+    engine: str
+    status: str
+    objective: float
+    bound: float | None
+    gap: float | None
+    settings: dict[str, Any]
+    reproducible: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The full result of a planning run."""
+
+    scenario: str
+    bell_s: int
+    schools: tuple[SchoolResult, ...]
+    assignments: tuple[Assignment, ...]
+    routes: tuple[Route, ...]
+    solver: tuple[SolverRun, ...]
+    kpis: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-ready) of the whole plan."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, fixed indentation; same plan, same bytes."""
+        return json.dumps(self.to_dict(), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+    def summary(self) -> str:
+        """A short KPI summary for a terminal."""
+        k = self.kpis
+        runs = "; ".join(
+            f"{r.stage}: {r.status}" + (f", gap {r.gap:.2%}" if r.gap is not None else "")
+            for r in self.solver)
+        return "\n".join([
+            f"scenario            {self.scenario}",
+            f"schools closed      {k['schools_closed']} of {k['schools']}",
+            f"pupils moved        {k['pupils_moved']}",
+            f"newly on a bus      {k['pupils_newly_bused']}",
+            f"buses               {k['buses']}",
+            f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
+            f"running cost saved  {k['running_cost_saved']:,} yuan/year",
+            f"solver              {runs}",
+        ])
+
+
+def compute_kpis(
+    schools: tuple[SchoolResult, ...],
+    assignments: tuple[Assignment, ...],
+    routes: tuple[Route, ...],
+) -> dict[str, Any]:
+    """The headline numbers, all derived from the plan's own records."""
+    closed = [s for s in schools if s.status == "closed"]
+    longest = max((r.longest_ride_s for r in routes), default=0)
+    p13_over = sum(a.pupils for a in assignments if a.band == "p13" and a.time_s > a.limit_s)
+    return {
+        "schools": len(schools),
+        "schools_closed": len(closed),
+        "closed_ids": sorted(s.id for s in closed),
+        "pupils": sum(a.pupils for a in assignments),
+        "pupils_moved": sum(a.pupils for a in assignments if a.moved),
+        "pupils_newly_bused": sum(a.pupils for a in assignments if a.mode == "bus"),
+        "buses": len(routes),
+        "longest_ride_s": longest,
+        "longest_journey_s": max((a.time_s for a in assignments), default=0),
+        "p13_over_limit": p13_over,
+        "bus_km": round(sum(r.distance_m for r in routes) / 1000.0, 1),
+        "running_cost_saved": sum(s.running_cost for s in closed),
+    }

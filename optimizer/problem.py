@@ -1,0 +1,173 @@
+"""One immutable Problem: the numbers the models and the verifier read.
+
+Units, once for all: seconds, metres, pupils, yuan. Matrices are ``int32``, directed
+(row = from, column = to), over places numbered villages, then schools, then depots;
+:data:`geodata.matrices.UNREACHABLE` marks a pair with no road.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from geodata.errors import IssueCollector
+from geodata.matrices import UNREACHABLE
+from geodata.places import BANDS
+from geodata.region import Region
+from optimizer.scenario import Policy
+
+#: Which grade bands each school level teaches.
+LEVEL_BANDS = {
+    "kindergarten": ("k",),
+    "primary": ("p13", "p46"),
+    "junior": ("j79",),
+    "nine_year": ("p13", "p46", "j79"),
+}
+#: The column of the villages table naming today's school for each band.
+CURRENT_COLUMN = {"k": "current_k", "p13": "current_primary", "p46": "current_primary",
+                  "j79": "current_junior"}
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The planning problem in plain numbers.
+
+    Attributes
+    ----------
+    name
+        Scenario name.
+    village_ids, village_names, school_ids, school_names, school_levels, depot_ids
+        Ids and labels, in index order.
+    pupils
+        ``V x 4`` pupils per village and band (``BANDS`` order).
+    current
+        ``V x 4`` index of the school each band attends today, ``-1`` if none is named.
+    capacity, running_cost
+        Per school: pupils it can hold (all bands it teaches together), yuan per year.
+    may_close, must_keep
+        Per school flags.
+    serves
+        ``S x 4`` whether a school teaches a band.
+    time_s, dist_m
+        Place-to-place bus time (s) and road distance (m).
+    policy
+        Rules and weights.
+    """
+
+    name: str
+    village_ids: tuple[str, ...]
+    village_names: tuple[str, ...]
+    school_ids: tuple[str, ...]
+    school_names: tuple[str, ...]
+    school_levels: tuple[str, ...]
+    depot_ids: tuple[str, ...]
+    pupils: np.ndarray
+    current: np.ndarray
+    capacity: np.ndarray
+    running_cost: np.ndarray
+    may_close: np.ndarray
+    must_keep: np.ndarray
+    serves: np.ndarray
+    time_s: np.ndarray
+    dist_m: np.ndarray
+    policy: Policy
+
+    @property
+    def n_villages(self) -> int:
+        """Number of villages."""
+        return len(self.village_ids)
+
+    @property
+    def n_schools(self) -> int:
+        """Number of schools."""
+        return len(self.school_ids)
+
+    def school_place(self, s: int) -> int:
+        """Place index of school ``s``."""
+        return self.n_villages + s
+
+    def village_school_time(self) -> np.ndarray:
+        """``V x S`` bus time from each village to each school, seconds."""
+        v = self.n_villages
+        return self.time_s[:v, v:v + self.n_schools]
+
+    def village_school_dist(self) -> np.ndarray:
+        """``V x S`` road distance from each village to each school, metres."""
+        v = self.n_villages
+        return self.dist_m[:v, v:v + self.n_schools]
+
+    def walk_time_s(self, dist_m: int | np.ndarray) -> np.ndarray:
+        """Walking time for a road distance, seconds (rounded up)."""
+        return np.ceil(np.asarray(dist_m) / (self.policy.walk_kph / 3.6)).astype(np.int64)
+
+    def walks(self, band: int, dist_m: int | np.ndarray) -> np.ndarray:
+        """Whether pupils of a band walk a road distance."""
+        return np.asarray(dist_m) <= self.policy.bands[BANDS[band]].walk_km * 1000.0
+
+    def journey_s(self, band: int, v: int, s: int) -> int:
+        """One-way journey time of the direct trip: walking if within walk distance."""
+        dist = int(self.dist_m[v, self.school_place(s)])
+        if self.walks(band, dist):
+            return int(self.walk_time_s(dist))
+        return int(self.time_s[v, self.school_place(s)])
+
+
+def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
+    """Turn a region and a policy into a :class:`Problem`.
+
+    Raises
+    ------
+    geodata.errors.InputError
+        When a village names a current school that does not exist or does not teach
+        the band.
+    """
+    villages, schools = region.villages, region.schools
+    school_index = {sid: i for i, sid in enumerate(schools["id"])}
+    levels = tuple(schools["level"])
+    serves = np.array([[band in LEVEL_BANDS[level] for band in BANDS] for level in levels])
+    issues = IssueCollector()
+    current = np.full((len(villages), len(BANDS)), -1, dtype=np.int64)
+    for v, row in enumerate(villages.itertuples(index=False)):
+        for b, band in enumerate(BANDS):
+            named = getattr(row, CURRENT_COLUMN[band])
+            if not named:
+                continue
+            s = school_index.get(named)
+            if s is None:
+                issues.add("villages", f"id {row.id}", CURRENT_COLUMN[band],
+                           "the id of a school in the schools table", named)
+            elif not serves[s, b]:
+                issues.add("villages", f"id {row.id}", CURRENT_COLUMN[band],
+                           f"a school teaching band {band}", f"{named} ({levels[s]})")
+            else:
+                current[v, b] = s
+    issues.raise_if_any()
+    return Problem(
+        name=name,
+        village_ids=tuple(villages["id"]),
+        village_names=tuple(villages["name"]),
+        school_ids=tuple(schools["id"]),
+        school_names=tuple(schools["name"]),
+        school_levels=levels,
+        depot_ids=tuple(region.depots["id"]),
+        pupils=_frozen(villages[list(BANDS)].to_numpy(dtype=np.int64)),
+        current=_frozen(current),
+        capacity=_frozen(schools["capacity"].to_numpy(dtype=np.int64)),
+        running_cost=_frozen(np.rint(schools["running_cost"].to_numpy(float)).astype(np.int64)),
+        may_close=_frozen(schools["may_close"].to_numpy(dtype=bool)),
+        must_keep=_frozen(schools["must_keep"].to_numpy(dtype=bool)),
+        serves=_frozen(serves),
+        time_s=_frozen(region.bus_time_s),
+        dist_m=_frozen(region.road_m),
+        policy=policy,
+    )
+
+
+__all__ = ["BANDS", "LEVEL_BANDS", "Problem", "UNREACHABLE", "build_problem"]

@@ -1,0 +1,172 @@
+"""Scenario files: the policy of a planning run, validated with pydantic from YAML.
+
+Defaults come from the domain rules (grades 1-3 within 30 min one way, a loaded
+school bus of 56 seats, ...); every number is a scenario parameter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from geodata.errors import InputError, InputIssue
+from geodata.places import BANDS
+from geodata.region import RegionFiles
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BandRule(_Frozen):
+    """Limits for one grade band."""
+
+    one_way_min: float = Field(gt=0, description="longest one-way journey, minutes")
+    walk_km: float = Field(ge=0, description="a pupil within this road distance walks")
+
+
+def _default_bands() -> dict[str, BandRule]:
+    return {
+        "k": BandRule(one_way_min=20, walk_km=1.0),
+        "p13": BandRule(one_way_min=30, walk_km=1.5),
+        "p46": BandRule(one_way_min=45, walk_km=2.5),
+        "j79": BandRule(one_way_min=60, walk_km=3.0),
+    }
+
+
+class BusRule(_Frozen):
+    """The school bus used for merged schools and its running costs."""
+
+    seats: int = Field(56, gt=0, description="rated seats; one pupil per seat")
+    fixed_cost: float = Field(150_000, ge=0, description="yuan per bus per year")
+    cost_per_km: float = Field(6.0, ge=0, description="yuan per km driven")
+    stop_time_s: int = Field(30, ge=0, description="time at every stop, seconds")
+    stop_time_per_pupil_s: int = Field(3, ge=0, description="extra per pupil boarding")
+    arrive_before_bell_min: int = Field(10, ge=0, description="buses arrive this early")
+
+
+class Weights(_Frozen):
+    """Objective weights of the closure model."""
+
+    running_cost: float = Field(1.0, ge=0, description="per yuan/year of running cost")
+    travel_yuan_per_pupil_min: float = Field(
+        200.0, ge=0, description="yuan/year per pupil per minute of one-way journey"
+    )
+
+
+class Policy(_Frozen):
+    """The rules and weights of a run."""
+
+    bands: dict[str, BandRule] = Field(default_factory=_default_bands)
+    bell: str = Field("08:00", pattern=r"^\d{2}:\d{2}$", description="school starts, HH:MM")
+    walk_kph: float = Field(4.0, gt=0, description="pupils' walking speed")
+    move_only_from_closed: bool = Field(
+        True, description="a pupil changes school only when their school closes"
+    )
+    bus: BusRule = Field(default_factory=BusRule)
+    weights: Weights = Field(default_factory=Weights)
+
+    @field_validator("bands")
+    @classmethod
+    def _all_bands(cls, bands: dict[str, BandRule]) -> dict[str, BandRule]:
+        unknown = sorted(set(bands) - set(BANDS))
+        if unknown:
+            raise ValueError(f"unknown band(s) {unknown}; bands are {list(BANDS)}")
+        merged = {**_default_bands(), **bands}
+        return {band: merged[band] for band in BANDS}
+
+    @property
+    def bell_s(self) -> int:
+        """Bell time in seconds after midnight."""
+        hours, minutes = self.bell.split(":")
+        return int(hours) * 3600 + int(minutes) * 60
+
+    def limit_s(self, band: str) -> int:
+        """One-way limit of a band, seconds."""
+        return int(round(self.bands[band].one_way_min * 60))
+
+
+class Solver(_Frozen):
+    """Solver settings. Limits are deterministic so that a plan is reproducible."""
+
+    seed: int = 2027
+    closures_deterministic_time: float = Field(
+        60.0, gt=0, description="CP-SAT max_deterministic_time (work units, not seconds)"
+    )
+    closures_workers: int = Field(1, ge=1, description="CP-SAT workers (1 is reproducible)")
+    routing_solution_limit: int = Field(
+        200, gt=0, description="OR-Tools routing: stop after this many solutions"
+    )
+    routing_time_limit_s: float = Field(
+        60.0, gt=0, description="safety limit; a run that reaches it is flagged non-reproducible"
+    )
+
+
+class RegionPaths(_Frozen):
+    """Region files, relative to the scenario file."""
+
+    roads: str
+    villages: str
+    schools: str
+    depots: str | None = None
+
+
+class Output(_Frozen):
+    """What to write."""
+
+    language: Literal["en", "zh"] = "en"
+    tiles: bool = Field(False, description="add an online tile layer to the map")
+
+
+class Scenario(_Frozen):
+    """A planning run: where the region is, the policy, the solver settings."""
+
+    name: str
+    description: str = ""
+    region: RegionPaths
+    policy: Policy = Field(default_factory=Policy)
+    solver: Solver = Field(default_factory=Solver)
+    output: Output = Field(default_factory=Output)
+    base_dir: Path = Field(Path("."), exclude=True)
+
+    def region_files(self) -> RegionFiles:
+        """The region's files as absolute paths."""
+        def resolve(p: str) -> Path:
+            return (self.base_dir / p).resolve()
+
+        r = self.region
+        return RegionFiles(resolve(r.roads), resolve(r.villages), resolve(r.schools),
+                           resolve(r.depots) if r.depots else None)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file.
+
+    Raises
+    ------
+    geodata.errors.InputError
+        Every problem at once, each with its YAML path.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([InputIssue(str(path), "-", "file", "a scenario YAML file",
+                                     "no such file")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError([InputIssue(str(path), "-", "content", "valid YAML",
+                                     " ".join(str(exc).split()))]) from None
+    if not isinstance(data, dict):
+        raise InputError([InputIssue(str(path), "-", "content", "a YAML mapping",
+                                     type(data).__name__)])
+    try:
+        return Scenario.model_validate({**data, "base_dir": path.parent.resolve()})
+    except ValidationError as exc:
+        raise InputError(
+            InputIssue(str(path), ".".join(str(p) for p in err["loc"]) or "-", "value",
+                       err["msg"], repr(err.get("input"))[:80])
+            for err in exc.errors()
+        ) from None

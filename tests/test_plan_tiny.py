@@ -1,0 +1,76 @@
+"""The whole flow on the tiny region, where the optimal plan is known by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geodata.region import load_region
+from optimizer import verify
+from optimizer.closures import InfeasibleScenario, solve_closures
+from optimizer.planning import make_plan
+from optimizer.problem import build_problem
+from optimizer.scenario import load_scenario
+
+
+@pytest.fixture
+def tiny(tiny_dir):
+    scenario = load_scenario(tiny_dir / "scenario.yaml")
+    return scenario, load_region(scenario.region_files())
+
+
+def test_small_school_closes_and_one_bus_collects_its_pupils(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(scenario, region)
+    assert [s.status for s in plan.schools] == ["closed", "kept"]
+    assert plan.kpis["pupils_moved"] == 45 and plan.kpis["pupils_newly_bused"] == 45
+    (route,) = plan.routes
+    assert [s.village for s in route.stops] == ["A", "B"]  # along the road, west to east
+    # Ride from A, by hand: stop at A (30 s + 3 s x 35 pupils), drive A->B (1.8 km at
+    # 60 km/h), stop at B (30 s + 3 s x 10), drive B->P2 (6 segments, one at 20 km/h).
+    t = problem.time_s
+    expected = 135 + t[0, 1] + 60 + t[1, 4]
+    assert route.stops[0].ride_s == expected
+    assert route.arrive_school_s == 8 * 3600 - 600
+    assert [s.load_after for s in route.stops] == [35, 45]
+    assert verify(plan, problem) == []
+    assert plan.solver[0].status == "OPTIMAL"
+
+
+def test_school_stays_open_when_the_receiver_is_full(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    capacity = problem.capacity.copy()
+    capacity[1] = 80  # village C's 60 pupils fit, A's and B's 45 more do not
+    result = solve_closures(dataclasses.replace(problem, capacity=capacity))
+    assert result.open.tolist() == [True, True]
+    assert result.school[:, 1].tolist() == [0, 0, 1]
+
+
+def test_impossible_limit_names_the_village(tiny):
+    scenario, region = tiny
+    bands = {**scenario.policy.bands, "p13": scenario.policy.bands["p13"].model_copy(
+        update={"one_way_min": 0.5})}
+    policy = scenario.policy.model_copy(update={"bands": bands})
+    problem = build_problem(region, policy, name="t")
+    with pytest.raises(InfeasibleScenario) as err:
+        solve_closures(problem)
+    text = str(err.value)
+    assert "village A band p13 (20 pupils): no school within the 0.5-minute one-way limit" in text
+    assert "the nearest, P1, is 13.5 min away"  # a 900 m walk in text
+
+
+def test_capacity_shortfall_is_explained(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    small = dataclasses.replace(problem, capacity=problem.capacity * 0 + 40)
+    with pytest.raises(InfeasibleScenario, match="have no room left for them"):
+        solve_closures(small)
+
+
+def test_same_inputs_same_plan(tiny):
+    scenario, region = tiny
+    first, _ = make_plan(scenario, region)
+    again, _ = make_plan(scenario, load_region(scenario.region_files()))
+    assert first.to_json() == again.to_json()

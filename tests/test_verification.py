@@ -1,0 +1,110 @@
+"""The verifier catches each kind of broken plan (plans broken on purpose)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geodata.region import load_region
+from optimizer import verify
+from optimizer.planning import make_plan
+from optimizer.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+
+    d = tmp_path_factory.mktemp("tiny")
+    (d / "roads.osm").write_text(tiny_osm())
+    (d / "villages.csv").write_text(VILLAGES_CSV)
+    (d / "schools.csv").write_text(SCHOOLS_CSV)
+    (d / "scenario.yaml").write_text(SCENARIO_YAML)
+    scenario = load_scenario(d / "scenario.yaml")
+    return make_plan(scenario, load_region(scenario.region_files()))
+
+
+def rules(plan, problem) -> set[str]:
+    return {v.rule for v in verify(plan, problem)}
+
+
+def test_the_real_plan_passes(planned):
+    assert verify(*planned) == []
+
+
+def test_over_capacity(planned):
+    plan, problem = planned
+    small = dataclasses.replace(problem, capacity=problem.capacity.copy() * 0 + 50)
+    assert "capacity" in rules(plan, small)
+
+
+def test_pupils_sent_to_a_closed_school(planned):
+    plan, problem = planned
+    a = plan.assignments[-1]
+    broken = dataclasses.replace(plan, assignments=(*plan.assignments[:-1],
+                                                    dataclasses.replace(a, school="P1")))
+    assert "open" in rules(broken, problem)
+
+
+def test_a_must_keep_school_closed(planned):
+    plan, problem = planned
+    schools = tuple(dataclasses.replace(s, status="closed") for s in plan.schools)
+    assert "closure" in rules(dataclasses.replace(plan, schools=schools), problem)
+
+
+def test_missing_assignment(planned):
+    plan, problem = planned
+    assert "assigned once" in rules(dataclasses.replace(plan, assignments=plan.assignments[1:]),
+                                    problem)
+
+
+def test_understated_journey_time(planned):
+    plan, problem = planned
+    a = plan.assignments[-1]
+    fake = dataclasses.replace(a, time_s=a.time_s - 60)
+    broken = dataclasses.replace(plan, assignments=(*plan.assignments[:-1], fake))
+    assert "time" in rules(broken, problem)
+
+
+def test_ride_over_the_limit(planned):
+    plan, problem = planned
+    route = plan.routes[0]
+    late = 40 * 60  # the first stop now 40 min before arrival: over the 30-min p13 limit
+    stop = dataclasses.replace(route.stops[0], arrive_s=route.arrive_school_s - late,
+                               depart_s=route.arrive_school_s - late + 135, ride_s=late)
+    broken_route = dataclasses.replace(route, stops=(stop, *route.stops[1:]),
+                                       depart_s=route.depart_s - 3600)
+    found = rules(dataclasses.replace(plan, routes=(broken_route,)), problem)
+    assert "ride limit" in found
+
+
+def test_bus_too_fast_between_stops(planned):
+    plan, problem = planned
+    route = plan.routes[0]
+    stop = dataclasses.replace(route.stops[1], arrive_s=route.stops[0].depart_s + 10)
+    broken = dataclasses.replace(route, stops=(route.stops[0], stop))
+    assert "drive" in rules(dataclasses.replace(plan, routes=(broken,)), problem)
+
+
+def test_overloaded_bus(planned):
+    plan, problem = planned
+    policy = problem.policy.model_copy(
+        update={"bus": problem.policy.bus.model_copy(update={"seats": 40})})
+    found = rules(plan, dataclasses.replace(problem, policy=policy))
+    assert "seats" in found
+
+
+def test_bus_pupil_without_a_seat(planned):
+    plan, problem = planned
+    route = plan.routes[0]
+    broken = dataclasses.replace(route, stops=route.stops[:1])
+    assert "bus seat" in rules(dataclasses.replace(plan, routes=(broken,)), problem)
+
+
+def test_load_misreported(planned):
+    plan, problem = planned
+    route = plan.routes[0]
+    stop = dataclasses.replace(route.stops[1], load_after=10)
+    broken = dataclasses.replace(route, stops=(route.stops[0], stop))
+    assert "load" in rules(dataclasses.replace(plan, routes=(broken,)), problem)
