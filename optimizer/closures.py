@@ -1,19 +1,17 @@
-"""Which schools close and where each village's pupils go: a CP-SAT model.
+"""Which schools close and where each village's pupils go.
 
-Formulation (indices: village ``v``, band ``b``, school ``s``; only pairs whose
-direct journey is within the band's one-way limit get a variable)::
+Each (village, band) with pupils is a customer of the single-source facility
+model in :mod:`optimizer.facility`; schools are the facilities:
 
-    min  sum_s cost_s * open_s  +  sum_{v,b,s} w * pupils_vb * minutes_vbs * x_vbs
-         + M * sum_{v,b} unserved_vb
-    s.t. sum_s x_vbs + unserved_vb = 1                 every band of every village
-         x_vbs <= open_s                               only open schools receive
-         sum_{v,b} pupils_vb * x_vbs <= cap_s * open_s capacity
-         open_s = 1                                    must_keep or not may_close
-         x_{v,b,cur} >= open_cur                       (move_only_from_closed) pupils
-                                                       stay while their school is open
+- a school's open cost is its running cost (yuan/year, weighted);
+- only schools teaching the band within its one-way limit are candidates;
+- assignment cost: ``w * pupils * minutes`` of the direct journey (walk or drive);
+- capacity: pupils of all bands a school teaches;
+- ``must_keep`` schools and those not ``may_close`` are forced open;
+- with ``move_only_from_closed`` a band stays at today's school while it is open.
 
-``unserved`` is a slack with a prohibitive penalty: a plan that needs it has no
-feasible answer, and the villages that use it are the explanation.
+An unserved slack with a prohibitive penalty keeps the model feasible; villages
+that need it are reported with the limit at fault instead of a solver status.
 """
 
 from __future__ import annotations
@@ -22,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import ortools
-from ortools.sat.python import cp_model
 
 from geodata.places import BANDS
+from optimizer.facility import FacilityModel, SolveSettings, solve_facility
 from optimizer.problem import Problem
 from optimizer.plan import SolverRun
 from optimizer.scenario import Solver
@@ -98,87 +96,78 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
     if reasons:
         raise InfeasibleScenario(reasons)
     config = config or Solver()
-    policy = problem.policy
-    settings = {
-        "num_workers": config.closures_workers,
-        "random_seed": config.seed,
-        "max_deterministic_time": config.closures_deterministic_time,
+    model, customers = closure_model(problem)
+    settings = SolveSettings(
+        engine=config.closures_engine, workers=config.closures_workers, seed=config.seed,
+        deterministic_time=config.closures_deterministic_time,
         # A wall-clock guard only; a run that reaches it is flagged not reproducible.
-        "max_time_in_seconds": 20 * config.closures_deterministic_time,
-    }
-    model = cp_model.CpModel()
-    n_s = problem.n_schools
-    keep_forced = problem.must_keep | ~problem.may_close
-    is_open = [model.new_bool_var(f"open_{problem.school_ids[s]}") for s in range(n_s)]
-    for s in np.flatnonzero(keep_forced):
-        model.add(is_open[s] == 1)
+        time_limit_s=20 * config.closures_deterministic_time,
+    )
+    result = solve_facility(model, settings)
+    if not result.has_solution:
+        raise InfeasibleScenario(
+            [f"the closure model found no plan within its limits ({result.status} after "
+             f"{result.wall_time_s:.1f} s); raise solver.closures_deterministic_time"]
+        )
+    lacking = [customers[c] for c in np.flatnonzero(result.choice < 0)]
+    if lacking:
+        raise InfeasibleScenario(_capacity_reasons(problem, lacking))
+    school = np.full(problem.pupils.shape, -1, dtype=np.int64)
+    for c, (v, b) in enumerate(customers):
+        school[v, b] = result.choice[c]
+    run = SolverRun(
+        stage="closures",
+        engine=f"OR-Tools {ortools.__version__} model builder, {config.closures_engine}",
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        settings=result.settings,
+        reproducible=result.wall_time_s < 0.98 * settings.time_limit_s
+        and config.closures_engine == "sat" and config.closures_workers == 1,
+    )
+    return ClosureResult(open=result.is_open, school=school, run=run)
+
+
+def closure_model(problem: Problem) -> tuple[FacilityModel, list[tuple[int, int]]]:
+    """The closure decision as a facility model: one customer per (village, band).
+
+    Returns
+    -------
+    model, customers
+        The model, and the ``(village, band)`` of each customer.
+    """
+    policy = problem.policy
     per_min = policy.weights.travel_yuan_per_pupil_min
-    penalty = int(10 * (problem.running_cost.sum() + 1) + 10**6)
-    load: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(n_s)]
-    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    unserved: dict[tuple[int, int], cp_model.IntVar] = {}
-    objective = [int(round(policy.weights.running_cost * problem.running_cost[s])) * is_open[s]
-                 for s in range(n_s)]
+    customers, demand, stay = [], [], []
+    pc, pf, cost = [], [], []
     for v in range(problem.n_villages):
         for b in range(len(BANDS)):
             pupils = int(problem.pupils[v, b])
             if pupils == 0:
                 continue
-            choice = []
+            c = len(customers)
+            customers.append((v, b))
+            demand.append(pupils)
+            stay.append(int(problem.current[v, b]) if policy.move_only_from_closed else -1)
             for s in candidate_schools(problem, v, b):
-                var = model.new_bool_var(f"x_{v}_{b}_{s}")
-                x[v, b, s] = var
-                model.add_implication(var, is_open[s])
-                load[s].append((pupils, var))
-                minutes = problem.journey_s(b, v, s) / 60.0
-                objective.append(int(round(per_min * pupils * minutes)) * var)
-                choice.append(var)
-            slack = model.new_bool_var(f"unserved_{v}_{b}")
-            unserved[v, b] = slack
-            objective.append(penalty * slack)
-            model.add_exactly_one([*choice, slack])
-            cur = int(problem.current[v, b])
-            if policy.move_only_from_closed and (v, b, cur) in x:
-                model.add_bool_or([x[v, b, cur], slack]).only_enforce_if(is_open[cur])
-    for s in range(n_s):
-        if load[s]:
-            model.add(sum(p * var for p, var in load[s]) <= int(problem.capacity[s]) * is_open[s])
-    model.minimize(sum(objective))
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = settings["num_workers"]
-    solver.parameters.random_seed = settings["random_seed"]
-    solver.parameters.max_deterministic_time = settings["max_deterministic_time"]
-    solver.parameters.max_time_in_seconds = settings["max_time_in_seconds"]
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleScenario(
-            [f"the closure model found no plan within its limits (CP-SAT "
-             f"{solver.status_name(status)} after {solver.deterministic_time:.1f} "
-             f"deterministic units); raise solver.closures_deterministic_time"]
-        )
-    lacking = [(v, b) for (v, b), var in sorted(unserved.items()) if solver.value(var)]
-    if lacking:
-        raise InfeasibleScenario(_capacity_reasons(problem, lacking))
-    school = np.full(problem.pupils.shape, -1, dtype=np.int64)
-    for (v, b, s), var in x.items():
-        if solver.value(var):
-            school[v, b] = s
-    opened = np.array([bool(solver.value(var)) for var in is_open])
-    objective_value, bound = solver.objective_value, solver.best_objective_bound
-    gap = abs(objective_value - bound) / max(abs(objective_value), 1.0)
-    timed_out = solver.wall_time >= settings["max_time_in_seconds"] * 0.99
-    run = SolverRun(
-        stage="closures",
-        engine=f"OR-Tools CP-SAT {ortools.__version__}",
-        status=solver.status_name(status),
-        objective=float(objective_value),
-        bound=float(bound),
-        gap=float(gap),
-        settings=settings,
-        reproducible=not timed_out,
+                pc.append(c)
+                pf.append(s)
+                cost.append(int(round(per_min * pupils * problem.journey_s(b, v, s) / 60.0)))
+    open_cost = np.rint(policy.weights.running_cost * problem.running_cost).astype(np.int64)
+    model = FacilityModel(
+        open_cost=open_cost,
+        capacity=problem.capacity,
+        demand=np.array(demand, dtype=np.int64),
+        pair_customer=np.array(pc, dtype=np.int64),
+        pair_facility=np.array(pf, dtype=np.int64),
+        pair_cost=np.array(cost, dtype=np.int64),
+        forced_open=problem.must_keep | ~problem.may_close,
+        stay=np.array(stay, dtype=np.int64),
+        # Prohibitive: more than keeping every school open and every journey paid.
+        unserved_penalty=int(open_cost.sum() + sum(cost) + 1),
     )
-    return ClosureResult(open=opened, school=school, run=run)
+    return model, customers
 
 
 def _capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:

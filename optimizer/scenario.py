@@ -97,6 +97,8 @@ class Solver(_Frozen):
         60.0, gt=0, description="CP-SAT max_deterministic_time (work units, not seconds)"
     )
     closures_workers: int = Field(1, ge=1, description="CP-SAT workers (1 is reproducible)")
+    closures_engine: Literal["sat", "scip", "highs"] = Field(
+        "sat", description="CP-SAT (reproducible by deterministic time) or a MIP solver")
     routing_solution_limit: int = Field(
         200, gt=0, description="OR-Tools routing: stop after this many solutions"
     )
