@@ -1,0 +1,1 @@
+"""External benchmark sets with published optima, and scale runs (`make bench`)."""
