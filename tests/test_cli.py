@@ -1,0 +1,61 @@
+"""The command line: outputs written whole, the same bytes twice, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+from optimizer.cli import main
+
+EXPECTED = ["assignments.csv", "map.html", "plan.json", "report.html", "routes.csv",
+            "schools.csv", "stops.csv"]
+
+
+def test_run_writes_every_output_and_the_same_plan_twice(tiny_dir, capsys):
+    out_a, out_b = tiny_dir / "a", tiny_dir / "b"
+    assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out_a)]) == 0
+    assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out_b)]) == 0
+    printed = capsys.readouterr().out
+    assert "schools closed      1 of 2" in printed and "buses               1" in printed
+    assert sorted(p.name for p in out_a.iterdir()) == EXPECTED
+    assert (out_a / "plan.json").read_bytes() == (out_b / "plan.json").read_bytes()
+    assert (out_a / "map.html").read_bytes() == (out_b / "map.html").read_bytes()
+    plan = json.loads((out_a / "plan.json").read_text())
+    assert plan["kpis"]["closed_ids"] == ["P1"]
+    assert plan["solver"][0]["settings"]["deterministic_time"] == 60.0
+
+
+def test_rerun_replaces_the_folder_and_leaves_no_temporaries(tiny_dir):
+    out = tiny_dir / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == EXPECTED
+    assert [p.name for p in tiny_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_bad_input_exits_2_with_the_row_and_field(tiny_dir, capsys):
+    text = (tiny_dir / "schools.csv").read_text().replace(",primary,100,", ",college,100,")
+    (tiny_dir / "schools.csv").write_text(text)
+    out = tiny_dir / "out"
+    assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "schools.csv: row 2 (id P1): level: expected one of kindergarten" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unknown_scenario_key(tiny_dir, capsys):
+    path = tiny_dir / "scenario.yaml"
+    path.write_text(path.read_text() + "polcy: {}\n")
+    assert main(["run", str(path), "--out", str(tiny_dir / "out")]) == 2
+    assert "polcy: value: expected Extra inputs are not permitted" in capsys.readouterr().err
+
+
+def test_infeasible_limit_is_explained(tiny_dir, capsys):
+    path = tiny_dir / "scenario.yaml"
+    path.write_text(path.read_text().replace(
+        'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'))
+    assert main(["run", str(path), "--out", str(tiny_dir / "out")]) == 2
+    err = capsys.readouterr().err
+    assert ("village C band p46 (30 pupils): no school within the 1-minute one-way limit; "
+            "the nearest, P2, is 1.8 min away") in err
