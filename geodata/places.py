@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,15 +126,30 @@ DEPOTS = TableSpec(
 )
 
 
-def read_places(path: str | Path, spec: TableSpec) -> gpd.GeoDataFrame:
-    """Read and validate one place table (CSV with ``lon``/``lat`` columns, WGS84).
+VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb")
+
+
+def read_places(
+    path: str | Path,
+    spec: TableSpec,
+    *,
+    columns: Mapping[str, str] | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read and validate one place table.
 
     Parameters
     ----------
     path
-        The CSV file.
+        A CSV file with ``lon``/``lat`` columns (WGS84), or a GeoPackage, GeoJSON,
+        Shapefile or FlatGeobuf read with geopandas/pyogrio (any CRS; reprojected to
+        WGS84; a non-point geometry is placed at its representative point).
     spec
         :data:`VILLAGES`, :data:`SCHOOLS` or :data:`DEPOTS`.
+    columns
+        ``our name -> the file's column name`` for columns named otherwise.
+    layer
+        The layer of a multi-layer file (GeoPackage).
 
     Returns
     -------
@@ -149,18 +164,14 @@ def read_places(path: str | Path, spec: TableSpec) -> gpd.GeoDataFrame:
     """
     path = Path(path)
     issues = IssueCollector()
-    if not path.is_file():
-        issues.add(path, "-", "file", f"a {spec.kind} table (CSV)", "no such file")
-        issues.raise_if_any()
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        issues.add(path, "-", "content", "a CSV table with a header row", str(exc).strip())
-        issues.raise_if_any()
+    raw = _read_raw(path, spec, layer, issues)
+    rename = {theirs: ours for ours, theirs in (columns or {}).items()}
+    raw = raw.rename(columns=rename)
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in spec.required if c not in raw.columns]
     for column in missing:
-        issues.add(path, "header", column, f"a column '{column}'",
+        mapped = f" (mapped from '{columns[column]}')" if columns and column in columns else ""
+        issues.add(path, "header", column, f"a column '{column}'{mapped}",
                    "columns " + ", ".join(raw.columns))
     issues.raise_if_any()
     if raw.empty:
@@ -168,8 +179,8 @@ def read_places(path: str | Path, spec: TableSpec) -> gpd.GeoDataFrame:
         issues.raise_if_any()
 
     parsed: dict[str, list[object]] = {}
-    columns = {**spec.required, **{k: parser for k, (parser, _) in spec.optional.items()}}
-    for column, parser in columns.items():
+    table = {**spec.required, **{k: parser for k, (parser, _) in spec.optional.items()}}
+    for column, parser in table.items():
         default = spec.optional[column][1] if column in spec.optional else None
         values: list[object] = []
         for i, cell in enumerate(raw[column] if column in raw else [default] * len(raw)):
@@ -192,3 +203,42 @@ def read_places(path: str | Path, spec: TableSpec) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
     )
+
+
+def _read_raw(path: Path, spec: TableSpec, layer: str | None,
+              issues: IssueCollector) -> pd.DataFrame:
+    """The file's records as text columns, with ``lon``/``lat`` for vector files."""
+    if not path.is_file():
+        issues.add(path, "-", "file", f"a {spec.kind} table (CSV, GeoPackage, GeoJSON, "
+                   "Shapefile)", "no such file")
+        issues.raise_if_any()
+    if path.suffix.lower() not in VECTOR_SUFFIXES:
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            issues.add(path, "-", "content", "a CSV table with a header row",
+                       " ".join(str(exc).split()))
+            issues.raise_if_any()
+    try:
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several kinds for unreadable files
+        issues.add(path, "-", "content", f"a readable {path.suffix} file",
+                   " ".join(str(exc).split()))
+        issues.raise_if_any()
+    if frame.crs is None:
+        issues.add(path, "-", "crs", "a coordinate reference system", "none")
+        issues.raise_if_any()
+    bad = frame.geometry.isna() | frame.geometry.is_empty
+    for i in range(len(frame)):
+        if bad.iloc[i]:
+            issues.add(path, f"row {i + 2}", "geometry", "a point", "no geometry")
+    issues.raise_if_any()
+    points = frame.geometry.to_crs("EPSG:4326")
+    points = points.where(points.geom_type == "Point", points.representative_point())
+    text = pd.DataFrame(frame.drop(columns=frame.geometry.name)).astype(object)
+    text = text.where(text.notna(), "").astype(str)
+    if "lon" not in text:
+        text["lon"] = [repr(float(x)) for x in points.x]
+    if "lat" not in text:
+        text["lat"] = [repr(float(y)) for y in points.y]
+    return text

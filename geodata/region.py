@@ -1,34 +1,50 @@
-"""A region: road network + places snapped to it + travel matrices between places."""
+"""A region: road networks + places snapped to them + matrices between places."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import osmnx as ox
 
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
-from geodata.places import DEPOTS, SCHOOLS, VILLAGES, read_places
-from geodata.roads import RoadNetwork, load_road_network
+from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
+from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
 from geodata.speeds import SpeedModel
+
+#: Bump when the cached Region's layout or the way it is computed changes.
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PlaceFile:
+    """A place table and how to read it."""
+
+    path: Path
+    columns: Mapping[str, str] = field(default_factory=dict)
+    layer: str | None = None
 
 
 @dataclass(frozen=True)
 class RegionFiles:
-    """The files a region is read from."""
+    """The files a region is read from (paths, or :class:`PlaceFile` for options)."""
 
     roads: Path
-    villages: Path
-    schools: Path
-    depots: Path | None = None
+    villages: Path | PlaceFile
+    schools: Path | PlaceFile
+    depots: Path | PlaceFile | None = None
 
 
 @dataclass(frozen=True)
 class Region:
-    """Places on a road network, with matrices between every pair of places.
+    """Places on road networks, with matrices between every pair of places.
 
     Places are numbered villages first, then schools, then depots. Matrices are
     ``int32``, directed (row = from, column = to), with
@@ -37,30 +53,36 @@ class Region:
     Attributes
     ----------
     villages, schools, depots
-        The validated tables (EPSG:4326) with ``node`` (network node index) and
-        ``snap_m`` (distance from the place to its road node, metres) added.
+        The validated tables (EPSG:4326) with ``node`` (drive network node index),
+        ``snap_m`` (distance to that node, metres), ``walk_node`` and ``walk_snap_m``.
     network
-        The road network.
+        The drive network (school-bus speeds).
+    walk_network
+        The walk network (both directions, walking speed).
     bus_time_s
-        Fastest school-bus time between places, seconds (legal speed caps).
+        Fastest school-bus time between places, seconds.
     road_m
-        Shortest road distance between places, metres.
+        Shortest drivable road distance between places, metres.
+    walk_m
+        Shortest walking distance between places, metres.
     """
 
     villages: gpd.GeoDataFrame
     schools: gpd.GeoDataFrame
     depots: gpd.GeoDataFrame
     network: RoadNetwork
+    walk_network: RoadNetwork
     bus_time_s: np.ndarray
     road_m: np.ndarray
+    walk_m: np.ndarray
 
     @property
     def place_nodes(self) -> np.ndarray:
-        """Network node index of every place, in place order."""
-        return np.concatenate(
-            [self.villages["node"].to_numpy(), self.schools["node"].to_numpy(),
-             self.depots["node"].to_numpy()]
-        ).astype(np.int64)
+        """Drive network node index of every place, in place order."""
+        return np.concatenate([t["node"].to_numpy() for t in self._tables()]).astype(np.int64)
+
+    def _tables(self) -> list[gpd.GeoDataFrame]:
+        return [self.villages, self.schools, self.depots]
 
     def route_path(self, place_sequence: list[int]) -> tuple[list[tuple[float, float]], float]:
         """Road path through a sequence of place indices along the fastest legs.
@@ -68,36 +90,80 @@ class Region:
         Returns
         -------
         coords, length_m
-            The path as ``(lon, lat)`` pairs and its length in metres.
+            The path as ``(lon, lat)`` pairs following the road geometry, and its
+            length in metres.
         """
+        net = self.network
         nodes = self.place_nodes
         legs = [(int(nodes[a]), int(nodes[b])) for a, b in zip(place_sequence, place_sequence[1:])]
         coords: list[tuple[float, float]] = []
         length = 0.0
-        for path in leg_paths(self.network.time_csr, legs):
+
+        def add(point: tuple[float, float]) -> None:
+            if not coords or coords[-1] != point:
+                coords.append(point)
+
+        for path in leg_paths(net.time_csr, legs):
+            if path:
+                add((round(float(net.lon[path[0]]), 7), round(float(net.lat[path[0]]), 7)))
             for a, b in zip(path, path[1:]):
-                length += float(self.network.length_csr[a, b])
-            for node in path:
-                point = (round(float(self.network.lon[node]), 7),
-                         round(float(self.network.lat[node]), 7))
-                if not coords or coords[-1] != point:
-                    coords.append(point)
+                length += float(net.length_csr[a, b])
+                for point in net.edge_coords.get((a, b), ()):
+                    add(point)
+                add((round(float(net.lon[b]), 7), round(float(net.lat[b]), 7)))
         return coords, length
 
 
-def snap(network: RoadNetwork, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest network node (index) of each place and the distance to it in metres."""
-    projected = ox.projection.project_graph(network.graph)
+def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest graph node (OSM id) of each place and the distance to it in metres."""
+    projected = ox.projection.project_graph(graph)
     points = places.geometry.to_crs(projected.graph["crs"])
     osm_nodes, dist = ox.distance.nearest_nodes(
         projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
     )
-    index = np.searchsorted(network.node_ids, np.asarray(osm_nodes, dtype=np.int64))
-    return index.astype(np.int64), np.asarray(dist, dtype=float)
+    return np.asarray(osm_nodes, dtype=np.int64), np.asarray(dist, dtype=float)
+
+
+def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoDataFrame, str]:
+    if source is None:
+        empty = gpd.GeoDataFrame({"id": [], "name": [], "lon": [], "lat": []}, geometry=[],
+                                 crs="EPSG:4326")
+        return empty, "-"
+    if isinstance(source, PlaceFile):
+        return read_places(source.path, spec, columns=source.columns,
+                           layer=source.layer), str(source.path)
+    return read_places(source, spec), str(source)
+
+
+def _check_extent(graph: nx.MultiDiGraph, tables, roads: Path, issues: IssueCollector,
+                  margin_deg: float = 0.05) -> None:
+    """Places outside the road network's extent, and whether lon/lat look swapped."""
+    xs = np.array([d["x"] for _, d in graph.nodes(data=True)])
+    ys = np.array([d["y"] for _, d in graph.nodes(data=True)])
+    west, east = xs.min() - margin_deg, xs.max() + margin_deg
+    south, north = ys.min() - margin_deg, ys.max() + margin_deg
+
+    def inside(lon: float, lat: float) -> bool:
+        return west <= lon <= east and south <= lat <= north
+
+    extent = f"[{west:.3f}, {south:.3f}, {east:.3f}, {north:.3f}]"
+    for name, table in tables:
+        for pid, lon, lat in zip(table["id"], table["lon"], table["lat"]):
+            if inside(lon, lat):
+                continue
+            hint = "; lon and lat look swapped" if inside(lat, lon) else ""
+            issues.add(name, f"id {pid}", "lon/lat",
+                       f"a point inside the extent of {roads.name} {extent} (lon, lat)",
+                       f"({lon}, {lat}){hint}")
 
 
 def load_region(
-    files: RegionFiles, *, speeds: SpeedModel | None = None, max_snap_m: float = 1000.0
+    files: RegionFiles,
+    *,
+    speeds: SpeedModel | None = None,
+    walk_kph: float = 4.0,
+    max_snap_m: float = 1000.0,
+    cache_dir: Path | None = None,
 ) -> Region:
     """Read, validate and snap a region, and compute its place-to-place matrices.
 
@@ -107,40 +173,100 @@ def load_region(
         Road network and place tables.
     speeds
         The school-bus speed model.
+    walk_kph
+        Walking speed (the walk network's travel times).
     max_snap_m
-        A place farther than this from any road of the network is an error (it is
-        reported by id, never silently moved).
+        A place farther than this from any road is an error (reported by id, never
+        silently moved).
+    cache_dir
+        Where to keep the computed region under a hash of every input's content and
+        every setting; a second run with the same inputs loads it instead.
 
     Raises
     ------
     geodata.errors.InputError
         With every problem found in the files.
     """
-    network = load_road_network(files.roads, speeds=speeds)
-    villages = read_places(files.villages, VILLAGES)
-    schools = read_places(files.schools, SCHOOLS)
-    depots = (read_places(files.depots, DEPOTS) if files.depots is not None
-              else gpd.GeoDataFrame({"id": [], "name": [], "lon": [], "lat": []},
-                                    geometry=[], crs="EPSG:4326"))
+    speeds = speeds or SpeedModel()
+    key = None
+    if cache_dir is not None:
+        key = _cache_key(files, speeds, walk_kph, max_snap_m)
+        cached = Path(cache_dir) / f"region-{key}.pickle"
+        if cached.is_file():
+            with cached.open("rb") as fh:
+                return pickle.load(fh)
+    region = _compute_region(files, speeds, walk_kph, max_snap_m)
+    if key is not None:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        tmp = Path(cache_dir) / f".region-{key}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(region, fh, protocol=5)
+        tmp.replace(Path(cache_dir) / f"region-{key}.pickle")
+    return region
+
+
+def _compute_region(files: RegionFiles, speeds: SpeedModel, walk_kph: float,
+                    max_snap_m: float) -> Region:
+    roads = Path(files.roads)
+    raw = read_osm_graph(roads)
+    drive = drive_graph(raw, speeds, source=str(roads))
+    walk = walk_graph(raw, walk_kph, source=str(roads))
+    villages, v_name = _read(VILLAGES, files.villages)
+    schools, s_name = _read(SCHOOLS, files.schools)
+    depots, d_name = _read(DEPOTS, files.depots)
+    tables = [(v_name, villages), (s_name, schools), (d_name, depots)]
     issues = IssueCollector()
-    tables = [(files.villages, villages), (files.schools, schools), (files.depots, depots)]
-    for path, table in tables:
+    _check_extent(drive, [(n, t) for n, t in tables if not t.empty], roads, issues)
+    issues.raise_if_any()
+    for name, table in tables:
         if table.empty:
-            table["node"], table["snap_m"] = np.zeros(0, np.int64), np.zeros(0)
+            for column in ("node", "walk_node"):
+                table[column] = np.zeros(0, np.int64)
+            for column in ("snap_m", "walk_snap_m"):
+                table[column] = np.zeros(0)
             continue
-        table["node"], table["snap_m"] = snap(network, table)
-        for place_id, dist in zip(table["id"], table["snap_m"]):
+        table["osm_node"], table["snap_m"] = _snap(drive, table)
+        table["walk_osm_node"], table["walk_snap_m"] = _snap(walk, table)
+        for pid, dist in zip(table["id"], table["snap_m"]):
             if dist > max_snap_m:
-                issues.add(path, f"id {place_id}", "lon/lat",
-                           f"a place within {max_snap_m:.0f} m of a road of {files.roads.name}",
+                issues.add(name, f"id {pid}", "lon/lat",
+                           f"a place within {max_snap_m:.0f} m of a road of {roads.name}",
                            f"{dist:.0f} m away")
     issues.raise_if_any()
+    drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
+    walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))
+    for _, table in tables:
+        if not table.empty:
+            table["node"] = drive_net.index_of(table.pop("osm_node"))
+            table["walk_node"] = walk_net.index_of(table.pop("walk_osm_node"))
     nodes = np.concatenate([t["node"].to_numpy() for _, t in tables]).astype(np.int64)
+    walk_nodes = np.concatenate([t["walk_node"].to_numpy() for _, t in tables]).astype(np.int64)
     return Region(
         villages=villages,
         schools=schools,
         depots=depots,
-        network=network,
-        bus_time_s=to_int(node_matrix(network.time_csr, nodes, nodes)),
-        road_m=to_int(node_matrix(network.length_csr, nodes, nodes)),
+        network=drive_net,
+        walk_network=walk_net,
+        bus_time_s=to_int(node_matrix(drive_net.time_csr, nodes, nodes)),
+        road_m=to_int(node_matrix(drive_net.length_csr, nodes, nodes)),
+        walk_m=to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)),
     )
+
+
+def _all(tables, column: str) -> set[int]:
+    return {int(n) for _, t in tables if not t.empty for n in t[column]}
+
+
+def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float,
+               max_snap_m: float) -> str:
+    digest = hashlib.sha256()
+    digest.update(repr((CACHE_VERSION, speeds, walk_kph, max_snap_m)).encode())
+    for source in (files.roads, files.villages, files.schools, files.depots):
+        if source is None:
+            digest.update(b"-")
+            continue
+        if isinstance(source, PlaceFile):
+            digest.update(repr((sorted(source.columns.items()), source.layer)).encode())
+            source = source.path
+        digest.update(Path(source).read_bytes() if Path(source).is_file() else b"missing")
+    return digest.hexdigest()[:24]

@@ -1,8 +1,18 @@
-"""Road networks: OSM file -> drivable graph with school-bus travel times -> CSR matrices."""
+"""Road networks: OSM files -> drivable and walkable graphs with travel times -> CSR.
+
+Inputs: OSM XML (``.osm``, ``.osm.bz2``, ``.osm.gz``), OSM PBF (``.osm.pbf``, streamed
+through pyosmium into a temporary XML file holding only the ``highway`` ways and
+their nodes), or a GraphML file saved by osmnx. The drive network carries the
+school-bus speed model (:mod:`geodata.speeds`); the walk network every way a
+pupil may walk on, in both directions. Graphs are simplified after speeds are set,
+with ``edge_attrs_differ`` so that speeds of different segments are never blended,
+and with the nodes that places snap to kept as endpoints.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,28 +26,35 @@ from geodata.errors import InputError, InputIssue
 from geodata.speeds import SpeedModel, first
 
 #: Way tags kept from OSM besides osmnx's defaults: the hazard rule reads them.
-EXTRA_WAY_TAGS = ("surface", "smoothness", "incline", "tracktype")
+EXTRA_WAY_TAGS = ("surface", "smoothness", "incline", "tracktype", "foot")
+#: Highway classes a pupil may not walk on.
+NO_WALK = frozenset({"motorway", "motorway_link", "trunk", "trunk_link", "construction",
+                     "proposed", "raceway", "bus_guideway", "abandoned", "platform"})
+#: Marks graph nodes that a place snapped to, so that simplification keeps them.
+PLACE_ATTR = "schoolplan_place"
 
 
 @dataclass(frozen=True)
 class RoadNetwork:
-    """A drivable road graph and its weighted adjacency as CSR matrices.
+    """A road graph and its weighted adjacency as CSR matrices.
 
     Nodes are numbered ``0..n-1`` in the order of ``node_ids`` (sorted OSM ids).
 
     Attributes
     ----------
     graph
-        The osmnx graph (largest strongly connected component), with ``bus_kph`` and
-        ``travel_time`` (seconds) on every edge.
+        The osmnx graph (simplified), with ``travel_time`` (seconds) on every edge.
     node_ids
         OSM node id of each node index.
     lon, lat
         Node coordinates (WGS84).
     time_csr
-        Fastest school-bus travel time between adjacent nodes, seconds.
+        Fastest travel time between adjacent nodes, seconds.
     length_csr
         Shortest length between adjacent nodes, metres.
+    edge_coords
+        ``(from, to) -> ((lon, lat), ...)`` road geometry of the fastest edge between
+        adjacent nodes, where it is more than a straight line.
     source
         The file the network was read from.
     """
@@ -48,12 +65,17 @@ class RoadNetwork:
     lat: np.ndarray
     time_csr: sp.csr_matrix
     length_csr: sp.csr_matrix
+    edge_coords: dict[tuple[int, int], tuple[tuple[float, float], ...]]
     source: str
 
     @property
     def n_nodes(self) -> int:
         """Number of nodes."""
         return len(self.node_ids)
+
+    def index_of(self, osm_ids: Iterable[int]) -> np.ndarray:
+        """Node indices of OSM node ids (all must be in the network)."""
+        return np.searchsorted(self.node_ids, np.fromiter(osm_ids, dtype=np.int64))
 
 
 @contextmanager
@@ -67,81 +89,161 @@ def _way_tags(extra: tuple[str, ...]) -> Iterator[None]:
         ox.settings.useful_tags_way = saved
 
 
-def load_road_network(path: str | Path, *, speeds: SpeedModel | None = None) -> RoadNetwork:
-    """Read an OSM XML file into a drivable network timed for a loaded school bus.
-
-    Parameters
-    ----------
-    path
-        An OSM XML file (``.osm``, ``.osm.bz2``, ``.osm.gz``).
-    speeds
-        The speed model; the legal defaults when omitted.
-
-    Returns
-    -------
-    RoadNetwork
-        The largest strongly connected component of the drivable roads.
+def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
+    """Read every ``highway`` way of an OSM file into an unsimplified osmnx graph.
 
     Raises
     ------
     InputError
-        When the file is missing, unreadable or holds no drivable road.
+        When the file is missing, empty, corrupt or of an unknown kind.
     """
-    speeds = speeds or SpeedModel()
     path = Path(path)
+    name = path.name.lower()
     if not path.is_file():
-        raise InputError([InputIssue(str(path), "-", "file", "an OSM XML file", "no such file")])
+        raise InputError([InputIssue(str(path), "-", "file", "an OSM file", "no such file")])
+    if path.stat().st_size == 0:
+        raise InputError([InputIssue(str(path), "-", "content", "an OSM file", "an empty file")])
     try:
-        with _way_tags(EXTRA_WAY_TAGS):
-            graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-    except Exception as exc:  # osmnx raises many kinds for a corrupt file
-        raise InputError(
-            [InputIssue(str(path), "-", "content", "valid OSM XML", f"{type(exc).__name__}: {exc}")]
-        ) from None
-    drivable = set(speeds.highway_kph)
-    graph.remove_edges_from(
-        [(u, v, k) for u, v, k, hwy in graph.edges(keys=True, data="highway")
-         if first(hwy) not in drivable]
-    )
-    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+        if name.endswith(".graphml"):
+            return ox.load_graphml(path)
+        if name.endswith(".pbf"):
+            with tempfile.TemporaryDirectory() as tmp:
+                xml = Path(tmp) / "roads.osm"
+                _pbf_roads_to_xml(path, xml)
+                return _read_xml(xml)
+        if name.endswith((".osm", ".osm.bz2", ".osm.gz", ".xml")):
+            return _read_xml(path)
+    except InputError:
+        raise
+    except Exception as exc:  # the readers raise many kinds for a corrupt file
+        raise InputError([InputIssue(str(path), "-", "content", "a valid OSM file",
+                                     f"{type(exc).__name__}: {exc}")]) from None
+    raise InputError([InputIssue(str(path), "-", "file",
+                                 ".osm, .osm.bz2, .osm.gz, .osm.pbf or .graphml", path.name)])
+
+
+def _read_xml(path: Path) -> nx.MultiDiGraph:
+    with _way_tags(EXTRA_WAY_TAGS):
+        return ox.graph_from_xml(path, simplify=False, retain_all=True)
+
+
+def _pbf_roads_to_xml(pbf: Path, xml: Path) -> None:
+    """Stream the ``highway`` ways of a PBF file, with their nodes, into OSM XML."""
+    import osmium
+
+    with osmium.BackReferenceWriter(str(xml), ref_src=str(pbf), overwrite=True) as writer:
+        ways = osmium.FileProcessor(str(pbf), osmium.osm.WAY)
+        for way in ways.with_filter(osmium.filter.KeyFilter("highway")):
+            writer.add(way)
+
+
+def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.MultiDiGraph:
+    """The drivable part of a raw graph (largest strongly connected), with bus speeds.
+
+    Every edge gets ``bus_kph`` and ``travel_time`` (seconds) from the speed model.
+    """
+    classes = set(speeds.highway_kph)
+    graph = _subgraph(raw, lambda d: first(d.get("highway")) in classes)
     if graph.number_of_edges() == 0:
-        raise InputError(
-            [InputIssue(str(path), "-", "highway", f"ways with highway in {sorted(drivable)}",
-                        "no drivable road")]
-        )
+        raise InputError([InputIssue(source, "-", "highway",
+                                     f"ways with highway in {sorted(classes)}", "no drivable road")])
     graph = ox.truncate.largest_component(graph, strongly=True)
-    graph = ox.routing.add_edge_speeds(
-        graph, hwy_speeds=dict(speeds.highway_kph), fallback=speeds.fallback_kph
-    )
+    graph = ox.routing.add_edge_speeds(graph, hwy_speeds=dict(speeds.highway_kph),
+                                       fallback=speeds.fallback_kph)
     for _, _, data in graph.edges(data=True):
         kph = speeds.bus_kph(str(first(data.get("highway"))), float(data["speed_kph"]), data)
         data["bus_kph"] = kph
         data["travel_time"] = float(data["length"]) / (kph / 3.6)
-    return _to_network(graph, str(path))
+    return graph
 
 
-def _to_network(graph: nx.MultiDiGraph, source: str) -> RoadNetwork:
+def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.MultiDiGraph:
+    """The walkable part of a raw graph, both directions, largest connected part."""
+
+    def walkable(d: dict) -> bool:
+        return (first(d.get("highway")) not in NO_WALK and first(d.get("foot")) != "no"
+                and first(d.get("access")) not in ("no", "private"))
+
+    graph = _subgraph(raw, walkable)
+    if graph.number_of_edges() == 0:
+        raise InputError([InputIssue(source, "-", "highway", "walkable ways", "none")])
+    for u, v, data in list(graph.edges(data=True)):
+        if not graph.has_edge(v, u):
+            back = dict(data)
+            if "geometry" in back:
+                back["geometry"] = back["geometry"].reverse()
+            graph.add_edge(v, u, **back)
+    graph = ox.truncate.largest_component(graph, strongly=True)
+    for _, _, data in graph.edges(data=True):
+        data["travel_time"] = float(data["length"]) / (walk_kph / 3.6)
+    return graph
+
+
+def _subgraph(raw: nx.MultiDiGraph, keep) -> nx.MultiDiGraph:
+    graph = raw.copy()
+    graph.remove_edges_from([(u, v, k) for u, v, k, d in raw.edges(keys=True, data=True)
+                             if not keep(d)])
+    graph.remove_nodes_from([n for n in raw.nodes if graph.degree(n) == 0])
+    return graph
+
+
+def simplify(graph: nx.MultiDiGraph, keep_nodes: Iterable[int]) -> nx.MultiDiGraph:
+    """Drop interstitial nodes; speeds never blended; ``keep_nodes`` stay endpoints."""
+    graph = graph.copy()
+    for node in keep_nodes:
+        graph.nodes[node][PLACE_ATTR] = True
+    differ = [a for a in ("bus_kph", "highway") if any(
+        a in d for _, _, d in graph.edges(data=True))]
+    return ox.simplify_graph(
+        graph, node_attrs_include=[PLACE_ATTR], edge_attrs_differ=differ,
+        edge_attr_aggs={"length": sum, "travel_time": sum},
+    )
+
+
+def to_network(graph: nx.MultiDiGraph, source: str) -> RoadNetwork:
+    """CSR matrices (smallest weight of parallel edges) and geometry of a timed graph."""
     node_ids = np.array(sorted(graph.nodes), dtype=np.int64)
     index = {node: i for i, node in enumerate(node_ids.tolist())}
     lon = np.array([graph.nodes[n]["x"] for n in node_ids.tolist()], dtype=float)
     lat = np.array([graph.nodes[n]["y"] for n in node_ids.tolist()], dtype=float)
-    rows, cols, times, lengths = [], [], [], []
-    for u, v, data in graph.edges(data=True):
-        rows.append(index[u])
-        cols.append(index[v])
-        times.append(data["travel_time"])
-        lengths.append(float(data["length"]))
-    rows_a, cols_a = np.array(rows), np.array(cols)
+    edges = sorted(((index[u], index[v], float(d["travel_time"]), float(d["length"]), d)
+                    for u, v, d in graph.edges(data=True)), key=lambda e: e[:3])
+    rows = np.array([e[0] for e in edges], dtype=np.int64)
+    cols = np.array([e[1] for e in edges], dtype=np.int64)
+    coords: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}
+    seen: set[tuple[int, int]] = set()
+    for u, v, _, _, data in edges:  # sorted by time: the first edge of a pair is the fastest
+        if (u, v) in seen:
+            continue
+        seen.add((u, v))
+        geom = data.get("geometry")
+        if geom is not None:
+            coords[u, v] = tuple((round(x, 7), round(y, 7)) for x, y in geom.coords)
     n = len(node_ids)
     return RoadNetwork(
         graph=graph,
         node_ids=node_ids,
         lon=lon,
         lat=lat,
-        time_csr=_min_csr(rows_a, cols_a, np.array(times), n),
-        length_csr=_min_csr(rows_a, cols_a, np.array(lengths), n),
+        time_csr=_min_csr(rows, cols, np.array([e[2] for e in edges]), n),
+        length_csr=_min_csr(rows, cols, np.array([e[3] for e in edges]), n),
+        edge_coords=coords,
         source=source,
     )
+
+
+def load_road_network(path: str | Path, *, speeds: SpeedModel | None = None) -> RoadNetwork:
+    """Read an OSM file into a simplified drive network timed for a loaded school bus.
+
+    Parameters
+    ----------
+    path
+        An OSM file (see the module docstring for the kinds).
+    speeds
+        The speed model; the legal defaults when omitted.
+    """
+    graph = drive_graph(read_osm_graph(path), speeds or SpeedModel(), source=str(path))
+    return to_network(simplify(graph, ()), str(path))
 
 
 def _min_csr(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, n: int) -> sp.csr_matrix:

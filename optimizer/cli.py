@@ -17,11 +17,19 @@ EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
 
 
-def run(scenario_path: Path, out_dir: Path) -> int:
-    """Plan a scenario and write its outputs; return the exit code."""
+def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) -> int:
+    """Plan a scenario and write its outputs; return the exit code.
+
+    The road graph and matrices are cached under ``cache_dir`` (by default a
+    ``cache`` folder beside the output folder) by a hash of every input.
+    """
+    cache_dir = cache_dir or Path(out_dir).resolve().parent / "cache"
     try:
         scenario = load_scenario(scenario_path)
-        region = load_region(scenario.region_files())
+        policy = scenario.policy
+        region = load_region(scenario.region_files(), speeds=policy.speeds.model(),
+                             walk_kph=policy.walk_kph,
+                             max_snap_m=scenario.region.max_snap_m, cache_dir=cache_dir)
         plan, _ = make_plan(scenario, region)
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
@@ -48,9 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
     run_p.add_argument("scenario", type=Path, help="scenario YAML file")
     run_p.add_argument("--out", type=Path, required=True, help="output folder")
+    run_p.add_argument("--cache", type=Path, default=None,
+                       help="cache folder for road graphs and matrices (default: OUT/../cache)")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run(args.scenario, args.out)
+        return run(args.scenario, args.out, cache_dir=args.cache)
     return 1  # pragma: no cover (argparse rejects other commands)
 
 

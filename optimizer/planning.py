@@ -82,9 +82,9 @@ def _assignments(problem: Problem, region: Region, school: np.ndarray) -> list[A
             if pupils == 0:
                 continue
             s, cur = int(school[v, b]), int(problem.current[v, b])
-            dist = int(problem.dist_m[v, problem.school_place(s)])
+            how, seconds, dist = problem.journey(b, v, s)
             moved = s != cur
-            if problem.walks(b, dist):
+            if how == "walk":
                 mode = "walk"
             elif band == "k":
                 mode = "guardian"
@@ -93,12 +93,11 @@ def _assignments(problem: Problem, region: Region, school: np.ndarray) -> list[A
             out.append(Assignment(
                 village=problem.village_ids[v], village_name=problem.village_names[v],
                 lon=lon, lat=lat, band=band, pupils=pupils, school=problem.school_ids[s],
-                mode=mode, time_s=problem.journey_s(b, v, s), distance_m=dist,
+                mode=mode, time_s=seconds, distance_m=dist,
                 limit_s=problem.policy.limit_s(band), moved=moved,
                 before_school=problem.school_ids[cur] if cur >= 0 else "",
-                before_time_s=problem.journey_s(b, v, cur) if cur >= 0 else 0,
-                before_distance_m=int(problem.dist_m[v, problem.school_place(cur)])
-                if cur >= 0 else 0,
+                before_time_s=problem.journey(b, v, cur)[1] if cur >= 0 else 0,
+                before_distance_m=problem.journey(b, v, cur)[2] if cur >= 0 else 0,
             ))
     return out
 

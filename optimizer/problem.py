@@ -55,8 +55,8 @@ class Problem:
         Per school flags.
     serves
         ``S x 4`` whether a school teaches a band.
-    time_s, dist_m
-        Place-to-place bus time (s) and road distance (m).
+    time_s, dist_m, walk_m
+        Place-to-place bus time (s), drivable road distance (m) and walking distance (m).
     policy
         Rules and weights.
     """
@@ -77,6 +77,7 @@ class Problem:
     serves: np.ndarray
     time_s: np.ndarray
     dist_m: np.ndarray
+    walk_m: np.ndarray
     policy: Policy
 
     @property
@@ -107,16 +108,26 @@ class Problem:
         """Walking time for a road distance, seconds (rounded up)."""
         return np.ceil(np.asarray(dist_m) / (self.policy.walk_kph / 3.6)).astype(np.int64)
 
-    def walks(self, band: int, dist_m: int | np.ndarray) -> np.ndarray:
-        """Whether pupils of a band walk a road distance."""
-        return np.asarray(dist_m) <= self.policy.bands[BANDS[band]].walk_km * 1000.0
+    def walks(self, band: int, v: int, s: int) -> bool:
+        """Whether pupils of a band walk from village ``v`` to school ``s``."""
+        walk = int(self.walk_m[v, self.school_place(s)])
+        return walk <= self.policy.bands[BANDS[band]].walk_km * 1000.0
+
+    def journey(self, band: int, v: int, s: int) -> tuple[str, int, int]:
+        """The direct trip: ``("walk" | "ride", seconds, metres)``.
+
+        Pupils within the band's walking distance walk (walking distance and time);
+        the others ride (bus-speed drive time, road distance).
+        """
+        place = self.school_place(s)
+        if self.walks(band, v, s):
+            walk = int(self.walk_m[v, place])
+            return "walk", int(self.walk_time_s(walk)), walk
+        return "ride", int(self.time_s[v, place]), int(self.dist_m[v, place])
 
     def journey_s(self, band: int, v: int, s: int) -> int:
-        """One-way journey time of the direct trip: walking if within walk distance."""
-        dist = int(self.dist_m[v, self.school_place(s)])
-        if self.walks(band, dist):
-            return int(self.walk_time_s(dist))
-        return int(self.time_s[v, self.school_place(s)])
+        """One-way time of the direct trip (see :meth:`journey`)."""
+        return self.journey(band, v, s)[1]
 
 
 def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
@@ -166,6 +177,7 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         serves=_frozen(serves),
         time_s=_frozen(region.bus_time_s),
         dist_m=_frozen(region.road_m),
+        walk_m=_frozen(region.walk_m),
         policy=policy,
     )
 

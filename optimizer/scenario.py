@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from geodata.errors import InputError, InputIssue
 from geodata.places import BANDS
-from geodata.region import RegionFiles
+from geodata.region import PlaceFile, RegionFiles
+from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
 
 
 class _Frozen(BaseModel):
@@ -57,6 +58,23 @@ class Weights(_Frozen):
     )
 
 
+class Speeds(_Frozen):
+    """The school-bus speed model (km/h); see geodata.speeds for the hazard tags."""
+
+    highway_kph: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_HIGHWAY_KPH),
+        description="speed by highway class where OSM has no maxspeed; only these "
+                    "classes are drivable")
+    road_cap_kph: float = Field(60.0, gt=0)
+    motorway_cap_kph: float = Field(80.0, gt=0)
+    hazard_kph: float = Field(20.0, gt=0)
+
+    def model(self) -> SpeedModel:
+        """The geodata speed model."""
+        return SpeedModel(highway_kph=dict(self.highway_kph), road_cap_kph=self.road_cap_kph,
+                          motorway_cap_kph=self.motorway_cap_kph, hazard_kph=self.hazard_kph)
+
+
 class Policy(_Frozen):
     """The rules and weights of a run."""
 
@@ -67,6 +85,7 @@ class Policy(_Frozen):
         True, description="a pupil changes school only when their school closes"
     )
     bus: BusRule = Field(default_factory=BusRule)
+    speeds: Speeds = Field(default_factory=Speeds)
     weights: Weights = Field(default_factory=Weights)
 
     @field_validator("bands")
@@ -107,13 +126,23 @@ class Solver(_Frozen):
     )
 
 
+class PlaceSource(_Frozen):
+    """A place table with options: a column mapping and a layer."""
+
+    path: str
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="our column name -> the file's column name")
+    layer: str | None = None
+
+
 class RegionPaths(_Frozen):
     """Region files, relative to the scenario file."""
 
-    roads: str
-    villages: str
-    schools: str
-    depots: str | None = None
+    roads: str = Field(description="OSM XML, OSM PBF or GraphML file")
+    villages: str | PlaceSource
+    schools: str | PlaceSource
+    depots: str | PlaceSource | None = None
+    max_snap_m: float = Field(1000.0, gt=0, description="farther from a road is an error")
 
 
 class Output(_Frozen):
@@ -139,9 +168,16 @@ class Scenario(_Frozen):
         def resolve(p: str) -> Path:
             return (self.base_dir / p).resolve()
 
+        def place(source: str | PlaceSource | None) -> PlaceFile | None:
+            if source is None:
+                return None
+            if isinstance(source, str):
+                return PlaceFile(resolve(source))
+            return PlaceFile(resolve(source.path), dict(source.columns), source.layer)
+
         r = self.region
-        return RegionFiles(resolve(r.roads), resolve(r.villages), resolve(r.schools),
-                           resolve(r.depots) if r.depots else None)
+        return RegionFiles(resolve(r.roads), place(r.villages), place(r.schools),
+                           place(r.depots))
 
 
 def load_scenario(path: str | Path) -> Scenario:

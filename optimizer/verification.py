@@ -80,17 +80,21 @@ def _check_assignments(plan: Plan, problem: Problem, kept: set[str],
             out.append(Violation("open", subject, f"assigned to {a.school}, which is closed"))
         load[a.school] += a.pupils
         place = problem.school_place(s)
-        dist, drive = int(problem.dist_m[v, place]), int(problem.time_s[v, place])
-        walk_ok = dist <= policy.bands[a.band].walk_km * 1000.0
+        walk, dist = int(problem.walk_m[v, place]), int(problem.dist_m[v, place])
+        drive = int(problem.time_s[v, place])
+        walk_ok = walk <= policy.bands[a.band].walk_km * 1000.0
         limit = policy.limit_s(a.band)
-        if a.distance_m != dist:
-            out.append(Violation("distance", subject, f"reported {a.distance_m} m, road {dist} m"))
+        if a.distance_m != (walk if a.mode == "walk" else dist):
+            out.append(Violation("distance", subject, f"reported {a.distance_m} m; walking "
+                                 f"{walk} m, road {dist} m"))
         if a.mode == "walk":
-            expected = math.ceil(dist / (policy.walk_kph / 3.6))
+            expected = math.ceil(walk / (policy.walk_kph / 3.6))
             if not walk_ok:
-                out.append(Violation("walk", subject, f"walks {dist} m, over the walk limit"))
+                out.append(Violation("walk", subject, f"walks {walk} m, over the walk limit"))
             if abs(a.time_s - expected) > 1:
                 out.append(Violation("time", subject, f"reported {a.time_s} s, walk {expected} s"))
+        elif walk_ok:
+            out.append(Violation("mode", subject, f"{a.mode}, but within walking distance"))
         elif a.mode in ("guardian", "as_today"):
             if a.mode == "guardian" and a.band != "k":
                 out.append(Violation("mode", subject, "only kindergarten children are brought"))
