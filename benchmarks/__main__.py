@@ -22,13 +22,22 @@ DEFAULT_RUNS = [
 def main(argv: list[str] | None = None) -> int:
     """Run one benchmark set on a folder, or every shipped set with ``all``."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("set", choices=[*SETS, "all"])
+    parser.add_argument("set", choices=[*SETS, "matrices", "all"])
     parser.add_argument("folder", type=Path, nargs="?",
                         help="folder with instance files and reference.csv")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds per instance (default: the set's target limit)")
     args = parser.parse_args(argv)
+    if args.set == "matrices":
+        from benchmarks.matrices import run
+
+        run()
+        return 0
     if args.set == "all":
+        from benchmarks.matrices import run
+
+        print("== matrices (generated 100k-node network)")
+        run()
         for name, folder, limit in DEFAULT_RUNS:
             if folder.is_dir():
                 print(f"== {name} {folder}")
