@@ -115,9 +115,20 @@ class Region:
 
 
 def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest graph node (OSM id) of each place and the distance to it in metres."""
-    projected = ox.projection.project_graph(graph)
-    points = places.geometry.to_crs(projected.graph["crs"])
+    """Nearest graph node (OSM id) of each place and the distance to it in metres.
+
+    osmnx's ``nearest_nodes`` runs on a projected graph; only the node points are
+    projected here (to the places' UTM zone), not the whole graph with its edges.
+    """
+    ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    xs = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), dtype=float, count=len(ids))
+    ys = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), dtype=float, count=len(ids))
+    crs = places.estimate_utm_crs()
+    nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
+    points = places.geometry.to_crs(crs)
+    projected = nx.MultiDiGraph(crs=crs)
+    projected.add_nodes_from(
+        (int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y))
     osm_nodes, dist = ox.distance.nearest_nodes(
         projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
     )

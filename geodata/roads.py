@@ -180,10 +180,12 @@ def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.Mult
 
 
 def _subgraph(raw: nx.MultiDiGraph, keep) -> nx.MultiDiGraph:
-    graph = raw.copy()
-    graph.remove_edges_from([(u, v, k) for u, v, k, d in raw.edges(keys=True, data=True)
-                             if not keep(d)])
-    graph.remove_nodes_from([n for n in raw.nodes if graph.degree(n) == 0])
+    """The edges of ``raw`` that ``keep`` accepts, with their end nodes."""
+    edges = [(u, v, k, d) for u, v, k, d in raw.edges(keys=True, data=True) if keep(d)]
+    used = {u for u, _, _, _ in edges} | {v for _, v, _, _ in edges}
+    graph = nx.MultiDiGraph(**raw.graph)
+    graph.add_nodes_from((n, raw.nodes[n]) for n in raw.nodes if n in used)
+    graph.add_edges_from(edges)
     return graph
 
 
