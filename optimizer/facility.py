@@ -13,9 +13,19 @@ pairs ``(c, f)`` get a variable ``x_cf``)::
 
 ``u_c`` exists only when an unserved penalty ``M`` is given: a solution that uses
 it has no feasible answer, and the customers that use it are the explanation.
-The model is linear and written once with OR-Tools' model builder, then solved by
-CP-SAT (``"sat"``, reproducible under a deterministic time limit) or a MIP solver
-(``"scip"``, ``"highs"``).
+The model is linear and written once, as one sparse matrix, with OR-Tools' model
+builder, then solved by CP-SAT (``"sat"``, reproducible under a deterministic time
+limit) or a MIP solver (``"scip"``, ``"highs"``).
+
+Two details keep the MIP solvers fast without changing any answer:
+
+- for an uncapacitated model (``capacity`` None) they get ``x`` continuous: with the
+  ``y`` and ``u`` fixed, each customer's rows are one equality and bounds, whose
+  vertices are integral, so an optimum assigns every customer wholly; CP-SAT keeps
+  ``x`` binary;
+- a :class:`Hint` (a known feasible solution) is passed as a solution hint to CP-SAT
+  and SCIP, and as an objective cutoff to HiGHS (OR-Tools' HiGHS hint crashes); a
+  solver that returns nothing, or worse, within its limits yields the hint instead.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
 
 ENGINES = ("sat", "scip", "highs")
@@ -83,6 +94,22 @@ class SolveSettings:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """A known feasible solution to start from.
+
+    Attributes
+    ----------
+    is_open
+        ``F`` booleans, the open facilities.
+    choice
+        ``C`` facility of each customer (``-1``: unserved, only with a penalty).
+    """
+
+    is_open: np.ndarray
+    choice: np.ndarray
+
+
+@dataclass(frozen=True)
 class FacilityResult:
     """Open facilities, the facility of each customer (``-1`` unserved), solver facts."""
 
@@ -105,7 +132,8 @@ class FacilityResult:
         return abs(self.objective - self.bound) / max(abs(self.objective), 1.0)
 
 
-def solve_facility(model: FacilityModel, settings: SolveSettings | None = None) -> FacilityResult:
+def solve_facility(model: FacilityModel, settings: SolveSettings | None = None,
+                   hint: Hint | None = None) -> FacilityResult:
     """Build and solve the model.
 
     Parameters
@@ -114,70 +142,214 @@ def solve_facility(model: FacilityModel, settings: SolveSettings | None = None) 
         The problem data.
     settings
         Engine and limits.
+    hint
+        A feasible solution to start from; the result is never worse than it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown engine, or a hint that is not a feasible solution of ``model``.
     """
     settings = settings or SolveSettings()
     if settings.engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {settings.engine!r}")
     n_f, n_c = len(model.open_cost), len(model.demand)
-    m = mb.Model()
-    y = [m.new_bool_var(f"y{f}") for f in range(n_f)]
-    x = [m.new_bool_var(f"x{k}") for k in range(len(model.pair_cost))]
-    u = ([m.new_bool_var(f"u{c}") for c in range(n_c)]
-         if model.unserved_penalty is not None else None)
-    by_customer: list[list[int]] = [[] for _ in range(n_c)]
-    by_facility: list[list[int]] = [[] for _ in range(n_f)]
-    for k, (c, f) in enumerate(zip(model.pair_customer.tolist(), model.pair_facility.tolist())):
-        by_customer[c].append(k)
-        by_facility[f].append(k)
-    for c in range(n_c):
-        terms = [x[k] for k in by_customer[c]] + ([u[c]] if u is not None else [])
-        m.add(mb.LinearExpr.sum(terms) == 1)
-    for k, f in enumerate(model.pair_facility.tolist()):
-        m.add(x[k] <= y[f])
-    if model.capacity is not None:
-        for f in range(n_f):
-            ks = by_facility[f]
-            if ks:
-                m.add(mb.LinearExpr.weighted_sum(
-                    [x[k] for k in ks], [int(model.demand[model.pair_customer[k]]) for k in ks])
-                    <= int(model.capacity[f]) * y[f])
-    if model.forced_open is not None:
-        for f in np.flatnonzero(model.forced_open).tolist():
-            m.add(y[f] == 1)
-    if model.stay is not None:
-        pair_index = {(c, f): k for k, (c, f) in enumerate(
-            zip(model.pair_customer.tolist(), model.pair_facility.tolist()))}
-        for c, f in enumerate(model.stay.tolist()):
-            k = pair_index.get((c, f))
-            if f >= 0 and k is not None:
-                m.add(x[k] + (u[c] if u is not None else 0) >= y[f])
-    if model.p is not None:
-        m.add(mb.LinearExpr.sum(y) == int(model.p))
-    objective = (mb.LinearExpr.weighted_sum(y, model.open_cost.tolist())
-                 + mb.LinearExpr.weighted_sum(x, model.pair_cost.tolist()))
-    if u is not None:
-        objective += mb.LinearExpr.weighted_sum(u, [int(model.unserved_penalty)] * n_c)
-    m.minimize(objective)
+    relax_x = model.capacity is None and settings.engine != "sat"
+    m = _build(model, integral_x=not relax_x)
+    start = _hint_values(model, hint) if hint is not None else None
+    start_value = float(_objective(model) @ start) if start is not None else None
+    cutoff = None
+    if start is not None and settings.engine == "highs":
+        # OR-Tools' HiGHS hint crashes (ortools 9.15); a cutoff just above the hint's
+        # value (the objective is integral) prunes all that is worse and keeps the hint.
+        cutoff = start_value + 0.5
+    elif start is not None:
+        for i, v in enumerate(start.tolist()):
+            m.helper.add_hint(i, v)
 
     solver = mb.Solver(settings.engine)
     solver.set_time_limit_in_seconds(settings.time_limit_s)
-    solver.set_solver_specific_parameters(_specific(settings))
+    solver.set_solver_specific_parameters(_specific(settings, cutoff))
     status = solver.solve(m)
     name = {mb.SolveStatus.OPTIMAL: "OPTIMAL", mb.SolveStatus.FEASIBLE: "FEASIBLE",
             mb.SolveStatus.INFEASIBLE: "INFEASIBLE"}.get(status, status.name)
-    if name not in ("OPTIMAL", "FEASIBLE"):
+    found = name in ("OPTIMAL", "FEASIBLE")
+    objective = float(solver.objective_value) if found else float("nan")
+    if start_value is not None and (
+            not found or objective > start_value + 1e-6 * max(1.0, abs(start_value))):
+        bound = float(solver.best_objective_bound) if found else float("nan")
+        return FacilityResult("FEASIBLE", np.asarray(hint.is_open, bool),
+                              np.asarray(hint.choice, np.int64), start_value, bound,
+                              solver.wall_time, settings.as_dict())
+    if not found:
         return FacilityResult(name, np.zeros(n_f, bool), np.full(n_c, -1), float("nan"),
                               float("nan"), solver.wall_time, settings.as_dict())
-    is_open = np.array([solver.value(v) > 0.5 for v in y])
-    choice = np.full(n_c, -1, dtype=np.int64)
-    chosen = np.array([solver.value(v) > 0.5 for v in x], dtype=bool)
-    choice[model.pair_customer[chosen]] = model.pair_facility[chosen]
-    return FacilityResult(name, is_open, choice, float(solver.objective_value),
+    values = solver.values(m.get_variables()).to_numpy()
+    is_open, choice = _decode(model, values)
+    return FacilityResult(name, is_open, choice, objective,
                           float(solver.best_objective_bound), solver.wall_time,
                           settings.as_dict())
 
 
-def _specific(settings: SolveSettings) -> str:
+def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
+    """The model as one sparse matrix; variables ``y`` (F), then ``x`` (K), then ``u`` (C)."""
+    n_f, n_c, n_k = len(model.open_cost), len(model.demand), len(model.pair_cost)
+    pc = np.asarray(model.pair_customer, dtype=np.int64)
+    pf = np.asarray(model.pair_facility, dtype=np.int64)
+    has_u = model.unserved_penalty is not None
+    xs, us, ys = n_f + np.arange(n_k), n_f + n_k + np.arange(n_c), np.arange(n_f)
+    rows = _Rows()
+    # sum_f x_cf + u_c = 1
+    rows.add(np.concatenate([pc, np.arange(n_c)]) if has_u else pc,
+             np.concatenate([xs, us]) if has_u else xs, 1.0, np.arange(n_c), 1.0, 1.0)
+    # x_cf - y_f <= 0
+    link = np.arange(n_k)
+    rows.add(np.concatenate([link, link]), np.concatenate([xs, pf]),
+             np.concatenate([np.ones(n_k), -np.ones(n_k)]), link, -np.inf, 0.0)
+    if model.capacity is not None:
+        # sum_c d_c x_cf - cap_f y_f <= 0, for facilities with pairs
+        served = np.unique(pf)
+        slot = np.searchsorted(served, pf)
+        rows.add(np.concatenate([slot, np.arange(len(served))]),
+                 np.concatenate([xs, served]),
+                 np.concatenate([model.demand[pc], -np.asarray(model.capacity)[served]]),
+                 np.arange(len(served)), -np.inf, 0.0)
+    if model.stay is not None:
+        # x_{c,stay_c} + u_c - y_{stay_c} >= 0
+        customers = np.flatnonzero(np.asarray(model.stay) >= 0)
+        k = _pair_index(model, customers, np.asarray(model.stay)[customers])
+        customers, k = customers[k >= 0], k[k >= 0]
+        r = np.arange(len(k))
+        f = pf[k]
+        rows.add(np.concatenate([r, r, r]) if has_u else np.concatenate([r, r]),
+                 np.concatenate([xs[k], ys[f], us[customers]]) if has_u
+                 else np.concatenate([xs[k], ys[f]]),
+                 np.concatenate([np.ones(len(k)), -np.ones(len(k))]
+                                + ([np.ones(len(k))] if has_u else [])),
+                 r, 0.0, np.inf)
+    if model.p is not None:
+        rows.add(np.zeros(n_f, np.int64), ys, 1.0, np.arange(1), float(model.p),
+                 float(model.p))
+    n_var = n_f + n_k + (n_c if has_u else 0)
+    lower = np.zeros(n_var)
+    if model.forced_open is not None:
+        lower[np.flatnonzero(model.forced_open)] = 1.0
+    m = mb.Model()
+    m.helper.fill_model_from_sparse_data(lower, np.ones(n_var), _objective(model),
+                                         *rows.matrix(n_var))
+    for i in range(n_var):
+        if integral_x or not n_f <= i < n_f + n_k:
+            m.helper.set_var_integrality(i, True)
+    return m
+
+
+class _Rows:
+    """Blocks of constraint rows, stacked into one CSR matrix."""
+
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.coefs: list[np.ndarray] = []
+        self.lower: list[np.ndarray] = []
+        self.upper: list[np.ndarray] = []
+        self.count = 0
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, coefs: float | np.ndarray,
+            block: np.ndarray, lower: float, upper: float) -> None:
+        """Entries ``(rows, cols, coefs)`` of the ``len(block)`` rows of a block."""
+        self.rows.append(np.asarray(rows, np.int64) + self.count)
+        self.cols.append(np.asarray(cols, np.int64))
+        self.coefs.append(np.broadcast_to(np.asarray(coefs, float), len(rows)))
+        self.lower.append(np.full(len(block), lower))
+        self.upper.append(np.full(len(block), upper))
+        self.count += len(block)
+
+    def matrix(self, n_var: int) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """Row lower bounds, row upper bounds and the matrix."""
+        matrix = sp.csr_matrix(
+            (np.concatenate(self.coefs), (np.concatenate(self.rows), np.concatenate(self.cols))),
+            shape=(self.count, n_var))
+        return np.concatenate(self.lower), np.concatenate(self.upper), matrix
+
+
+def _objective(model: FacilityModel) -> np.ndarray:
+    """Objective coefficients in variable order."""
+    parts = [np.asarray(model.open_cost, float), np.asarray(model.pair_cost, float)]
+    if model.unserved_penalty is not None:
+        parts.append(np.full(len(model.demand), float(model.unserved_penalty)))
+    return np.concatenate(parts)
+
+
+def _pair_index(model: FacilityModel, customers: np.ndarray,
+                facilities: np.ndarray) -> np.ndarray:
+    """Index of each ``(customer, facility)`` pair, ``-1`` where it is not allowed."""
+    n_f = len(model.open_cost)
+    keys = np.asarray(model.pair_customer, np.int64) * n_f + model.pair_facility
+    wanted = np.asarray(customers, np.int64) * n_f + facilities
+    if not len(keys):
+        return np.full(len(wanted), -1, np.int64)
+    order = np.argsort(keys, kind="stable")
+    k = order[np.minimum(np.searchsorted(keys, wanted, sorter=order), len(keys) - 1)]
+    return np.where((keys[k] == wanted) & (facilities >= 0), k, -1)
+
+
+def _decode(model: FacilityModel, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Open facilities and each customer's facility: its largest ``x`` unless unserved."""
+    n_f, n_c, n_k = len(model.open_cost), len(model.demand), len(model.pair_cost)
+    is_open = values[:n_f] > 0.5
+    x = values[n_f:n_f + n_k]
+    choice = np.full(n_c, -1, dtype=np.int64)
+    used = np.flatnonzero(x > 1e-6)
+    # Sorted by customer, then by decreasing x: the first of each customer wins.
+    used = used[np.lexsort((-x[used], model.pair_customer[used]))]
+    customers, first = np.unique(model.pair_customer[used], return_index=True)
+    choice[customers] = model.pair_facility[used[first]]
+    if model.unserved_penalty is not None:
+        choice[values[n_f + n_k:] > 0.5] = -1
+    return is_open, choice
+
+
+def _hint_values(model: FacilityModel, hint: Hint) -> np.ndarray:
+    """The hint as a variable vector, after checking that it is feasible."""
+    n_f, n_c = len(model.open_cost), len(model.demand)
+    is_open = np.asarray(hint.is_open, bool)
+    choice = np.asarray(hint.choice, np.int64)
+    if is_open.shape != (n_f,) or choice.shape != (n_c,):
+        raise ValueError(f"hint: expected {n_f} open flags and {n_c} choices, "
+                         f"got {is_open.shape} and {choice.shape}")
+    served = choice >= 0
+    k = _pair_index(model, np.arange(n_c), choice)
+    problems = []
+    if (served & (k < 0)).any():
+        problems.append("a customer goes to a facility it may not use")
+    if (~served).any() and model.unserved_penalty is None:
+        problems.append("a customer is unserved but every customer must be served")
+    if not is_open[choice[served]].all():
+        problems.append("a customer goes to a closed facility")
+    if model.capacity is not None:
+        load = np.bincount(choice[served], weights=model.demand[served], minlength=n_f)
+        if (load > np.asarray(model.capacity)).any():
+            problems.append("a facility is over capacity")
+    if model.forced_open is not None and not is_open[np.asarray(model.forced_open, bool)].all():
+        problems.append("a forced facility is closed")
+    if model.p is not None and is_open.sum() != model.p:
+        problems.append(f"{is_open.sum()} facilities open, not p = {model.p}")
+    if model.stay is not None:
+        stay = np.asarray(model.stay)
+        kept = (stay >= 0) & is_open[np.maximum(stay, 0)] & served & (choice != stay)
+        if (kept & (_pair_index(model, np.arange(n_c), stay) >= 0)).any():
+            problems.append("a customer leaves a facility that stays open")
+    if problems:
+        raise ValueError("hint is not a feasible solution: " + "; ".join(problems))
+    x = np.zeros(len(model.pair_cost))
+    x[k[served]] = 1.0
+    parts = [is_open.astype(float), x]
+    if model.unserved_penalty is not None:
+        parts.append((~served).astype(float))
+    return np.concatenate(parts)
+
+
+def _specific(settings: SolveSettings, cutoff: float | None = None) -> str:
     if settings.engine == "sat":
         parts = [f"num_workers: {settings.workers}", f"random_seed: {settings.seed}",
                  f"relative_gap_limit: {settings.relative_gap}"]
@@ -187,4 +359,9 @@ def _specific(settings: SolveSettings) -> str:
     if settings.engine == "scip":
         return (f"limits/gap = {settings.relative_gap}\nrandomization/randomseedshift = "
                 f"{settings.seed}\n")
-    return ""
+    # HiGHS: no banner on stdout (it would land in the middle of reports).
+    parts = ["output_flag=false", f"mip_rel_gap={settings.relative_gap}",
+             f"random_seed={settings.seed}"]
+    if cutoff is not None:
+        parts.append(f"objective_bound={cutoff}")
+    return ",".join(parts)
