@@ -23,10 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run one benchmark set on a folder, or every shipped set with ``all``."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("set", choices=[*SETS, "matrices", "all"])
-    parser.add_argument("folder", type=Path, nargs="?",
-                        help="folder with instance files and reference.csv")
-    parser.add_argument("--time-limit", type=float, default=None,
-                        help="seconds per instance (default: the set's target limit)")
+    parser.add_argument(
+        "folder", type=Path, nargs="?", help="folder with instance files and reference.csv"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help="seconds per instance (default: the set's target limit)",
+    )
     args = parser.parse_args(argv)
     if args.set == "matrices":
         from benchmarks.matrices import run

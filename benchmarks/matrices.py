@@ -32,8 +32,11 @@ def grid_network(side: int = 317, *, seed: int = 7) -> nx.MultiDiGraph:
     step = 0.004  # ~400 m
     for i in range(side):
         for j in range(side):
-            graph.add_node(i * side + j, x=118.0 + j * step + rng.normal(0, 0.0005),
-                           y=36.0 + i * step + rng.normal(0, 0.0005))
+            graph.add_node(
+                i * side + j,
+                x=118.0 + j * step + rng.normal(0, 0.0005),
+                y=36.0 + i * step + rng.normal(0, 0.0005),
+            )
     for i in range(side):
         for j in range(side):
             a = i * side + j
@@ -49,8 +52,14 @@ def grid_network(side: int = 317, *, seed: int = 7) -> nx.MultiDiGraph:
     return graph
 
 
-def run(*, side: int = 317, villages: int = 1000, schools: int = 150,
-        networkx_sample: int = 10, seed: int = 7) -> dict[str, float]:
+def run(
+    *,
+    side: int = 317,
+    villages: int = 1000,
+    schools: int = 150,
+    networkx_sample: int = 10,
+    seed: int = 7,
+) -> dict[str, float]:
     """Time the three ways and print one SUMMARY line; return the numbers."""
     graph = grid_network(side, seed=seed)
     net = to_network(graph, "generated grid")
@@ -75,18 +84,28 @@ def run(*, side: int = 317, villages: int = 1000, schools: int = 150,
     started = time.perf_counter()
     for k, source in enumerate(sample):
         lengths = nx.single_source_dijkstra_path_length(
-            graph, int(net.node_ids[source]), weight="travel_time")
+            graph, int(net.node_ids[source]), weight="travel_time"
+        )
         row = np.array([lengths.get(int(net.node_ids[t]), np.inf) for t in s_nodes])
         assert np.allclose(row[np.isfinite(row)], ours[k][np.isfinite(ours[k])])
     networkx_s = (time.perf_counter() - started) * villages / len(sample)
 
-    result = {"nodes": net.n_nodes, "edges": net.time_csr.nnz, "ours_s": ours_s,
-              "raw_s": raw_s, "networkx_s": networkx_s, "ratio_raw": ours_s / raw_s,
-              "speedup_networkx": networkx_s / ours_s, "peak_mb": peak_mb}
-    print(f"SUMMARY set=matrices nodes={net.n_nodes} edges={net.time_csr.nnz} "
-          f"villages={villages} schools={schools} ours_s={ours_s:.2f} raw_s={raw_s:.2f} "
-          f"networkx_s={networkx_s:.1f} (from {len(sample)} sources) "
-          f"ratio_raw={ours_s / raw_s:.2f} (target <= 1.5) "
-          f"speedup_networkx={networkx_s / ours_s:.1f}x (target >= 10) peak_mb={peak_mb:.0f}",
-          flush=True)
+    result = {
+        "nodes": net.n_nodes,
+        "edges": net.time_csr.nnz,
+        "ours_s": ours_s,
+        "raw_s": raw_s,
+        "networkx_s": networkx_s,
+        "ratio_raw": ours_s / raw_s,
+        "speedup_networkx": networkx_s / ours_s,
+        "peak_mb": peak_mb,
+    }
+    print(
+        f"SUMMARY set=matrices nodes={net.n_nodes} edges={net.time_csr.nnz} "
+        f"villages={villages} schools={schools} ours_s={ours_s:.2f} raw_s={raw_s:.2f} "
+        f"networkx_s={networkx_s:.1f} (from {len(sample)} sources) "
+        f"ratio_raw={ours_s / raw_s:.2f} (target <= 1.5) "
+        f"speedup_networkx={networkx_s / ours_s:.1f}x (target >= 10) peak_mb={peak_mb:.0f}",
+        flush=True,
+    )
     return result

@@ -53,12 +53,15 @@ def distances(path: Path) -> tuple[np.ndarray, int]:
         raise ValueError(f"{path}: expected a header 'n edges p', got {len(values)} numbers")
     n, n_edges, p = values[:3]
     if n < 1 or n_edges < 0 or not 1 <= p <= n:
-        raise ValueError(f"{path}: expected header 'n edges p' with 1 <= p <= n, "
-                         f"got {n} {n_edges} {p}")
+        raise ValueError(
+            f"{path}: expected header 'n edges p' with 1 <= p <= n, got {n} {n_edges} {p}"
+        )
     body = values[3:]
     if len(body) != 3 * n_edges:
-        raise ValueError(f"{path}: expected {n_edges} edges 'i j cost' ({3 * n_edges} "
-                         f"numbers) after the header, got {len(body)} numbers")
+        raise ValueError(
+            f"{path}: expected {n_edges} edges 'i j cost' ({3 * n_edges} "
+            f"numbers) after the header, got {len(body)} numbers"
+        )
     edges = np.array(body, dtype=np.int64).reshape(n_edges, 3)
     ends = edges[:, :2]
     if ends.size and (ends.min() < 1 or ends.max() > n):
@@ -131,7 +134,7 @@ def interchange(dist: np.ndarray, p: int) -> np.ndarray:
     while improved:
         improved = False
         for i in range(p):
-            others = medians[:i] + medians[i + 1:]
+            others = medians[:i] + medians[i + 1 :]
             base = d[:, others].min(axis=1) if others else np.full(len(d), np.inf)
             total = np.minimum(base[:, None], d).sum(axis=0)
             total[medians] = np.inf
@@ -149,8 +152,9 @@ def solve_instance(path: Path, time_limit_s: float) -> Outcome:
     is_open = np.zeros(len(dist), dtype=bool)
     is_open[medians] = True
     hint = Hint(is_open, medians[dist[:, medians].argmin(axis=1)])
-    settings = SolveSettings(engine=ENGINE, workers=WORKERS, deterministic_time=None,
-                             time_limit_s=time_limit_s)
+    settings = SolveSettings(
+        engine=ENGINE, workers=WORKERS, deterministic_time=None, time_limit_s=time_limit_s
+    )
     result = solve_facility(model, settings, hint)
     if not result.has_solution or (result.choice < 0).any():
         return Outcome(None, "NO_SOLUTION")

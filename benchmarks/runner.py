@@ -74,13 +74,14 @@ def run_set(set_name: str, folder: Path, *, time_limit_s: float) -> list[Row]:
         outcome = module.solve_instance(path, time_limit_s)
         seconds = time.perf_counter() - started
         ref = references.get(name)
-        gap = (None if outcome.value is None or ref is None
-               else (outcome.value - ref) / ref)
+        gap = None if outcome.value is None or ref is None else (outcome.value - ref) / ref
         row = Row(name, ref, outcome.value, gap, seconds, outcome.status)
         rows.append(row)
-        print(f"{name:<24}{_fmt(ref):>12}{_fmt(outcome.value):>12}"
-              f"{'-' if gap is None else f'{100 * gap:.3f}':>9}{seconds:>9.1f}  {row.status}",
-              flush=True)
+        print(
+            f"{name:<24}{_fmt(ref):>12}{_fmt(outcome.value):>12}"
+            f"{'-' if gap is None else f'{100 * gap:.3f}':>9}{seconds:>9.1f}  {row.status}",
+            flush=True,
+        )
     print(summary_line(set_name, rows), flush=True)
     return rows
 
@@ -91,8 +92,10 @@ def summary_line(set_name: str, rows: list[Row]) -> str:
     mean = 100 * sum(gaps) / len(gaps) if gaps else math.nan
     worst = 100 * max(gaps) if gaps else math.nan
     optimal = sum(1 for g in gaps if g <= 1e-9)
-    return (f"SUMMARY set={set_name} instances={len(rows)} solved={len(gaps)} "
-            f"mean_gap={mean:.3f}% max_gap={worst:.3f}% optimal={optimal}")
+    return (
+        f"SUMMARY set={set_name} instances={len(rows)} solved={len(gaps)} "
+        f"mean_gap={mean:.3f}% max_gap={worst:.3f}% optimal={optimal}"
+    )
 
 
 def _fmt(value: float | None) -> str:

@@ -50,20 +50,27 @@ def parse(path: Path) -> Instance:
         raise ValueError(f"{path}: expected a header 'I J', got {len(values)} numbers")
     n_i, n_j = values[:2]
     if n_i != int(n_i) or n_j != int(n_j) or n_i < 1 or n_j < 1:
-        raise ValueError(f"{path}: expected a header 'I J' of positive integers, "
-                         f"got {tokens[0]} {tokens[1]}")
+        raise ValueError(
+            f"{path}: expected a header 'I J' of positive integers, got {tokens[0]} {tokens[1]}"
+        )
     n_i, n_j = int(n_i), int(n_j)
     expected = 2 + 2 * n_i + n_j + n_j * n_i
     if len(values) != expected:
-        raise ValueError(f"{path}: expected {expected} numbers for I={n_i}, J={n_j} (header, "
-                         f"{n_i} capacities, {n_i} opening costs, {n_j} demands, "
-                         f"{n_j}x{n_i} costs), got {len(values)}")
+        raise ValueError(
+            f"{path}: expected {expected} numbers for I={n_i}, J={n_j} (header, "
+            f"{n_i} capacities, {n_i} opening costs, {n_j} demands, "
+            f"{n_j}x{n_i} costs), got {len(values)}"
+        )
     if not np.isfinite(values).all() or (values < 0).any() or (values != np.round(values)).any():
         raise ValueError(f"{path}: expected non-negative integer values (the core is integral)")
     ints = values.astype(np.int64)
     cut = np.cumsum([2, n_i, n_i, n_j])
-    return Instance(capacity=ints[cut[0]:cut[1]], open_cost=ints[cut[1]:cut[2]],
-                    demand=ints[cut[2]:cut[3]], cost=ints[cut[3]:].reshape(n_j, n_i))
+    return Instance(
+        capacity=ints[cut[0] : cut[1]],
+        open_cost=ints[cut[1] : cut[2]],
+        demand=ints[cut[2] : cut[3]],
+        cost=ints[cut[3] :].reshape(n_j, n_i),
+    )
 
 
 def facility_model(instance: Instance) -> FacilityModel:
@@ -96,8 +103,9 @@ def read_instance(path: Path) -> FacilityModel:
 def solve_instance(path: Path, time_limit_s: float) -> Outcome:
     """Solve one file; the value is recomputed from the assignment, not the solver's."""
     instance = parse(Path(path))
-    settings = SolveSettings(engine=ENGINE, workers=WORKERS, deterministic_time=None,
-                             time_limit_s=time_limit_s)
+    settings = SolveSettings(
+        engine=ENGINE, workers=WORKERS, deterministic_time=None, time_limit_s=time_limit_s
+    )
     result = solve_facility(facility_model(instance), settings)
     choice = result.choice
     if not result.has_solution or (choice < 0).any() or not result.is_open[choice].all():
@@ -105,8 +113,10 @@ def solve_instance(path: Path, time_limit_s: float) -> Outcome:
     load = np.bincount(choice, weights=instance.demand, minlength=len(instance.capacity))
     if (load > instance.capacity).any():
         return Outcome(None, "NO_SOLUTION")
-    value = (instance.open_cost[result.is_open].sum()
-             + instance.cost[np.arange(len(choice)), choice].sum())
+    value = (
+        instance.open_cost[result.is_open].sum()
+        + instance.cost[np.arange(len(choice)), choice].sum()
+    )
     return Outcome(float(value), result.status)
 
 

@@ -41,9 +41,7 @@ class InputError(ValueError):
     def __init__(self, issues: Iterable[InputIssue]):
         self.issues = tuple(issues)
         lines = [str(issue) for issue in self.issues]
-        super().__init__(
-            f"{len(lines)} problem(s) in the input:\n  " + "\n  ".join(lines)
-        )
+        super().__init__(f"{len(lines)} problem(s) in the input:\n  " + "\n  ".join(lines))
 
 
 class IssueCollector:

@@ -37,8 +37,8 @@ def node_matrix(
     unique, inverse = np.unique(sources, return_inverse=True)
     rows = np.empty((len(unique), len(targets)))
     for start in range(0, len(unique), chunk):
-        block = unique[start:start + chunk]
-        rows[start:start + len(block)] = dijkstra(csr, directed=True, indices=block)[:, targets]
+        block = unique[start : start + chunk]
+        rows[start : start + len(block)] = dijkstra(csr, directed=True, indices=block)[:, targets]
     return rows[inverse]
 
 

@@ -62,10 +62,10 @@ def _features(xml: Path, tags: Mapping[str, list[str]]) -> gpd.GeoDataFrame:
     for column in keep:
         if column not in found:
             found[column] = ""
-    points = found.geometry.where(found.geom_type == "Point",
-                                  found.geometry.representative_point())
-    out = gpd.GeoDataFrame(found[keep].astype(object).fillna("").astype(str), geometry=points,
-                           crs="EPSG:4326")
+    points = found.geometry.where(found.geom_type == "Point", found.geometry.representative_point())
+    out = gpd.GeoDataFrame(
+        found[keep].astype(object).fillna("").astype(str), geometry=points, crs="EPSG:4326"
+    )
     out["osm_id"] = out["osm_id"].astype("int64")
     return out.sort_values(["osm_type", "osm_id"]).reset_index(drop=True)
 

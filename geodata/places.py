@@ -104,20 +104,41 @@ class TableSpec:
 
 VILLAGES = TableSpec(
     "villages",
-    required={"id": _text, "name": _text, "lon": _lon, "lat": _lat,
-              **{band: _count for band in BANDS}},
-    optional={"town": (_optional_text, ""), "annual_change": (_fraction, "0"),
-              "current_k": (_optional_text, ""), "current_primary": (_optional_text, ""),
-              "current_junior": (_optional_text, "")},
+    required={
+        "id": _text,
+        "name": _text,
+        "lon": _lon,
+        "lat": _lat,
+        **{band: _count for band in BANDS},
+    },
+    optional={
+        "town": (_optional_text, ""),
+        "annual_change": (_fraction, "0"),
+        "current_k": (_optional_text, ""),
+        "current_primary": (_optional_text, ""),
+        "current_junior": (_optional_text, ""),
+    },
 )
 SCHOOLS = TableSpec(
     "schools",
-    required={"id": _text, "name": _text, "lon": _lon, "lat": _lat, "level": _choice(LEVELS),
-              "capacity": _count, "may_close": _flag, "must_keep": _flag,
-              "running_cost": _amount},
-    optional={"town": (_optional_text, ""), "ownership": (_choice(OWNERSHIPS), "public"),
-              "classrooms": (_count, "0"), "canteen_seats": (_count, "0"),
-              "boarding_beds": (_count, "0")},
+    required={
+        "id": _text,
+        "name": _text,
+        "lon": _lon,
+        "lat": _lat,
+        "level": _choice(LEVELS),
+        "capacity": _count,
+        "may_close": _flag,
+        "must_keep": _flag,
+        "running_cost": _amount,
+    },
+    optional={
+        "town": (_optional_text, ""),
+        "ownership": (_choice(OWNERSHIPS), "public"),
+        "classrooms": (_count, "0"),
+        "canteen_seats": (_count, "0"),
+        "boarding_beds": (_count, "0"),
+    },
 )
 DEPOTS = TableSpec(
     "depots",
@@ -171,8 +192,13 @@ def read_places(
     missing = [c for c in spec.required if c not in raw.columns]
     for column in missing:
         mapped = f" (mapped from '{columns[column]}')" if columns and column in columns else ""
-        issues.add(path, "header", column, f"a column '{column}'{mapped}",
-                   "columns " + ", ".join(raw.columns))
+        issues.add(
+            path,
+            "header",
+            column,
+            f"a column '{column}'{mapped}",
+            "columns " + ", ".join(raw.columns),
+        )
     issues.raise_if_any()
     if raw.empty:
         issues.add(path, "-", "rows", f"at least one {spec.kind[:-1]}", "no rows")
@@ -194,8 +220,13 @@ def read_places(
     seen: dict[str, int] = {}
     for i, place_id in enumerate(parsed["id"]):
         if place_id in seen:
-            issues.add(path, f"row {i + 2} (id {place_id})", "id",
-                       f"a unique id (also on row {seen[place_id]})", place_id)
+            issues.add(
+                path,
+                f"row {i + 2} (id {place_id})",
+                "id",
+                f"a unique id (also on row {seen[place_id]})",
+                place_id,
+            )
         elif place_id:
             seen[place_id] = i + 2
     issues.raise_if_any()
@@ -205,25 +236,33 @@ def read_places(
     )
 
 
-def _read_raw(path: Path, spec: TableSpec, layer: str | None,
-              issues: IssueCollector) -> pd.DataFrame:
+def _read_raw(
+    path: Path, spec: TableSpec, layer: str | None, issues: IssueCollector
+) -> pd.DataFrame:
     """The file's records as text columns, with ``lon``/``lat`` for vector files."""
     if not path.is_file():
-        issues.add(path, "-", "file", f"a {spec.kind} table (CSV, GeoPackage, GeoJSON, "
-                   "Shapefile)", "no such file")
+        issues.add(
+            path,
+            "-",
+            "file",
+            f"a {spec.kind} table (CSV, GeoPackage, GeoJSON, Shapefile)",
+            "no such file",
+        )
         issues.raise_if_any()
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            issues.add(path, "-", "content", "a CSV table with a header row",
-                       " ".join(str(exc).split()))
+            issues.add(
+                path, "-", "content", "a CSV table with a header row", " ".join(str(exc).split())
+            )
             issues.raise_if_any()
     try:
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several kinds for unreadable files
-        issues.add(path, "-", "content", f"a readable {path.suffix} file",
-                   " ".join(str(exc).split()))
+        issues.add(
+            path, "-", "content", f"a readable {path.suffix} file", " ".join(str(exc).split())
+        )
         issues.raise_if_any()
     if frame.crs is None:
         issues.add(path, "-", "crs", "a coordinate reference system", "none")

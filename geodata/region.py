@@ -127,8 +127,7 @@ def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray,
     nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
     points = places.geometry.to_crs(crs)
     projected = nx.MultiDiGraph(crs=crs)
-    projected.add_nodes_from(
-        (int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y))
+    projected.add_nodes_from((int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y))
     osm_nodes, dist = ox.distance.nearest_nodes(
         projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
     )
@@ -137,17 +136,20 @@ def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray,
 
 def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoDataFrame, str]:
     if source is None:
-        empty = gpd.GeoDataFrame({"id": [], "name": [], "lon": [], "lat": []}, geometry=[],
-                                 crs="EPSG:4326")
+        empty = gpd.GeoDataFrame(
+            {"id": [], "name": [], "lon": [], "lat": []}, geometry=[], crs="EPSG:4326"
+        )
         return empty, "-"
     if isinstance(source, PlaceFile):
-        return read_places(source.path, spec, columns=source.columns,
-                           layer=source.layer), str(source.path)
+        return read_places(source.path, spec, columns=source.columns, layer=source.layer), str(
+            source.path
+        )
     return read_places(source, spec), str(source)
 
 
-def _check_extent(graph: nx.MultiDiGraph, tables, roads: Path, issues: IssueCollector,
-                  margin_deg: float = 0.05) -> None:
+def _check_extent(
+    graph: nx.MultiDiGraph, tables, roads: Path, issues: IssueCollector, margin_deg: float = 0.05
+) -> None:
     """Places outside the road network's extent, and whether lon/lat look swapped."""
     xs = np.array([d["x"] for _, d in graph.nodes(data=True)])
     ys = np.array([d["y"] for _, d in graph.nodes(data=True)])
@@ -163,9 +165,13 @@ def _check_extent(graph: nx.MultiDiGraph, tables, roads: Path, issues: IssueColl
             if inside(lon, lat):
                 continue
             hint = "; lon and lat look swapped" if inside(lat, lon) else ""
-            issues.add(name, f"id {pid}", "lon/lat",
-                       f"a point inside the extent of {roads.name} {extent} (lon, lat)",
-                       f"({lon}, {lat}){hint}")
+            issues.add(
+                name,
+                f"id {pid}",
+                "lon/lat",
+                f"a point inside the extent of {roads.name} {extent} (lon, lat)",
+                f"({lon}, {lat}){hint}",
+            )
 
 
 def load_region(
@@ -216,8 +222,9 @@ def load_region(
     return region
 
 
-def _compute_region(files: RegionFiles, speeds: SpeedModel, walk_kph: float,
-                    max_snap_m: float) -> Region:
+def _compute_region(
+    files: RegionFiles, speeds: SpeedModel, walk_kph: float, max_snap_m: float
+) -> Region:
     roads = Path(files.roads)
     raw = read_osm_graph(roads)
     drive = drive_graph(raw, speeds, source=str(roads))
@@ -240,9 +247,13 @@ def _compute_region(files: RegionFiles, speeds: SpeedModel, walk_kph: float,
         table["walk_osm_node"], table["walk_snap_m"] = _snap(walk, table)
         for pid, dist in zip(table["id"], table["snap_m"]):
             if dist > max_snap_m:
-                issues.add(name, f"id {pid}", "lon/lat",
-                           f"a place within {max_snap_m:.0f} m of a road of {roads.name}",
-                           f"{dist:.0f} m away")
+                issues.add(
+                    name,
+                    f"id {pid}",
+                    "lon/lat",
+                    f"a place within {max_snap_m:.0f} m of a road of {roads.name}",
+                    f"{dist:.0f} m away",
+                )
     issues.raise_if_any()
     drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
     walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))
@@ -268,8 +279,7 @@ def _all(tables, column: str) -> set[int]:
     return {int(n) for _, t in tables if not t.empty for n in t[column]}
 
 
-def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float,
-               max_snap_m: float) -> str:
+def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, max_snap_m: float) -> str:
     digest = hashlib.sha256()
     digest.update(repr((CACHE_VERSION, speeds, walk_kph, max_snap_m)).encode())
     for source in (files.roads, files.villages, files.schools, files.depots):

@@ -28,8 +28,20 @@ from geodata.speeds import SpeedModel, first
 #: Way tags kept from OSM besides osmnx's defaults: the hazard rule reads them.
 EXTRA_WAY_TAGS = ("surface", "smoothness", "incline", "tracktype", "foot")
 #: Highway classes a pupil may not walk on.
-NO_WALK = frozenset({"motorway", "motorway_link", "trunk", "trunk_link", "construction",
-                     "proposed", "raceway", "bus_guideway", "abandoned", "platform"})
+NO_WALK = frozenset(
+    {
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "construction",
+        "proposed",
+        "raceway",
+        "bus_guideway",
+        "abandoned",
+        "platform",
+    }
+)
 #: Marks graph nodes that a place snapped to, so that simplification keeps them.
 PLACE_ATTR = "schoolplan_place"
 
@@ -116,10 +128,20 @@ def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
     except InputError:
         raise
     except Exception as exc:  # the readers raise many kinds for a corrupt file
-        raise InputError([InputIssue(str(path), "-", "content", "a valid OSM file",
-                                     f"{type(exc).__name__}: {exc}")]) from None
-    raise InputError([InputIssue(str(path), "-", "file",
-                                 ".osm, .osm.bz2, .osm.gz, .osm.pbf or .graphml", path.name)])
+        raise InputError(
+            [
+                InputIssue(
+                    str(path), "-", "content", "a valid OSM file", f"{type(exc).__name__}: {exc}"
+                )
+            ]
+        ) from None
+    raise InputError(
+        [
+            InputIssue(
+                str(path), "-", "file", ".osm, .osm.bz2, .osm.gz, .osm.pbf or .graphml", path.name
+            )
+        ]
+    )
 
 
 def _read_xml(path: Path) -> nx.MultiDiGraph:
@@ -145,11 +167,21 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
     classes = set(speeds.highway_kph)
     graph = _subgraph(raw, lambda d: first(d.get("highway")) in classes)
     if graph.number_of_edges() == 0:
-        raise InputError([InputIssue(source, "-", "highway",
-                                     f"ways with highway in {sorted(classes)}", "no drivable road")])
+        raise InputError(
+            [
+                InputIssue(
+                    source,
+                    "-",
+                    "highway",
+                    f"ways with highway in {sorted(classes)}",
+                    "no drivable road",
+                )
+            ]
+        )
     graph = ox.truncate.largest_component(graph, strongly=True)
-    graph = ox.routing.add_edge_speeds(graph, hwy_speeds=dict(speeds.highway_kph),
-                                       fallback=speeds.fallback_kph)
+    graph = ox.routing.add_edge_speeds(
+        graph, hwy_speeds=dict(speeds.highway_kph), fallback=speeds.fallback_kph
+    )
     for _, _, data in graph.edges(data=True):
         kph = speeds.bus_kph(str(first(data.get("highway"))), float(data["speed_kph"]), data)
         data["bus_kph"] = kph
@@ -161,8 +193,11 @@ def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.Mult
     """The walkable part of a raw graph, both directions, largest connected part."""
 
     def walkable(d: dict) -> bool:
-        return (first(d.get("highway")) not in NO_WALK and first(d.get("foot")) != "no"
-                and first(d.get("access")) not in ("no", "private"))
+        return (
+            first(d.get("highway")) not in NO_WALK
+            and first(d.get("foot")) != "no"
+            and first(d.get("access")) not in ("no", "private")
+        )
 
     graph = _subgraph(raw, walkable)
     if graph.number_of_edges() == 0:
@@ -194,10 +229,13 @@ def simplify(graph: nx.MultiDiGraph, keep_nodes: Iterable[int]) -> nx.MultiDiGra
     graph = graph.copy()
     for node in keep_nodes:
         graph.nodes[node][PLACE_ATTR] = True
-    differ = [a for a in ("bus_kph", "highway") if any(
-        a in d for _, _, d in graph.edges(data=True))]
+    differ = [
+        a for a in ("bus_kph", "highway") if any(a in d for _, _, d in graph.edges(data=True))
+    ]
     return ox.simplify_graph(
-        graph, node_attrs_include=[PLACE_ATTR], edge_attrs_differ=differ,
+        graph,
+        node_attrs_include=[PLACE_ATTR],
+        edge_attrs_differ=differ,
         edge_attr_aggs={"length": sum, "travel_time": sum},
     )
 
@@ -208,8 +246,13 @@ def to_network(graph: nx.MultiDiGraph, source: str) -> RoadNetwork:
     index = {node: i for i, node in enumerate(node_ids.tolist())}
     lon = np.array([graph.nodes[n]["x"] for n in node_ids.tolist()], dtype=float)
     lat = np.array([graph.nodes[n]["y"] for n in node_ids.tolist()], dtype=float)
-    edges = sorted(((index[u], index[v], float(d["travel_time"]), float(d["length"]), d)
-                    for u, v, d in graph.edges(data=True)), key=lambda e: e[:3])
+    edges = sorted(
+        (
+            (index[u], index[v], float(d["travel_time"]), float(d["length"]), d)
+            for u, v, d in graph.edges(data=True)
+        ),
+        key=lambda e: e[:3],
+    )
     rows = np.array([e[0] for e in edges], dtype=np.int64)
     cols = np.array([e[1] for e in edges], dtype=np.int64)
     coords: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}

@@ -43,8 +43,17 @@ DEFAULT_HIGHWAY_KPH: Mapping[str, float] = MappingProxyType(
 MOTORWAY_CLASSES = frozenset({"motorway", "motorway_link"})
 UNPAVED_SURFACES = frozenset(
     {
-        "unpaved", "gravel", "fine_gravel", "dirt", "earth", "ground", "grass",
-        "mud", "sand", "compacted", "pebblestone",
+        "unpaved",
+        "gravel",
+        "fine_gravel",
+        "dirt",
+        "earth",
+        "ground",
+        "grass",
+        "mud",
+        "sand",
+        "compacted",
+        "pebblestone",
     }
 )
 BAD_SMOOTHNESS = frozenset({"bad", "very_bad", "horrible", "very_horrible", "impassable"})

@@ -8,7 +8,8 @@ school at time zero and follows every road the other way round (the transit from
 ``i`` to ``j`` is the stop time at ``i`` plus the real drive ``j -> i``). The time
 dimension at a stop is then exactly the ride of the pupils boarding there, and the
 limit is a plain upper bound. Objective: fewest buses (a fixed cost per bus), then
-driving time, then (as a tie-break) the sum of the rides. Stops with more riders than seats are split into seat-sized groups.
+driving time, then (as a tie-break) the sum of the rides. Stops with more riders
+than seats are split into seat-sized groups.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ def split_pickups(problem: Problem, village: int, boarding: dict[str, int]) -> l
     return [Pickup(village, g) for g in groups if g]
 
 
-def route_school(problem: Problem, school: int, riders: Riders,
-                 config: Solver | None = None) -> tuple[list[Run], SolverRun]:
+def route_school(
+    problem: Problem, school: int, riders: Riders, config: Solver | None = None
+) -> tuple[list[Run], SolverRun]:
     """Route the buses of one receiving school.
 
     Parameters
@@ -146,7 +148,8 @@ def route_school(problem: Problem, school: int, riders: Riders,
     routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
     # Fewest buses first: one more bus costs more than any possible driving time.
     routing.SetFixedCostOfAllVehicles(
-        DRIVE_WEIGHT * int(drive[places][:, places].max()) * (n + 1) + sum(limits) + 1)
+        DRIVE_WEIGHT * int(drive[places][:, places].max()) * (n + 1) + sum(limits) + 1
+    )
     time_cb = routing.RegisterTransitCallback(transit)
     horizon = max(limits) + max(service) + int(drive[places][:, places].max()) + 1
     routing.AddDimension(time_cb, 0, horizon, True, "ride")
@@ -157,17 +160,20 @@ def route_school(problem: Problem, school: int, riders: Riders,
         # Tie-break between equally long runs: shorter rides for the pupils.
         ride.SetCumulVarSoftUpperBound(index, 0, 1)
     demand_cb = routing.RegisterUnaryTransitCallback(
-        lambda index: 0 if manager.IndexToNode(index) == 0
-        else pickups[manager.IndexToNode(index) - 1].pupils
+        lambda index: (
+            0 if manager.IndexToNode(index) == 0 else pickups[manager.IndexToNode(index) - 1].pupils
+        )
     )
     seats = problem.policy.bus.seats
     routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [seats] * (max(n - 1, 1)), True, "load")
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
     params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
     params.solution_limit = config.routing_solution_limit
     params.time_limit.FromMilliseconds(int(config.routing_time_limit_s * 1000))
     started = time.perf_counter()
@@ -185,8 +191,10 @@ def route_school(problem: Problem, school: int, riders: Riders,
         # Every stop alone fits its limit (checked above), so this means the limits
         # stopped the search before a first solution: say so rather than drop riders.
         raise UnroutableRiders(
-            [f"school {problem.school_ids[school]}: the routing search found no solution "
-             f"within {config.routing_time_limit_s:g} s; raise solver.routing_time_limit_s"]
+            [
+                f"school {problem.school_ids[school]}: the routing search found no solution "
+                f"within {config.routing_time_limit_s:g} s; raise solver.routing_time_limit_s"
+            ]
         )
     runs = []
     for vehicle in range(routing.vehicles()):

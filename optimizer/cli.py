@@ -27,9 +27,13 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
     try:
         scenario = load_scenario(scenario_path)
         policy = scenario.policy
-        region = load_region(scenario.region_files(), speeds=policy.speeds.model(),
-                             walk_kph=policy.walk_kph,
-                             max_snap_m=scenario.region.max_snap_m, cache_dir=cache_dir)
+        region = load_region(
+            scenario.region_files(),
+            speeds=policy.speeds.model(),
+            walk_kph=policy.walk_kph,
+            max_snap_m=scenario.region.max_snap_m,
+            cache_dir=cache_dir,
+        )
         plan, _ = make_plan(scenario, region)
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
@@ -42,8 +46,9 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
         return EXIT_REJECTED
     from optimizer.outputs import write_outputs
 
-    written = write_outputs(plan, out_dir, language=scenario.output.language,
-                            tiles=scenario.output.tiles)
+    written = write_outputs(
+        plan, out_dir, language=scenario.output.language, tiles=scenario.output.tiles
+    )
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
     return 0
@@ -56,8 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
     run_p.add_argument("scenario", type=Path, help="scenario YAML file")
     run_p.add_argument("--out", type=Path, required=True, help="output folder")
-    run_p.add_argument("--cache", type=Path, default=None,
-                       help="cache folder for road graphs and matrices (default: OUT/../cache)")
+    run_p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="cache folder for road graphs and matrices (default: OUT/../cache)",
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.scenario, args.out, cache_dir=args.cache)

@@ -23,8 +23,8 @@ import ortools
 
 from geodata.places import BANDS
 from optimizer.facility import FacilityModel, SolveSettings, solve_facility
-from optimizer.problem import Problem
 from optimizer.plan import SolverRun
+from optimizer.problem import Problem
 from optimizer.scenario import Solver
 
 
@@ -33,9 +33,7 @@ class InfeasibleScenario(Exception):
 
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
-        super().__init__(
-            "no plan meets every rule:\n  " + "\n  ".join(reasons)
-        )
+        super().__init__("no plan meets every rule:\n  " + "\n  ".join(reasons))
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,11 @@ class ClosureResult:
 def candidate_schools(problem: Problem, v: int, b: int) -> list[int]:
     """Schools teaching band ``b`` whose direct journey from village ``v`` is in the limit."""
     limit = problem.policy.limit_s(BANDS[b])
-    return [s for s in range(problem.n_schools)
-            if problem.serves[s, b] and problem.journey_s(b, v, s) <= limit]
+    return [
+        s
+        for s in range(problem.n_schools)
+        if problem.serves[s, b] and problem.journey_s(b, v, s) <= limit
+    ]
 
 
 def reachability_reasons(problem: Problem) -> list[str]:
@@ -65,8 +66,10 @@ def reachability_reasons(problem: Problem) -> list[str]:
             limit_min = problem.policy.bands[band].one_way_min
             if teaching:
                 best = min(teaching, key=lambda s: problem.journey_s(b, v, s))
-                nearest = (f"the nearest, {problem.school_ids[best]}, is "
-                           f"{problem.journey_s(b, v, best) / 60:.1f} min away")
+                nearest = (
+                    f"the nearest, {problem.school_ids[best]}, is "
+                    f"{problem.journey_s(b, v, best) / 60:.1f} min away"
+                )
             else:
                 nearest = "no school teaches this band"
             reasons.append(
@@ -98,7 +101,9 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
     config = config or Solver()
     model, customers = closure_model(problem)
     settings = SolveSettings(
-        engine=config.closures_engine, workers=config.closures_workers, seed=config.seed,
+        engine=config.closures_engine,
+        workers=config.closures_workers,
+        seed=config.seed,
         deterministic_time=config.closures_deterministic_time,
         # A wall-clock guard only; a run that reaches it is flagged not reproducible.
         time_limit_s=20 * config.closures_deterministic_time,
@@ -106,8 +111,10 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
     result = solve_facility(model, settings)
     if not result.has_solution:
         raise InfeasibleScenario(
-            [f"the closure model found no plan within its limits ({result.status} after "
-             f"{result.wall_time_s:.1f} s); raise solver.closures_deterministic_time"]
+            [
+                f"the closure model found no plan within its limits ({result.status} after "
+                f"{result.wall_time_s:.1f} s); raise solver.closures_deterministic_time"
+            ]
         )
     lacking = [customers[c] for c in np.flatnonzero(result.choice < 0)]
     if lacking:
@@ -124,7 +131,8 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
         gap=result.gap,
         settings=result.settings,
         reproducible=result.wall_time_s < 0.98 * settings.time_limit_s
-        and config.closures_engine == "sat" and config.closures_workers == 1,
+        and config.closures_engine == "sat"
+        and config.closures_workers == 1,
     )
     return ClosureResult(open=result.is_open, school=school, run=run)
 
@@ -174,8 +182,9 @@ def _capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[
     reasons = []
     for v, b in lacking:
         cands = candidate_schools(problem, v, b)
-        names = ", ".join(f"{problem.school_ids[s]} (capacity {problem.capacity[s]})"
-                          for s in cands)
+        names = ", ".join(
+            f"{problem.school_ids[s]} (capacity {problem.capacity[s]})" for s in cands
+        )
         reasons.append(
             f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} pupils): "
             f"the schools within {problem.policy.bands[BANDS[b]].one_way_min:g} min "

@@ -88,9 +88,14 @@ class SolveSettings:
 
     def as_dict(self) -> dict[str, object]:
         """The settings, for the record in a plan."""
-        return {"engine": self.engine, "workers": self.workers, "seed": self.seed,
-                "deterministic_time": self.deterministic_time,
-                "time_limit_s": self.time_limit_s, "relative_gap": self.relative_gap}
+        return {
+            "engine": self.engine,
+            "workers": self.workers,
+            "seed": self.seed,
+            "deterministic_time": self.deterministic_time,
+            "time_limit_s": self.time_limit_s,
+            "relative_gap": self.relative_gap,
+        }
 
 
 @dataclass(frozen=True)
@@ -132,8 +137,9 @@ class FacilityResult:
         return abs(self.objective - self.bound) / max(abs(self.objective), 1.0)
 
 
-def solve_facility(model: FacilityModel, settings: SolveSettings | None = None,
-                   hint: Hint | None = None) -> FacilityResult:
+def solve_facility(
+    model: FacilityModel, settings: SolveSettings | None = None, hint: Hint | None = None
+) -> FacilityResult:
     """Build and solve the model.
 
     Parameters
@@ -171,24 +177,47 @@ def solve_facility(model: FacilityModel, settings: SolveSettings | None = None,
     solver.set_time_limit_in_seconds(settings.time_limit_s)
     solver.set_solver_specific_parameters(_specific(settings, cutoff))
     status = solver.solve(m)
-    name = {mb.SolveStatus.OPTIMAL: "OPTIMAL", mb.SolveStatus.FEASIBLE: "FEASIBLE",
-            mb.SolveStatus.INFEASIBLE: "INFEASIBLE"}.get(status, status.name)
+    name = {
+        mb.SolveStatus.OPTIMAL: "OPTIMAL",
+        mb.SolveStatus.FEASIBLE: "FEASIBLE",
+        mb.SolveStatus.INFEASIBLE: "INFEASIBLE",
+    }.get(status, status.name)
     found = name in ("OPTIMAL", "FEASIBLE")
     objective = float(solver.objective_value) if found else float("nan")
     if start_value is not None and (
-            not found or objective > start_value + 1e-6 * max(1.0, abs(start_value))):
+        not found or objective > start_value + 1e-6 * max(1.0, abs(start_value))
+    ):
         bound = float(solver.best_objective_bound) if found else float("nan")
-        return FacilityResult("FEASIBLE", np.asarray(hint.is_open, bool),
-                              np.asarray(hint.choice, np.int64), start_value, bound,
-                              solver.wall_time, settings.as_dict())
+        return FacilityResult(
+            "FEASIBLE",
+            np.asarray(hint.is_open, bool),
+            np.asarray(hint.choice, np.int64),
+            start_value,
+            bound,
+            solver.wall_time,
+            settings.as_dict(),
+        )
     if not found:
-        return FacilityResult(name, np.zeros(n_f, bool), np.full(n_c, -1), float("nan"),
-                              float("nan"), solver.wall_time, settings.as_dict())
+        return FacilityResult(
+            name,
+            np.zeros(n_f, bool),
+            np.full(n_c, -1),
+            float("nan"),
+            float("nan"),
+            solver.wall_time,
+            settings.as_dict(),
+        )
     values = solver.values(m.get_variables()).to_numpy()
     is_open, choice = _decode(model, values)
-    return FacilityResult(name, is_open, choice, objective,
-                          float(solver.best_objective_bound), solver.wall_time,
-                          settings.as_dict())
+    return FacilityResult(
+        name,
+        is_open,
+        choice,
+        objective,
+        float(solver.best_objective_bound),
+        solver.wall_time,
+        settings.as_dict(),
+    )
 
 
 def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
@@ -200,20 +229,36 @@ def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
     xs, us, ys = n_f + np.arange(n_k), n_f + n_k + np.arange(n_c), np.arange(n_f)
     rows = _Rows()
     # sum_f x_cf + u_c = 1
-    rows.add(np.concatenate([pc, np.arange(n_c)]) if has_u else pc,
-             np.concatenate([xs, us]) if has_u else xs, 1.0, np.arange(n_c), 1.0, 1.0)
+    rows.add(
+        np.concatenate([pc, np.arange(n_c)]) if has_u else pc,
+        np.concatenate([xs, us]) if has_u else xs,
+        1.0,
+        np.arange(n_c),
+        1.0,
+        1.0,
+    )
     # x_cf - y_f <= 0
     link = np.arange(n_k)
-    rows.add(np.concatenate([link, link]), np.concatenate([xs, pf]),
-             np.concatenate([np.ones(n_k), -np.ones(n_k)]), link, -np.inf, 0.0)
+    rows.add(
+        np.concatenate([link, link]),
+        np.concatenate([xs, pf]),
+        np.concatenate([np.ones(n_k), -np.ones(n_k)]),
+        link,
+        -np.inf,
+        0.0,
+    )
     if model.capacity is not None:
         # sum_c d_c x_cf - cap_f y_f <= 0, for facilities with pairs
         served = np.unique(pf)
         slot = np.searchsorted(served, pf)
-        rows.add(np.concatenate([slot, np.arange(len(served))]),
-                 np.concatenate([xs, served]),
-                 np.concatenate([model.demand[pc], -np.asarray(model.capacity)[served]]),
-                 np.arange(len(served)), -np.inf, 0.0)
+        rows.add(
+            np.concatenate([slot, np.arange(len(served))]),
+            np.concatenate([xs, served]),
+            np.concatenate([model.demand[pc], -np.asarray(model.capacity)[served]]),
+            np.arange(len(served)),
+            -np.inf,
+            0.0,
+        )
     if model.stay is not None:
         # x_{c,stay_c} + u_c - y_{stay_c} >= 0
         customers = np.flatnonzero(np.asarray(model.stay) >= 0)
@@ -221,22 +266,28 @@ def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
         customers, k = customers[k >= 0], k[k >= 0]
         r = np.arange(len(k))
         f = pf[k]
-        rows.add(np.concatenate([r, r, r]) if has_u else np.concatenate([r, r]),
-                 np.concatenate([xs[k], ys[f], us[customers]]) if has_u
-                 else np.concatenate([xs[k], ys[f]]),
-                 np.concatenate([np.ones(len(k)), -np.ones(len(k))]
-                                + ([np.ones(len(k))] if has_u else [])),
-                 r, 0.0, np.inf)
+        rows.add(
+            np.concatenate([r, r, r]) if has_u else np.concatenate([r, r]),
+            np.concatenate([xs[k], ys[f], us[customers]])
+            if has_u
+            else np.concatenate([xs[k], ys[f]]),
+            np.concatenate(
+                [np.ones(len(k)), -np.ones(len(k))] + ([np.ones(len(k))] if has_u else [])
+            ),
+            r,
+            0.0,
+            np.inf,
+        )
     if model.p is not None:
-        rows.add(np.zeros(n_f, np.int64), ys, 1.0, np.arange(1), float(model.p),
-                 float(model.p))
+        rows.add(np.zeros(n_f, np.int64), ys, 1.0, np.arange(1), float(model.p), float(model.p))
     n_var = n_f + n_k + (n_c if has_u else 0)
     lower = np.zeros(n_var)
     if model.forced_open is not None:
         lower[np.flatnonzero(model.forced_open)] = 1.0
     m = mb.Model()
-    m.helper.fill_model_from_sparse_data(lower, np.ones(n_var), _objective(model),
-                                         *rows.matrix(n_var))
+    m.helper.fill_model_from_sparse_data(
+        lower, np.ones(n_var), _objective(model), *rows.matrix(n_var)
+    )
     for i in range(n_var):
         if integral_x or not n_f <= i < n_f + n_k:
             m.helper.set_var_integrality(i, True)
@@ -254,8 +305,15 @@ class _Rows:
         self.upper: list[np.ndarray] = []
         self.count = 0
 
-    def add(self, rows: np.ndarray, cols: np.ndarray, coefs: float | np.ndarray,
-            block: np.ndarray, lower: float, upper: float) -> None:
+    def add(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        coefs: float | np.ndarray,
+        block: np.ndarray,
+        lower: float,
+        upper: float,
+    ) -> None:
         """Entries ``(rows, cols, coefs)`` of the ``len(block)`` rows of a block."""
         self.rows.append(np.asarray(rows, np.int64) + self.count)
         self.cols.append(np.asarray(cols, np.int64))
@@ -268,7 +326,8 @@ class _Rows:
         """Row lower bounds, row upper bounds and the matrix."""
         matrix = sp.csr_matrix(
             (np.concatenate(self.coefs), (np.concatenate(self.rows), np.concatenate(self.cols))),
-            shape=(self.count, n_var))
+            shape=(self.count, n_var),
+        )
         return np.concatenate(self.lower), np.concatenate(self.upper), matrix
 
 
@@ -280,8 +339,7 @@ def _objective(model: FacilityModel) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _pair_index(model: FacilityModel, customers: np.ndarray,
-                facilities: np.ndarray) -> np.ndarray:
+def _pair_index(model: FacilityModel, customers: np.ndarray, facilities: np.ndarray) -> np.ndarray:
     """Index of each ``(customer, facility)`` pair, ``-1`` where it is not allowed."""
     n_f = len(model.open_cost)
     keys = np.asarray(model.pair_customer, np.int64) * n_f + model.pair_facility
@@ -297,7 +355,7 @@ def _decode(model: FacilityModel, values: np.ndarray) -> tuple[np.ndarray, np.nd
     """Open facilities and each customer's facility: its largest ``x`` unless unserved."""
     n_f, n_c, n_k = len(model.open_cost), len(model.demand), len(model.pair_cost)
     is_open = values[:n_f] > 0.5
-    x = values[n_f:n_f + n_k]
+    x = values[n_f : n_f + n_k]
     choice = np.full(n_c, -1, dtype=np.int64)
     used = np.flatnonzero(x > 1e-6)
     # Sorted by customer, then by decreasing x: the first of each customer wins.
@@ -305,7 +363,7 @@ def _decode(model: FacilityModel, values: np.ndarray) -> tuple[np.ndarray, np.nd
     customers, first = np.unique(model.pair_customer[used], return_index=True)
     choice[customers] = model.pair_facility[used[first]]
     if model.unserved_penalty is not None:
-        choice[values[n_f + n_k:] > 0.5] = -1
+        choice[values[n_f + n_k :] > 0.5] = -1
     return is_open, choice
 
 
@@ -315,8 +373,10 @@ def _hint_values(model: FacilityModel, hint: Hint) -> np.ndarray:
     is_open = np.asarray(hint.is_open, bool)
     choice = np.asarray(hint.choice, np.int64)
     if is_open.shape != (n_f,) or choice.shape != (n_c,):
-        raise ValueError(f"hint: expected {n_f} open flags and {n_c} choices, "
-                         f"got {is_open.shape} and {choice.shape}")
+        raise ValueError(
+            f"hint: expected {n_f} open flags and {n_c} choices, "
+            f"got {is_open.shape} and {choice.shape}"
+        )
     served = choice >= 0
     k = _pair_index(model, np.arange(n_c), choice)
     problems = []
@@ -351,17 +411,25 @@ def _hint_values(model: FacilityModel, hint: Hint) -> np.ndarray:
 
 def _specific(settings: SolveSettings, cutoff: float | None = None) -> str:
     if settings.engine == "sat":
-        parts = [f"num_workers: {settings.workers}", f"random_seed: {settings.seed}",
-                 f"relative_gap_limit: {settings.relative_gap}"]
+        parts = [
+            f"num_workers: {settings.workers}",
+            f"random_seed: {settings.seed}",
+            f"relative_gap_limit: {settings.relative_gap}",
+        ]
         if settings.deterministic_time is not None:
             parts.append(f"max_deterministic_time: {settings.deterministic_time}")
         return ", ".join(parts)
     if settings.engine == "scip":
-        return (f"limits/gap = {settings.relative_gap}\nrandomization/randomseedshift = "
-                f"{settings.seed}\n")
+        return (
+            f"limits/gap = {settings.relative_gap}\nrandomization/randomseedshift = "
+            f"{settings.seed}\n"
+        )
     # HiGHS: no banner on stdout (it would land in the middle of reports).
-    parts = ["output_flag=false", f"mip_rel_gap={settings.relative_gap}",
-             f"random_seed={settings.seed}"]
+    parts = [
+        "output_flag=false",
+        f"mip_rel_gap={settings.relative_gap}",
+        f"random_seed={settings.seed}",
+    ]
     if cutoff is not None:
         parts.append(f"objective_bound={cutoff}")
     return ",".join(parts)

@@ -28,109 +28,113 @@ from folium.template import Template
 from optimizer.plan import Assignment, Plan, Route, SchoolResult
 from optimizer.report import hhmm
 
-_EN = MappingProxyType({
-    "title": "School consolidation plan",
-    "kept": "Schools kept",
-    "closed": "Schools closed",
-    "villages": "Villages",
-    "routes": "Bus routes",
-    "stop": "Bus stop",
-    "osm": "OpenStreetMap",
-    "summary": "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved",
-    "level": "Level",
-    "status": "Status",
-    "capacity": "Capacity",
-    "band": "Band",
-    "before": "Before",
-    "after": "After",
-    "pupils": "Pupils",
-    "school": "School",
-    "mode": "Mode",
-    "minutes": "Min",
-    "km": "km",
-    "route": "Route",
-    "stops": "stops",
-    "seats": "seats",
-    "longest_ride": "longest ride",
-    "min": "min",
-    "arrive": "arrives",
-    "boarding": "boarding",
-    "load": "load",
-    "depart": "leaves",
-    "total": "Total",
-    "none": "none",
-    "status.kept": "kept",
-    "status.closed": "closed",
-    "band.k": "Kindergarten",
-    "band.p13": "Grades 1-3",
-    "band.p46": "Grades 4-6",
-    "band.j79": "Grades 7-9",
-    "level.kindergarten": "kindergarten",
-    "level.primary": "primary school",
-    "level.junior": "junior secondary",
-    "level.nine_year": "nine-year school",
-    "mode.walk": "walk",
-    "mode.bus": "school bus",
-    "mode.guardian": "guardian",
-    "mode.as_today": "as today",
-    "legend.kept": "School kept (size: pupils after)",
-    "legend.closed": "School closed",
-    "legend.village": "Village (size: pupils)",
-    "legend.route": "Bus route",
-    "legend.stop": "Bus stop",
-})
+_EN = MappingProxyType(
+    {
+        "title": "School consolidation plan",
+        "kept": "Schools kept",
+        "closed": "Schools closed",
+        "villages": "Villages",
+        "routes": "Bus routes",
+        "stop": "Bus stop",
+        "osm": "OpenStreetMap",
+        "summary": "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved",
+        "level": "Level",
+        "status": "Status",
+        "capacity": "Capacity",
+        "band": "Band",
+        "before": "Before",
+        "after": "After",
+        "pupils": "Pupils",
+        "school": "School",
+        "mode": "Mode",
+        "minutes": "Min",
+        "km": "km",
+        "route": "Route",
+        "stops": "stops",
+        "seats": "seats",
+        "longest_ride": "longest ride",
+        "min": "min",
+        "arrive": "arrives",
+        "boarding": "boarding",
+        "load": "load",
+        "depart": "leaves",
+        "total": "Total",
+        "none": "none",
+        "status.kept": "kept",
+        "status.closed": "closed",
+        "band.k": "Kindergarten",
+        "band.p13": "Grades 1-3",
+        "band.p46": "Grades 4-6",
+        "band.j79": "Grades 7-9",
+        "level.kindergarten": "kindergarten",
+        "level.primary": "primary school",
+        "level.junior": "junior secondary",
+        "level.nine_year": "nine-year school",
+        "mode.walk": "walk",
+        "mode.bus": "school bus",
+        "mode.guardian": "guardian",
+        "mode.as_today": "as today",
+        "legend.kept": "School kept (size: pupils after)",
+        "legend.closed": "School closed",
+        "legend.village": "Village (size: pupils)",
+        "legend.route": "Bus route",
+        "legend.stop": "Bus stop",
+    }
+)
 
-_ZH = MappingProxyType({
-    "title": "学校布局调整方案",
-    "kept": "保留的学校",
-    "closed": "撤并的学校",
-    "villages": "村庄",
-    "routes": "校车线路",
-    "stop": "校车站点",
-    "osm": "OpenStreetMap 底图",
-    "summary": "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人",
-    "level": "学段",
-    "status": "状态",
-    "capacity": "容量",
-    "band": "年级段",
-    "before": "调整前",
-    "after": "调整后",
-    "pupils": "学生",
-    "school": "学校",
-    "mode": "方式",
-    "minutes": "分钟",
-    "km": "公里",
-    "route": "线路",
-    "stops": "个站点",
-    "seats": "座",
-    "longest_ride": "最长乘车",
-    "min": "分钟",
-    "arrive": "到站",
-    "boarding": "上车",
-    "load": "车上人数",
-    "depart": "发车",
-    "total": "合计",
-    "none": "无",
-    "status.kept": "保留",
-    "status.closed": "撤并",
-    "band.k": "幼儿园",
-    "band.p13": "一至三年级",
-    "band.p46": "四至六年级",
-    "band.j79": "七至九年级",
-    "level.kindergarten": "幼儿园",
-    "level.primary": "小学",
-    "level.junior": "初中",
-    "level.nine_year": "九年一贯制学校",
-    "mode.walk": "步行",
-    "mode.bus": "校车",
-    "mode.guardian": "家长接送",
-    "mode.as_today": "维持现状",
-    "legend.kept": "保留的学校（大小：调整后学生数）",
-    "legend.closed": "撤并的学校",
-    "legend.village": "村庄（大小：学生数）",
-    "legend.route": "校车线路",
-    "legend.stop": "校车站点",
-})
+_ZH = MappingProxyType(
+    {
+        "title": "学校布局调整方案",
+        "kept": "保留的学校",
+        "closed": "撤并的学校",
+        "villages": "村庄",
+        "routes": "校车线路",
+        "stop": "校车站点",
+        "osm": "OpenStreetMap 底图",
+        "summary": "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人",
+        "level": "学段",
+        "status": "状态",
+        "capacity": "容量",
+        "band": "年级段",
+        "before": "调整前",
+        "after": "调整后",
+        "pupils": "学生",
+        "school": "学校",
+        "mode": "方式",
+        "minutes": "分钟",
+        "km": "公里",
+        "route": "线路",
+        "stops": "个站点",
+        "seats": "座",
+        "longest_ride": "最长乘车",
+        "min": "分钟",
+        "arrive": "到站",
+        "boarding": "上车",
+        "load": "车上人数",
+        "depart": "发车",
+        "total": "合计",
+        "none": "无",
+        "status.kept": "保留",
+        "status.closed": "撤并",
+        "band.k": "幼儿园",
+        "band.p13": "一至三年级",
+        "band.p46": "四至六年级",
+        "band.j79": "七至九年级",
+        "level.kindergarten": "幼儿园",
+        "level.primary": "小学",
+        "level.junior": "初中",
+        "level.nine_year": "九年一贯制学校",
+        "mode.walk": "步行",
+        "mode.bus": "校车",
+        "mode.guardian": "家长接送",
+        "mode.as_today": "维持现状",
+        "legend.kept": "保留的学校（大小：调整后学生数）",
+        "legend.closed": "撤并的学校",
+        "legend.village": "村庄（大小：学生数）",
+        "legend.route": "校车线路",
+        "legend.stop": "校车站点",
+    }
+)
 
 _LABELS = MappingProxyType({"en": _EN, "zh": _ZH})
 
@@ -287,8 +291,12 @@ def _term(text: Mapping[str, str], kind: str, value: str) -> str:
 
 def _esc(value: object) -> str:
     """HTML-escape text that folium places inside a JavaScript template literal."""
-    return (html.escape(str(value), quote=True)
-            .replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;"))
+    return (
+        html.escape(str(value), quote=True)
+        .replace("`", "&#96;")
+        .replace("$", "&#36;")
+        .replace("\\", "&#92;")
+    )
 
 
 def _base_map(plan: Plan, text: Mapping[str, str], tiles: bool) -> folium.Map:
@@ -336,13 +344,28 @@ def _by_village(assignments: Iterable[Assignment]) -> dict[str, list[Assignment]
 def _school_marker(school: SchoolResult, text: Mapping[str, str]) -> folium.CircleMarker:
     after = sum(school.enrolment_after.values())
     if school.status == "kept":
-        style = dict(radius=_radius(after, base=6.0, scale=0.6, top=22.0), color=_KEPT_COLOUR,
-                     weight=2, fill=True, fill_color="#4a90d9", fill_opacity=0.8)
+        style = dict(
+            radius=_radius(after, base=6.0, scale=0.6, top=22.0),
+            color=_KEPT_COLOUR,
+            weight=2,
+            fill=True,
+            fill_color="#4a90d9",
+            fill_opacity=0.8,
+        )
     else:
-        style = dict(radius=8.0, color=_CLOSED_COLOUR, weight=3, dash_array="3 3",
-                     fill=True, fill_color="#9e9e9e", fill_opacity=0.25)
-    tooltip = (f"<b>{_esc(school.name)}</b><br>{_esc(school.id)} · "
-               f"{_esc(_term(text, 'level', school.level))}")
+        style = dict(
+            radius=8.0,
+            color=_CLOSED_COLOUR,
+            weight=3,
+            dash_array="3 3",
+            fill=True,
+            fill_color="#9e9e9e",
+            fill_opacity=0.25,
+        )
+    tooltip = (
+        f"<b>{_esc(school.name)}</b><br>{_esc(school.id)} · "
+        f"{_esc(_term(text, 'level', school.level))}"
+    )
     return folium.CircleMarker(
         location=(school.lat, school.lon),
         tooltip=folium.Tooltip(tooltip),
@@ -355,15 +378,17 @@ def _school_popup(school: SchoolResult, text: Mapping[str, str]) -> str:
     bands = list(dict.fromkeys([*school.enrolment_before, *school.enrolment_after]))
     rows = "".join(
         f"<tr><td>{_esc(_term(text, 'band', b))}</td>"
-        f"<td class=\"n\">{school.enrolment_before.get(b, 0)}</td>"
-        f"<td class=\"n\">{school.enrolment_after.get(b, 0)}</td></tr>"
+        f'<td class="n">{school.enrolment_before.get(b, 0)}</td>'
+        f'<td class="n">{school.enrolment_after.get(b, 0)}</td></tr>'
         for b in bands
     )
-    total = (f"<tr><th>{_esc(text['total'])}</th>"
-             f"<th class=\"n\">{sum(school.enrolment_before.values())}</th>"
-             f"<th class=\"n\">{sum(school.enrolment_after.values())}</th></tr>")
+    total = (
+        f"<tr><th>{_esc(text['total'])}</th>"
+        f'<th class="n">{sum(school.enrolment_before.values())}</th>'
+        f'<th class="n">{sum(school.enrolment_after.values())}</th></tr>'
+    )
     return (
-        f"<div class=\"sp-pop\"><b>{_esc(school.name)}</b> ({_esc(school.id)})<br>"
+        f'<div class="sp-pop"><b>{_esc(school.name)}</b> ({_esc(school.id)})<br>'
         f"{_esc(text['level'])}: {_esc(_term(text, 'level', school.level))}<br>"
         f"{_esc(text['status'])}: {_esc(_term(text, 'status', school.status))}<br>"
         f"{_esc(text['capacity'])}: {school.capacity}"
@@ -372,21 +397,22 @@ def _school_popup(school: SchoolResult, text: Mapping[str, str]) -> str:
     )
 
 
-def _village_marker(village: str, rows: list[Assignment], names: Mapping[str, str],
-                    text: Mapping[str, str]) -> folium.CircleMarker:
+def _village_marker(
+    village: str, rows: list[Assignment], names: Mapping[str, str], text: Mapping[str, str]
+) -> folium.CircleMarker:
     first = rows[0]
     pupils = sum(a.pupils for a in rows)
     body = "".join(
-        f"<tr><td>{_esc(_term(text, 'band', a.band))}</td><td class=\"n\">{a.pupils}</td>"
+        f'<tr><td>{_esc(_term(text, "band", a.band))}</td><td class="n">{a.pupils}</td>'
         f"<td>{_esc(names.get(a.before_school, a.before_school) or '-')} → "
         f"{_esc(names.get(a.school, a.school))}</td>"
         f"<td>{_esc(_term(text, 'mode', a.mode))}</td>"
-        f"<td class=\"n\">{a.time_s / 60:.0f}</td>"
-        f"<td class=\"n\">{a.distance_m / 1000:.1f}</td></tr>"
+        f'<td class="n">{a.time_s / 60:.0f}</td>'
+        f'<td class="n">{a.distance_m / 1000:.1f}</td></tr>'
         for a in rows
     )
     popup = (
-        f"<div class=\"sp-pop\"><b>{_esc(first.village_name)}</b> ({_esc(village)})"
+        f'<div class="sp-pop"><b>{_esc(first.village_name)}</b> ({_esc(village)})'
         f"<table><tr><th>{_esc(text['band'])}</th><th>{_esc(text['pupils'])}</th>"
         f"<th>{_esc(text['school'])} ({_esc(text['before'])} → {_esc(text['after'])})</th>"
         f"<th>{_esc(text['mode'])}</th><th>{_esc(text['minutes'])}</th>"
@@ -395,15 +421,25 @@ def _village_marker(village: str, rows: list[Assignment], names: Mapping[str, st
     return folium.CircleMarker(
         location=(first.lat, first.lon),
         radius=_radius(pupils, base=3.0, scale=0.5, top=12.0),
-        color=_VILLAGE_COLOUR, weight=1, fill=True, fill_color="#66bb6a", fill_opacity=0.7,
+        color=_VILLAGE_COLOUR,
+        weight=1,
+        fill=True,
+        fill_color="#66bb6a",
+        fill_opacity=0.7,
         tooltip=folium.Tooltip(f"{_esc(first.village_name)} · {pupils} {_esc(text['pupils'])}"),
         popup=folium.Popup(popup, max_width=520),
     )
 
 
-def _add_route(group: folium.FeatureGroup, route: Route, plan: Plan,
-               names: Mapping[str, str], radii: Mapping[str, float], colour: str,
-               text: Mapping[str, str]) -> None:
+def _add_route(
+    group: folium.FeatureGroup,
+    route: Route,
+    plan: Plan,
+    names: Mapping[str, str],
+    radii: Mapping[str, float],
+    colour: str,
+    text: Mapping[str, str],
+) -> None:
     """Draw one bus route (its road path and its numbered stops) into ``group``.
 
     Each stop is a white disc with a ring in the route's colour, a little larger than
@@ -422,15 +458,20 @@ def _add_route(group: folium.FeatureGroup, route: Route, plan: Plan,
         f"{_esc(text['longest_ride'])} {route.longest_ride_s / 60:.0f} {_esc(text['min'])}"
     )
     if len(path) >= 2:
-        folium.PolyLine(path, color=colour, weight=4, opacity=0.85,
-                        tooltip=folium.Tooltip(tooltip)).add_to(group)
+        folium.PolyLine(
+            path, color=colour, weight=4, opacity=0.85, tooltip=folium.Tooltip(tooltip)
+        ).add_to(group)
     for number, stop in enumerate(route.stops, start=1):
         bands = ", ".join(f"{_esc(_term(text, 'band', b))}: {n}" for b, n in stop.boarding.items())
         boarding = f"{sum(stop.boarding.values())} ({bands})" if bands else _esc(text["none"])
         folium.CircleMarker(
-            location=(stop.lat, stop.lon), radius=radii.get(stop.village, 3.0) + 3.5,
-            color=colour, weight=3,
-            fill=True, fill_color="#ffffff", fill_opacity=1.0,
+            location=(stop.lat, stop.lon),
+            radius=radii.get(stop.village, 3.0) + 3.5,
+            color=colour,
+            weight=3,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1.0,
             tooltip=folium.Tooltip(
                 f"<b>{_esc(text['stop'])} {number}</b> · {_esc(text['route'])} "
                 f"{_esc(route.id)}<br>{_esc(stop.village_name)} ({_esc(stop.village)})<br>"
@@ -453,27 +494,49 @@ def _title_box(plan: Plan, text: Mapping[str, str]) -> str:
         buses=len(plan.routes),
         moved=sum(a.pupils for a in plan.assignments if a.moved),
     )
-    return (f'<div class="sp-box sp-title"><h1>{_esc(plan.scenario)}</h1>'
-            f"<div>{_esc(text['title'])}</div><div>{_esc(summary)}</div></div>")
+    return (
+        f'<div class="sp-box sp-title"><h1>{_esc(plan.scenario)}</h1>'
+        f"<div>{_esc(text['title'])}</div><div>{_esc(summary)}</div></div>"
+    )
 
 
 def _legend(text: Mapping[str, str]) -> str:
     def item(svg: str, key: str) -> str:
         return f'<div><svg width="22" height="16">{svg}</svg>{_esc(text[key])}</div>'
 
-    return '<div class="sp-box sp-legend">' + "".join([
-        item(f'<circle cx="11" cy="8" r="6" stroke="{_KEPT_COLOUR}" stroke-width="2" '
-             'fill="#4a90d9" fill-opacity="0.8"/>', "legend.kept"),
-        item(f'<circle cx="11" cy="8" r="6" stroke="{_CLOSED_COLOUR}" stroke-width="2.5" '
-             'stroke-dasharray="3 3" fill="#9e9e9e" fill-opacity="0.25"/>', "legend.closed"),
-        item(f'<circle cx="11" cy="8" r="4" stroke="{_VILLAGE_COLOUR}" fill="#66bb6a"/>',
-             "legend.village"),
-        item(f'<line x1="1" y1="8" x2="21" y2="8" stroke="{_ROUTE_COLOURS[0]}" '
-             'stroke-width="4"/>', "legend.route"),
-        item(f'<circle cx="11" cy="8" r="6" stroke="{_ROUTE_COLOURS[0]}" stroke-width="2.5" '
-             f'fill="#ffffff"/><circle cx="11" cy="8" r="2.5" stroke="{_VILLAGE_COLOUR}" '
-             'fill="#66bb6a"/>', "legend.stop"),
-    ]) + "</div>"
+    return (
+        '<div class="sp-box sp-legend">'
+        + "".join(
+            [
+                item(
+                    f'<circle cx="11" cy="8" r="6" stroke="{_KEPT_COLOUR}" stroke-width="2" '
+                    'fill="#4a90d9" fill-opacity="0.8"/>',
+                    "legend.kept",
+                ),
+                item(
+                    f'<circle cx="11" cy="8" r="6" stroke="{_CLOSED_COLOUR}" stroke-width="2.5" '
+                    'stroke-dasharray="3 3" fill="#9e9e9e" fill-opacity="0.25"/>',
+                    "legend.closed",
+                ),
+                item(
+                    f'<circle cx="11" cy="8" r="4" stroke="{_VILLAGE_COLOUR}" fill="#66bb6a"/>',
+                    "legend.village",
+                ),
+                item(
+                    f'<line x1="1" y1="8" x2="21" y2="8" stroke="{_ROUTE_COLOURS[0]}" '
+                    'stroke-width="4"/>',
+                    "legend.route",
+                ),
+                item(
+                    f'<circle cx="11" cy="8" r="6" stroke="{_ROUTE_COLOURS[0]}" stroke-width="2.5" '
+                    f'fill="#ffffff"/><circle cx="11" cy="8" r="2.5" stroke="{_VILLAGE_COLOUR}" '
+                    'fill="#66bb6a"/>',
+                    "legend.stop",
+                ),
+            ]
+        )
+        + "</div>"
+    )
 
 
 def _sequential_ids(page: str) -> str:
@@ -496,8 +559,10 @@ def _inline_assets() -> str:
         return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
 
     css = _CSS_IMAGE.sub(data_uri, (leaflet / "leaflet.css").read_text(encoding="utf-8"))
-    scripts = [(jquery / "jquery.min.js").read_text(encoding="utf-8"),
-               (leaflet / "leaflet.js").read_text(encoding="utf-8")]
+    scripts = [
+        (jquery / "jquery.min.js").read_text(encoding="utf-8"),
+        (leaflet / "leaflet.js").read_text(encoding="utf-8"),
+    ]
     parts = [f"<style>\n{css}\n</style>"]
     parts += [f"<script>\n{_script_safe(_SOURCE_MAP.sub('', js))}\n</script>" for js in scripts]
     return "\n".join(parts)

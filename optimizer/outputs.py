@@ -16,8 +16,9 @@ from optimizer.plan import Plan
 from optimizer.report import plan_tables, render_report
 
 
-def write_outputs(plan: Plan, out_dir: str | Path, *, language: str = "en",
-                  tiles: bool = False) -> list[Path]:
+def write_outputs(
+    plan: Plan, out_dir: str | Path, *, language: str = "en", tiles: bool = False
+) -> list[Path]:
     """Write ``plan.json``, ``map.html``, ``report.html`` and the CSV tables.
 
     Returns
@@ -30,10 +31,10 @@ def write_outputs(plan: Plan, out_dir: str | Path, *, language: str = "en",
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
-        (tmp / "map.html").write_text(render_map(plan, language=language, tiles=tiles),
-                                      encoding="utf-8")
-        (tmp / "report.html").write_text(render_report(plan, language=language),
-                                         encoding="utf-8")
+        (tmp / "map.html").write_text(
+            render_map(plan, language=language, tiles=tiles), encoding="utf-8"
+        )
+        (tmp / "report.html").write_text(render_report(plan, language=language), encoding="utf-8")
         for name, table in plan_tables(plan).items():
             table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
         os.chmod(tmp, 0o755)

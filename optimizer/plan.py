@@ -144,17 +144,20 @@ class Plan:
         k = self.kpis
         runs = "; ".join(
             f"{r.stage}: {r.status}" + (f", gap {r.gap:.2%}" if r.gap is not None else "")
-            for r in self.solver)
-        return "\n".join([
-            f"scenario            {self.scenario}",
-            f"schools closed      {k['schools_closed']} of {k['schools']}",
-            f"pupils moved        {k['pupils_moved']}",
-            f"newly on a bus      {k['pupils_newly_bused']}",
-            f"buses               {k['buses']}",
-            f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
-            f"running cost saved  {k['running_cost_saved']:,} yuan/year",
-            f"solver              {runs}",
-        ])
+            for r in self.solver
+        )
+        return "\n".join(
+            [
+                f"scenario            {self.scenario}",
+                f"schools closed      {k['schools_closed']} of {k['schools']}",
+                f"pupils moved        {k['pupils_moved']}",
+                f"newly on a bus      {k['pupils_newly_bused']}",
+                f"buses               {k['buses']}",
+                f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
+                f"running cost saved  {k['running_cost_saved']:,} yuan/year",
+                f"solver              {runs}",
+            ]
+        )
 
 
 def compute_kpis(

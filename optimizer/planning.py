@@ -21,8 +21,9 @@ class PlanRejected(Exception):
 
     def __init__(self, violations: list[Violation]):
         self.violations = violations
-        super().__init__("the plan fails verification:\n  "
-                         + "\n  ".join(str(v) for v in violations))
+        super().__init__(
+            "the plan fails verification:\n  " + "\n  ".join(str(v) for v in violations)
+        )
 
 
 def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
@@ -48,7 +49,8 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
     runs = [closures.run]
     for s in sorted(riders):
         school_runs, solver_run = route_school(
-            problem, s, {v: dict(b) for v, b in riders[s].items()}, scenario.solver)
+            problem, s, {v: dict(b) for v, b in riders[s].items()}, scenario.solver
+        )
         runs.append(solver_run)
         for run in school_runs:
             routes.append(_route(problem, region, run, f"R{len(routes) + 1:03d}"))
@@ -90,15 +92,25 @@ def _assignments(problem: Problem, region: Region, school: np.ndarray) -> list[A
                 mode = "guardian"
             else:
                 mode = "bus" if moved else "as_today"
-            out.append(Assignment(
-                village=problem.village_ids[v], village_name=problem.village_names[v],
-                lon=lon, lat=lat, band=band, pupils=pupils, school=problem.school_ids[s],
-                mode=mode, time_s=seconds, distance_m=dist,
-                limit_s=problem.policy.limit_s(band), moved=moved,
-                before_school=problem.school_ids[cur] if cur >= 0 else "",
-                before_time_s=problem.journey(b, v, cur)[1] if cur >= 0 else 0,
-                before_distance_m=problem.journey(b, v, cur)[2] if cur >= 0 else 0,
-            ))
+            out.append(
+                Assignment(
+                    village=problem.village_ids[v],
+                    village_name=problem.village_names[v],
+                    lon=lon,
+                    lat=lat,
+                    band=band,
+                    pupils=pupils,
+                    school=problem.school_ids[s],
+                    mode=mode,
+                    time_s=seconds,
+                    distance_m=dist,
+                    limit_s=problem.policy.limit_s(band),
+                    moved=moved,
+                    before_school=problem.school_ids[cur] if cur >= 0 else "",
+                    before_time_s=problem.journey(b, v, cur)[1] if cur >= 0 else 0,
+                    before_distance_m=problem.journey(b, v, cur)[2] if cur >= 0 else 0,
+                )
+            )
     return out
 
 
@@ -121,24 +133,36 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
     for pickup, arrive, depart in timed:
         load += pickup.pupils
         lon, lat = _point(region.villages, pickup.village)
-        stops.append(RouteStop(
-            village=problem.village_ids[pickup.village],
-            village_name=problem.village_names[pickup.village], lon=lon, lat=lat,
-            arrive_s=arrive, depart_s=depart,
-            boarding={band: n for band, n in sorted(pickup.boarding.items())},
-            load_after=load, ride_s=arrive_school - arrive,
-            limit_s=ride_limit_s(problem, pickup.boarding),
-        ))
+        stops.append(
+            RouteStop(
+                village=problem.village_ids[pickup.village],
+                village_name=problem.village_names[pickup.village],
+                lon=lon,
+                lat=lat,
+                arrive_s=arrive,
+                depart_s=depart,
+                boarding={band: n for band, n in sorted(pickup.boarding.items())},
+                load_after=load,
+                ride_s=arrive_school - arrive,
+                limit_s=ride_limit_s(problem, pickup.boarding),
+            )
+        )
     sequence = [school_place, *(p.village for p in run.pickups), school_place]
     drive = sum(int(problem.time_s[a, b]) for a, b in zip(sequence, sequence[1:]))
     geometry, _ = region.route_path(sequence[1:])
     _, length = region.route_path(sequence)
     return Route(
-        id=route_id, school=problem.school_ids[run.school],
-        start=f"{problem.school_ids[run.school]} yard", seats=policy.bus.seats,
-        depart_s=depart_yard, stops=tuple(stops), arrive_school_s=arrive_school,
-        distance_m=int(round(length)), drive_s=drive,
-        longest_ride_s=max(s.ride_s for s in stops), geometry=tuple(geometry),
+        id=route_id,
+        school=problem.school_ids[run.school],
+        start=f"{problem.school_ids[run.school]} yard",
+        seats=policy.bus.seats,
+        depart_s=depart_yard,
+        stops=tuple(stops),
+        arrive_school_s=arrive_school,
+        distance_m=int(round(length)),
+        drive_s=drive,
+        longest_ride_s=max(s.ride_s for s in stops),
+        geometry=tuple(geometry),
     )
 
 
@@ -158,21 +182,32 @@ def _with_rides(draft: list[Assignment], routes: list[Route]) -> tuple[Assignmen
     return tuple(out)
 
 
-def _schools(problem: Problem, region: Region, is_open: np.ndarray,
-             school: np.ndarray) -> tuple[SchoolResult, ...]:
+def _schools(
+    problem: Problem, region: Region, is_open: np.ndarray, school: np.ndarray
+) -> tuple[SchoolResult, ...]:
     out = []
     for s in range(problem.n_schools):
         bands = [b for b in range(len(BANDS)) if problem.serves[s, b]]
         lon, lat = _point(region.schools, s)
-        out.append(SchoolResult(
-            id=problem.school_ids[s], name=problem.school_names[s],
-            level=problem.school_levels[s], lon=lon, lat=lat,
-            status="kept" if is_open[s] else "closed",
-            may_close=bool(problem.may_close[s]), must_keep=bool(problem.must_keep[s]),
-            capacity=int(problem.capacity[s]), running_cost=int(problem.running_cost[s]),
-            enrolment_before={BANDS[b]: int(problem.pupils[problem.current[:, b] == s, b].sum())
-                              for b in bands},
-            enrolment_after={BANDS[b]: int(problem.pupils[school[:, b] == s, b].sum())
-                             for b in bands},
-        ))
+        out.append(
+            SchoolResult(
+                id=problem.school_ids[s],
+                name=problem.school_names[s],
+                level=problem.school_levels[s],
+                lon=lon,
+                lat=lat,
+                status="kept" if is_open[s] else "closed",
+                may_close=bool(problem.may_close[s]),
+                must_keep=bool(problem.must_keep[s]),
+                capacity=int(problem.capacity[s]),
+                running_cost=int(problem.running_cost[s]),
+                enrolment_before={
+                    BANDS[b]: int(problem.pupils[problem.current[:, b] == s, b].sum())
+                    for b in bands
+                },
+                enrolment_after={
+                    BANDS[b]: int(problem.pupils[school[:, b] == s, b].sum()) for b in bands
+                },
+            )
+        )
     return tuple(out)

@@ -25,8 +25,12 @@ LEVEL_BANDS = {
     "nine_year": ("p13", "p46", "j79"),
 }
 #: The column of the villages table naming today's school for each band.
-CURRENT_COLUMN = {"k": "current_k", "p13": "current_primary", "p46": "current_primary",
-                  "j79": "current_junior"}
+CURRENT_COLUMN = {
+    "k": "current_k",
+    "p13": "current_primary",
+    "p46": "current_primary",
+    "j79": "current_junior",
+}
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -97,12 +101,12 @@ class Problem:
     def village_school_time(self) -> np.ndarray:
         """``V x S`` bus time from each village to each school, seconds."""
         v = self.n_villages
-        return self.time_s[:v, v:v + self.n_schools]
+        return self.time_s[:v, v : v + self.n_schools]
 
     def village_school_dist(self) -> np.ndarray:
         """``V x S`` road distance from each village to each school, metres."""
         v = self.n_villages
-        return self.dist_m[:v, v:v + self.n_schools]
+        return self.dist_m[:v, v : v + self.n_schools]
 
     def walk_time_s(self, dist_m: int | np.ndarray) -> np.ndarray:
         """Walking time for a road distance, seconds (rounded up)."""
@@ -152,11 +156,21 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
                 continue
             s = school_index.get(named)
             if s is None:
-                issues.add("villages", f"id {row.id}", CURRENT_COLUMN[band],
-                           "the id of a school in the schools table", named)
+                issues.add(
+                    "villages",
+                    f"id {row.id}",
+                    CURRENT_COLUMN[band],
+                    "the id of a school in the schools table",
+                    named,
+                )
             elif not serves[s, b]:
-                issues.add("villages", f"id {row.id}", CURRENT_COLUMN[band],
-                           f"a school teaching band {band}", f"{named} ({levels[s]})")
+                issues.add(
+                    "villages",
+                    f"id {row.id}",
+                    CURRENT_COLUMN[band],
+                    f"a school teaching band {band}",
+                    f"{named} ({levels[s]})",
+                )
             else:
                 current[v, b] = s
     issues.raise_if_any()

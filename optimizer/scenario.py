@@ -64,15 +64,20 @@ class Speeds(_Frozen):
     highway_kph: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_HIGHWAY_KPH),
         description="speed by highway class where OSM has no maxspeed; only these "
-                    "classes are drivable")
+        "classes are drivable",
+    )
     road_cap_kph: float = Field(60.0, gt=0)
     motorway_cap_kph: float = Field(80.0, gt=0)
     hazard_kph: float = Field(20.0, gt=0)
 
     def model(self) -> SpeedModel:
         """The geodata speed model."""
-        return SpeedModel(highway_kph=dict(self.highway_kph), road_cap_kph=self.road_cap_kph,
-                          motorway_cap_kph=self.motorway_cap_kph, hazard_kph=self.hazard_kph)
+        return SpeedModel(
+            highway_kph=dict(self.highway_kph),
+            road_cap_kph=self.road_cap_kph,
+            motorway_cap_kph=self.motorway_cap_kph,
+            hazard_kph=self.hazard_kph,
+        )
 
 
 class Policy(_Frozen):
@@ -117,7 +122,8 @@ class Solver(_Frozen):
     )
     closures_workers: int = Field(1, ge=1, description="CP-SAT workers (1 is reproducible)")
     closures_engine: Literal["sat", "scip", "highs"] = Field(
-        "sat", description="CP-SAT (reproducible by deterministic time) or a MIP solver")
+        "sat", description="CP-SAT (reproducible by deterministic time) or a MIP solver"
+    )
     routing_solution_limit: int = Field(
         200, gt=0, description="OR-Tools routing: stop after this many solutions"
     )
@@ -131,7 +137,8 @@ class PlaceSource(_Frozen):
 
     path: str
     columns: dict[str, str] = Field(
-        default_factory=dict, description="our column name -> the file's column name")
+        default_factory=dict, description="our column name -> the file's column name"
+    )
     layer: str | None = None
 
 
@@ -165,6 +172,7 @@ class Scenario(_Frozen):
 
     def region_files(self) -> RegionFiles:
         """The region's files as absolute paths."""
+
         def resolve(p: str) -> Path:
             return (self.base_dir / p).resolve()
 
@@ -176,8 +184,7 @@ class Scenario(_Frozen):
             return PlaceFile(resolve(source.path), dict(source.columns), source.layer)
 
         r = self.region
-        return RegionFiles(resolve(r.roads), place(r.villages), place(r.schools),
-                           place(r.depots))
+        return RegionFiles(resolve(r.roads), place(r.villages), place(r.schools), place(r.depots))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -190,21 +197,29 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError([InputIssue(str(path), "-", "file", "a scenario YAML file",
-                                     "no such file")])
+        raise InputError(
+            [InputIssue(str(path), "-", "file", "a scenario YAML file", "no such file")]
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([InputIssue(str(path), "-", "content", "valid YAML",
-                                     " ".join(str(exc).split()))]) from None
+        raise InputError(
+            [InputIssue(str(path), "-", "content", "valid YAML", " ".join(str(exc).split()))]
+        ) from None
     if not isinstance(data, dict):
-        raise InputError([InputIssue(str(path), "-", "content", "a YAML mapping",
-                                     type(data).__name__)])
+        raise InputError(
+            [InputIssue(str(path), "-", "content", "a YAML mapping", type(data).__name__)]
+        )
     try:
         return Scenario.model_validate({**data, "base_dir": path.parent.resolve()})
     except ValidationError as exc:
         raise InputError(
-            InputIssue(str(path), ".".join(str(p) for p in err["loc"]) or "-", "value",
-                       err["msg"], repr(err.get("input"))[:80])
+            InputIssue(
+                str(path),
+                ".".join(str(p) for p in err["loc"]) or "-",
+                "value",
+                err["msg"],
+                repr(err.get("input"))[:80],
+            )
             for err in exc.errors()
         ) from None

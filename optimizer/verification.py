@@ -55,8 +55,9 @@ def _check_schools(plan: Plan, problem: Problem, out: list[Violation]) -> set[st
     return kept
 
 
-def _check_assignments(plan: Plan, problem: Problem, kept: set[str],
-                       out: list[Violation]) -> dict[tuple[str, str, str], int]:
+def _check_assignments(
+    plan: Plan, problem: Problem, kept: set[str], out: list[Violation]
+) -> dict[tuple[str, str, str], int]:
     policy = problem.policy
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
@@ -72,8 +73,13 @@ def _check_assignments(plan: Plan, problem: Problem, kept: set[str],
         b = BANDS.index(a.band)
         seen[v, b] += 1
         if a.pupils != problem.pupils[v, b]:
-            out.append(Violation("pupils", subject,
-                                 f"{a.pupils} assigned, the village has {problem.pupils[v, b]}"))
+            out.append(
+                Violation(
+                    "pupils",
+                    subject,
+                    f"{a.pupils} assigned, the village has {problem.pupils[v, b]}",
+                )
+            )
         if not problem.serves[s, b]:
             out.append(Violation("level", subject, f"{a.school} does not teach {a.band}"))
         if a.school not in kept:
@@ -85,8 +91,13 @@ def _check_assignments(plan: Plan, problem: Problem, kept: set[str],
         walk_ok = walk <= policy.bands[a.band].walk_km * 1000.0
         limit = policy.limit_s(a.band)
         if a.distance_m != (walk if a.mode == "walk" else dist):
-            out.append(Violation("distance", subject, f"reported {a.distance_m} m; walking "
-                                 f"{walk} m, road {dist} m"))
+            out.append(
+                Violation(
+                    "distance",
+                    subject,
+                    f"reported {a.distance_m} m; walking {walk} m, road {dist} m",
+                )
+            )
         if a.mode == "walk":
             expected = math.ceil(walk / (policy.walk_kph / 3.6))
             if not walk_ok:
@@ -107,29 +118,37 @@ def _check_assignments(plan: Plan, problem: Problem, kept: set[str],
         else:
             out.append(Violation("mode", subject, f"unknown mode {a.mode!r}"))
         if a.time_s > limit:
-            out.append(Violation("limit", subject,
-                                 f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min"))
+            out.append(
+                Violation("limit", subject, f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min")
+            )
         cur = int(problem.current[v, b])
         before = problem.school_ids[cur] if cur >= 0 else ""
         if a.before_school != before or a.moved != (a.school != before):
             out.append(Violation("before", subject, "today's school or the moved flag is wrong"))
-        if (policy.move_only_from_closed and before in kept and a.school != before):
+        if policy.move_only_from_closed and before in kept and a.school != before:
             out.append(Violation("move", subject, f"moved although {before} stays open"))
     for v in range(problem.n_villages):
         for b in range(len(BANDS)):
             expected = 1 if problem.pupils[v, b] > 0 else 0
             if seen.get((v, b), 0) != expected:
-                out.append(Violation("assigned once", f"village {problem.village_ids[v]} "
-                                     f"band {BANDS[b]}", f"{seen.get((v, b), 0)} assignments"))
+                out.append(
+                    Violation(
+                        "assigned once",
+                        f"village {problem.village_ids[v]} band {BANDS[b]}",
+                        f"{seen.get((v, b), 0)} assignments",
+                    )
+                )
     for s, sid in enumerate(problem.school_ids):
         if load[sid] > problem.capacity[s]:
-            out.append(Violation("capacity", sid,
-                                 f"{load[sid]} pupils > capacity {problem.capacity[s]}"))
+            out.append(
+                Violation("capacity", sid, f"{load[sid]} pupils > capacity {problem.capacity[s]}")
+            )
     return bus
 
 
-def _check_routes(plan: Plan, problem: Problem, bus: dict[tuple[str, str, str], int],
-                  out: list[Violation]) -> None:
+def _check_routes(
+    plan: Plan, problem: Problem, bus: dict[tuple[str, str, str], int], out: list[Violation]
+) -> None:
     policy = problem.policy
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
@@ -152,37 +171,69 @@ def _check_routes(plan: Plan, problem: Problem, bus: dict[tuple[str, str, str], 
             for band, n in stop.boarding.items():
                 boarded[stop.village, band, route.school] += n
             if stop.load_after != load or load > route.seats:
-                out.append(Violation("load", f"{route.id} stop {k + 1}",
-                                     f"load {load} (reported {stop.load_after}), "
-                                     f"seats {route.seats}"))
+                out.append(
+                    Violation(
+                        "load",
+                        f"{route.id} stop {k + 1}",
+                        f"load {load} (reported {stop.load_after}), seats {route.seats}",
+                    )
+                )
             need = policy.bus.stop_time_s + policy.bus.stop_time_per_pupil_s * pupils
             if stop.depart_s - stop.arrive_s < need:
-                out.append(Violation("stop time", f"{route.id} stop {k + 1}",
-                                     f"{stop.depart_s - stop.arrive_s} s < {need} s"))
+                out.append(
+                    Violation(
+                        "stop time",
+                        f"{route.id} stop {k + 1}",
+                        f"{stop.depart_s - stop.arrive_s} s < {need} s",
+                    )
+                )
             if k + 1 < len(route.stops):
-                nxt_place, nxt_time = village_index[route.stops[k + 1].village], \
-                    route.stops[k + 1].arrive_s
+                nxt_place, nxt_time = (
+                    village_index[route.stops[k + 1].village],
+                    route.stops[k + 1].arrive_s,
+                )
             else:
                 nxt_place, nxt_time = problem.school_place(s), route.arrive_school_s
             if nxt_time - stop.depart_s < problem.time_s[v, nxt_place]:
-                out.append(Violation("drive", f"{route.id} stop {k + 1}",
-                                     f"{nxt_time - stop.depart_s} s to the next stop, the road "
-                                     f"takes {problem.time_s[v, nxt_place]} s"))
+                out.append(
+                    Violation(
+                        "drive",
+                        f"{route.id} stop {k + 1}",
+                        f"{nxt_time - stop.depart_s} s to the next stop, the road "
+                        f"takes {problem.time_s[v, nxt_place]} s",
+                    )
+                )
             ride = route.arrive_school_s - stop.arrive_s
             limit = min(policy.limit_s(band) for band, n in stop.boarding.items() if n > 0)
             if ride != stop.ride_s:
-                out.append(Violation("ride", f"{route.id} stop {k + 1}",
-                                     f"reported {stop.ride_s} s, timetable gives {ride} s"))
+                out.append(
+                    Violation(
+                        "ride",
+                        f"{route.id} stop {k + 1}",
+                        f"reported {stop.ride_s} s, timetable gives {ride} s",
+                    )
+                )
             if ride > limit:
-                out.append(Violation("ride limit", f"{route.id} stop {k + 1} ({stop.village})",
-                                     f"ride {ride / 60:.1f} min > {limit / 60:g} min"))
+                out.append(
+                    Violation(
+                        "ride limit",
+                        f"{route.id} stop {k + 1} ({stop.village})",
+                        f"ride {ride / 60:.1f} min > {limit / 60:g} min",
+                    )
+                )
         first = village_index[route.stops[0].village]
-        if route.stops[0].arrive_s - route.depart_s < problem.time_s[problem.school_place(s),
-                                                                     first]:
+        if (
+            route.stops[0].arrive_s - route.depart_s
+            < problem.time_s[problem.school_place(s), first]
+        ):
             out.append(Violation("drive", route.id, "leaves the yard too late for stop 1"))
     for key in sorted(set(bus) | set(boarded)):
         if bus.get(key, 0) != boarded.get(key, 0):
             village, band, school = key
-            out.append(Violation("bus seat", f"village {village} band {band}",
-                                 f"{bus.get(key, 0)} bus pupils to {school}, "
-                                 f"{boarded.get(key, 0)} boarded"))
+            out.append(
+                Violation(
+                    "bus seat",
+                    f"village {village} band {band}",
+                    f"{bus.get(key, 0)} bus pupils to {school}, {boarded.get(key, 0)} boarded",
+                )
+            )

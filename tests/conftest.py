@@ -26,14 +26,18 @@ def tiny_osm() -> str:
         tg = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
         return f'  <way id="{way_id}" version="1">{nds}{tg}</way>'
 
-    ways = "\n".join([
-        way(101, [1, 2, 3, 4, 5, 6], {"highway": "secondary", "maxspeed": "80"}),
-        way(102, [6, 7], {"highway": "secondary", "maxspeed": "80", "incline": "12%"}),
-        way(103, [7, 8, 9, 10, 11], {"highway": "secondary", "maxspeed": "80"}),
-        way(104, [1, 1], {"building": "yes"}),
-    ])
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="test">\n'
-            f"{nodes}\n{ways}\n</osm>\n")
+    ways = "\n".join(
+        [
+            way(101, [1, 2, 3, 4, 5, 6], {"highway": "secondary", "maxspeed": "80"}),
+            way(102, [6, 7], {"highway": "secondary", "maxspeed": "80", "incline": "12%"}),
+            way(103, [7, 8, 9, 10, 11], {"highway": "secondary", "maxspeed": "80"}),
+            way(104, [1, 1], {"building": "yes"}),
+        ]
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="test">\n'
+        f"{nodes}\n{ways}\n</osm>\n"
+    )
 
 
 VILLAGES_CSV = """id,name,lon,lat,k,p13,p46,j79,current_k,current_primary,current_junior

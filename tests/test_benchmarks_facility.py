@@ -46,8 +46,9 @@ def test_runner_prints_one_row_and_the_summary_line(tmp_path, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3  # header, p1, SUMMARY
     assert re.fullmatch(r"p1\s+8848\.0\s+8848\.0\s+0\.000\s+\d+\.\d\s+OPTIMAL", lines[1])
-    assert lines[-1] == ("SUMMARY set=sscflp instances=1 solved=1 mean_gap=0.000% "
-                         "max_gap=0.000% optimal=1")
+    assert lines[-1] == (
+        "SUMMARY set=sscflp instances=1 solved=1 mean_gap=0.000% max_gap=0.000% optimal=1"
+    )
 
 
 def test_pmed_last_occurrence_of_an_edge_holds(tmp_path):
@@ -64,32 +65,40 @@ def test_pmed_last_occurrence_of_an_edge_holds(tmp_path):
 def test_sscflp_reads_a_token_stream_and_matches_brute_force(tmp_path):
     capacity, open_cost, demand = [10, 8, 7], [30, 20, 25], [4, 5, 3, 6]
     cost = [[3, 9, 4], [8, 2, 6], [5, 5, 1], [7, 3, 9]]  # cost[j][i]
-    numbers = [3, 4, *capacity, *[f"{c}.000000" for c in open_cost], *demand,
-               *[c for row in cost for c in row]]
+    numbers = [
+        3,
+        4,
+        *capacity,
+        *[f"{c}.000000" for c in open_cost],
+        *demand,
+        *[c for row in cost for c in row],
+    ]
     # Wrapped at 5 numbers a line, as nothing in the format promises row breaks.
-    lines = [" ".join(map(str, numbers[i:i + 5])) for i in range(0, len(numbers), 5)]
+    lines = [" ".join(map(str, numbers[i : i + 5])) for i in range(0, len(numbers), 5)]
     path = tmp_path / "p_tiny.txt"
     path.write_text("\n".join(lines) + "\n")
     best = min(
         sum(open_cost[i] for i in set(choice)) + sum(cost[j][i] for j, i in enumerate(choice))
         for choice in product(range(3), repeat=4)
-        if all(sum(demand[j] for j in range(4) if choice[j] == i) <= capacity[i]
-               for i in range(3))
+        if all(sum(demand[j] for j in range(4) if choice[j] == i) <= capacity[i] for i in range(3))
     )
     outcome = sscflp.solve_instance(path, 10.0)
     assert (outcome.value, outcome.status) == (float(best), "OPTIMAL")
 
 
-@pytest.mark.parametrize(("module", "text", "expected"), [
-    (pmed, "3 2 1\n1 2 5\n", "expected 2 edges"),
-    (pmed, "3 1 4\n1 2 5\n", "1 <= p <= n"),
-    (pmed, "3 2 1\n1 2 5\n2 x 1\n", "expected integers"),
-    (pmed, "3 1 1\n1 2 5\n", "connected"),
-    (pmed, "3 2 1\n1 2 5\n2 4 1\n", "node numbers 1..3"),
-    (sscflp, "2 2\n5 5\n1 1\n1 1\n1 2 3\n", "expected 12 numbers"),
-    (sscflp, "2 2\n5 5\n1 1\n1 1\n1 2 3 four\n", "expected numbers only"),
-    (sscflp, "2 2\n5 5\n1.5 1\n1 1\n1 2 3 4\n", "integer"),
-])
+@pytest.mark.parametrize(
+    ("module", "text", "expected"),
+    [
+        (pmed, "3 2 1\n1 2 5\n", "expected 2 edges"),
+        (pmed, "3 1 4\n1 2 5\n", "1 <= p <= n"),
+        (pmed, "3 2 1\n1 2 5\n2 x 1\n", "expected integers"),
+        (pmed, "3 1 1\n1 2 5\n", "connected"),
+        (pmed, "3 2 1\n1 2 5\n2 4 1\n", "node numbers 1..3"),
+        (sscflp, "2 2\n5 5\n1 1\n1 1\n1 2 3\n", "expected 12 numbers"),
+        (sscflp, "2 2\n5 5\n1 1\n1 1\n1 2 3 four\n", "expected numbers only"),
+        (sscflp, "2 2\n5 5\n1.5 1\n1 1\n1 2 3 4\n", "integer"),
+    ],
+)
 def test_malformed_file_names_the_file_and_what_was_expected(tmp_path, module, text, expected):
     path = tmp_path / "broken.txt"
     path.write_text(text)

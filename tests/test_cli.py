@@ -6,8 +6,15 @@ import json
 
 from optimizer.cli import main
 
-EXPECTED = ["assignments.csv", "map.html", "plan.json", "report.html", "routes.csv",
-            "schools.csv", "stops.csv"]
+EXPECTED = [
+    "assignments.csv",
+    "map.html",
+    "plan.json",
+    "report.html",
+    "routes.csv",
+    "schools.csv",
+    "stops.csv",
+]
 
 
 def test_run_writes_every_output_and_the_same_plan_twice(tiny_dir, capsys):
@@ -53,9 +60,14 @@ def test_unknown_scenario_key(tiny_dir, capsys):
 
 def test_infeasible_limit_is_explained(tiny_dir, capsys):
     path = tiny_dir / "scenario.yaml"
-    path.write_text(path.read_text().replace(
-        'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'))
+    path.write_text(
+        path.read_text().replace(
+            'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'
+        )
+    )
     assert main(["run", str(path), "--out", str(tiny_dir / "out")]) == 2
     err = capsys.readouterr().err
-    assert ("village C band p46 (30 pupils): no school within the 1-minute one-way limit; "
-            "the nearest, P2, is 1.8 min away") in err
+    assert (
+        "village C band p46 (30 pupils): no school within the 1-minute one-way limit; "
+        "the nearest, P2, is 1.8 min away"
+    ) in err

@@ -41,8 +41,11 @@ def test_unknown_kind_and_empty_file(tmp_path):
     with pytest.raises(InputError, match=r"file: expected .osm, .osm.bz2, .osm.gz, .osm.pbf"):
         read_osm_graph(tmp_path / "roads.shp")
     (tmp_path / "empty.osm").write_text("")
-    with pytest.raises(InputError, match=r"empty.osm: -: content: expected an OSM file; found an "
-                                         r"empty file"):
+    with pytest.raises(
+        InputError,
+        match=r"empty.osm: -: content: expected an OSM file; found an "
+        r"empty file",
+    ):
         read_osm_graph(tmp_path / "empty.osm")
 
 
@@ -54,11 +57,14 @@ def test_pupils_walk_on_a_footpath_the_bus_cannot_use(tiny_dir):
         "</osm>",
         '  <node id="50" version="1" lat="36.0010000" lon="118.0100000"/>\n'
         '  <way id="200" version="1"><nd ref="1"/><nd ref="50"/><nd ref="3"/>'
-        '<tag k="highway" v="footway"/></way>\n</osm>')
+        '<tag k="highway" v="footway"/></way>\n</osm>',
+    )
     (tiny_dir / "roads.osm").write_text(text)
     region = _region(tiny_dir, tiny_dir / "roads.osm")
-    foot = float(ox.distance.great_circle(36.0, 118.0, 36.001, 118.01)
-                 + ox.distance.great_circle(36.001, 118.01, 36.0, 118.02))
+    foot = float(
+        ox.distance.great_circle(36.0, 118.0, 36.001, 118.01)
+        + ox.distance.great_circle(36.001, 118.01, 36.0, 118.02)
+    )
     road = float(ox.distance.great_circle(36.0, 118.0, 36.0, 118.02))
     assert region.walk_m[0, 1] == pytest.approx(min(foot, road), abs=1)
     assert region.road_m[0, 1] == pytest.approx(road, abs=1)
@@ -88,42 +94,60 @@ def test_geopackage_villages_with_a_column_mapping(tiny_dir):
     gdf = gpd.GeoDataFrame(
         frame.drop(columns=["lon", "lat"]).rename(columns={"id": "code", "p13": "g1_3"}),
         geometry=gpd.points_from_xy(frame["lon"].astype(float), frame["lat"].astype(float)),
-        crs="EPSG:4326").to_crs("EPSG:32650")  # stored projected: read back in WGS84
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32650")  # stored projected: read back in WGS84
     path = tiny_dir / "villages.gpkg"
     gdf.to_file(path, layer="villages", engine="pyogrio")
     table = read_places(path, VILLAGES, columns={"id": "code", "p13": "g1_3"}, layer="villages")
     assert table["id"].tolist() == ["A", "B", "C"]
     assert table["p13"].tolist() == [20, 10, 30]
     assert table["lon"].round(6).tolist() == [118.0, 118.02, 118.1]
-    region = load_region(RegionFiles(tiny_dir / "roads.osm",
-                                     PlaceFile(path, {"id": "code", "p13": "g1_3"}, "villages"),
-                                     tiny_dir / "schools.csv"))
+    region = load_region(
+        RegionFiles(
+            tiny_dir / "roads.osm",
+            PlaceFile(path, {"id": "code", "p13": "g1_3"}, "villages"),
+            tiny_dir / "schools.csv",
+        )
+    )
     assert region.villages["id"].tolist() == ["A", "B", "C"]
-    with pytest.raises(InputError, match=r"header: p13: expected a column 'p13' \(mapped from "
-                                         r"'g13'\)"):
+    with pytest.raises(
+        InputError,
+        match=r"header: p13: expected a column 'p13' \(mapped from "
+        r"'g13'\)",
+    ):
         read_places(path, VILLAGES, columns={"id": "code", "p13": "g13"})
 
 
 def test_out_of_range_latitude_suggests_swapped_columns(tiny_dir):
     villages = tiny_dir / "villages.csv"
-    villages.write_text(villages.read_text().replace("118.0200000,36.0000000",
-                                                     "36.0000000,118.0200000"))
+    villages.write_text(
+        villages.read_text().replace("118.0200000,36.0000000", "36.0000000,118.0200000")
+    )
     with pytest.raises(InputError) as err:
         _region(tiny_dir, tiny_dir / "roads.osm")
-    assert "row 3 (id B): lat: expected a latitude in [-90, 90] (lon and lat swapped?)" in str(err.value)
+    assert "row 3 (id B): lat: expected a latitude in [-90, 90] (lon and lat swapped?)" in str(
+        err.value
+    )
 
 
 def test_place_outside_the_extent_with_swapped_axes(tiny_dir):
     # Both numbers valid as lon/lat, but swapped: the extent check names it.
     osm = tiny_dir / "roads.osm"
-    osm.write_text(tiny_osm().replace('lat="36.0000000"', 'lat="40.0000000"')
-                   .replace('lon="118.0', 'lon="40.0'))
-    text = ("id,name,lon,lat,k,p13,p46,j79\n" "A,a,40.0000000,40.0000000,0,1,0,0\n"
-            "B,b,40.0000000,40.0800000,0,1,0,0\n")
+    osm.write_text(
+        tiny_osm()
+        .replace('lat="36.0000000"', 'lat="40.0000000"')
+        .replace('lon="118.0', 'lon="40.0')
+    )
+    text = (
+        "id,name,lon,lat,k,p13,p46,j79\n"
+        "A,a,40.0000000,40.0000000,0,1,0,0\n"
+        "B,b,40.0000000,40.0800000,0,1,0,0\n"
+    )
     (tiny_dir / "villages.csv").write_text(text)
     (tiny_dir / "schools.csv").write_text(
         "id,name,lon,lat,level,capacity,may_close,must_keep,running_cost\n"
-        "P1,s,40.0200000,40.0000000,primary,10,false,false,1\n")
+        "P1,s,40.0200000,40.0000000,primary,10,false,false,1\n"
+    )
     with pytest.raises(InputError) as err:
         _region(tiny_dir, osm)
     assert "id B: lon/lat: expected a point inside the extent of roads.osm" in str(err.value)

@@ -35,8 +35,9 @@ def test_speeds_are_capped_and_hazards_slowed(tiny_dir):
 
 
 def test_matrix_matches_hand_computation(tiny_dir):
-    region = load_region(RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv",
-                                     tiny_dir / "schools.csv"))
+    region = load_region(
+        RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv", tiny_dir / "schools.csv")
+    )
     # Places: villages A (node 0), B (node 2), C (node 10); schools P1 (node 1), P2 (node 8).
     nodes = [0, 2, 10, 1, 8]
     for i, a in enumerate(nodes):
@@ -62,15 +63,16 @@ def test_place_far_from_roads_is_reported_by_id(tiny_dir):
     text = (tiny_dir / "villages.csv").read_text().replace("36.0000000,0,10", "36.0500000,0,10")
     (tiny_dir / "villages.csv").write_text(text)
     with pytest.raises(InputError, match=r"id B: lon/lat: expected a place within 1000 m"):
-        load_region(RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv",
-                                tiny_dir / "schools.csv"))
+        load_region(
+            RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv", tiny_dir / "schools.csv")
+        )
 
 
 def test_bad_village_rows_are_all_reported(tmp_path):
     path = tmp_path / "villages.csv"
-    path.write_text("id,name,lon,lat,k,p13,p46,j79\n"
-                    "A,a,118.0,36.0,0,-3,0,0\n"
-                    "A,b,36.0,118.0,0,1.5,0,0\n")
+    path.write_text(
+        "id,name,lon,lat,k,p13,p46,j79\nA,a,118.0,36.0,0,-3,0,0\nA,b,36.0,118.0,0,1.5,0,0\n"
+    )
     with pytest.raises(InputError) as err:
         read_places(path, VILLAGES)
     text = str(err.value)
@@ -92,7 +94,9 @@ def test_missing_column_and_file(tmp_path):
 def test_corrupt_osm_file(tmp_path):
     path = tmp_path / "roads.osm"
     path.write_text("<osm><node id='1' lat='x'")
-    with pytest.raises(InputError, match=r"roads.osm: -: content: expected a valid OSM file; found ParseError"):
+    with pytest.raises(
+        InputError, match=r"roads.osm: -: content: expected a valid OSM file; found ParseE"
+    ):
         load_road_network(path)
 
 

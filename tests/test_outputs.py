@@ -31,62 +31,147 @@ def _plan() -> Plan:
     """Two schools (one closed), three villages, one bus route with two stops."""
     schools = (
         SchoolResult(
-            id="S01", name="Hexi Central School", level="nine_year", lon=110.000, lat=30.000,
-            status="kept", may_close=False, must_keep=True, capacity=400, running_cost=900_000,
+            id="S01",
+            name="Hexi Central School",
+            level="nine_year",
+            lon=110.000,
+            lat=30.000,
+            status="kept",
+            may_close=False,
+            must_keep=True,
+            capacity=400,
+            running_cost=900_000,
             enrolment_before={"p13": 30, "p46": 25, "j79": 40},
             enrolment_after={"p13": 50, "p46": 35, "j79": 40},
         ),
         SchoolResult(
-            id="S02", name="Shangping <Village> School", level="primary", lon=110.052,
-            lat=30.041, status="closed", may_close=True, must_keep=False, capacity=120,
-            running_cost=350_000, enrolment_before={"p13": 20, "p46": 10},
+            id="S02",
+            name="Shangping <Village> School",
+            level="primary",
+            lon=110.052,
+            lat=30.041,
+            status="closed",
+            may_close=True,
+            must_keep=False,
+            capacity=120,
+            running_cost=350_000,
+            enrolment_before={"p13": 20, "p46": 10},
             enrolment_after={"p13": 0, "p46": 0},
         ),
     )
 
-    def assign(village: str, name: str, lon: float, lat: float, band: str, pupils: int,
-               mode: str, time_s: int, dist: int, before: str, before_s: int,
-               before_m: int) -> Assignment:
+    def assign(
+        village: str,
+        name: str,
+        lon: float,
+        lat: float,
+        band: str,
+        pupils: int,
+        mode: str,
+        time_s: int,
+        dist: int,
+        before: str,
+        before_s: int,
+        before_m: int,
+    ) -> Assignment:
         return Assignment(
-            village=village, village_name=name, lon=lon, lat=lat, band=band, pupils=pupils,
-            school="S01", mode=mode, time_s=time_s, distance_m=dist,
-            limit_s=2700 if band == "p13" else 3600, moved=before != "S01",
-            before_school=before, before_time_s=before_s, before_distance_m=before_m,
+            village=village,
+            village_name=name,
+            lon=lon,
+            lat=lat,
+            band=band,
+            pupils=pupils,
+            school="S01",
+            mode=mode,
+            time_s=time_s,
+            distance_m=dist,
+            limit_s=2700 if band == "p13" else 3600,
+            moved=before != "S01",
+            before_school=before,
+            before_time_s=before_s,
+            before_distance_m=before_m,
         )
 
     assignments = (
         assign("V01", "Hexi", 110.002, 30.001, "p13", 30, "walk", 900, 1500, "S01", 900, 1500),
         assign("V01", "Hexi", 110.002, 30.001, "p46", 25, "walk", 900, 1500, "S01", 900, 1500),
-        assign("V02", "Shangping", 110.050, 30.040, "p13", 12, "bus", 1800, 8000, "S02", 300,
-               250),
-        assign("V02", "Shangping", 110.050, 30.040, "p46", 10, "bus", 1800, 8000, "S02", 300,
-               250),
-        assign("V03", "Lingkou", 110.040, 30.020, "p13", 8, "bus", 1200, 5000, "S02", 1500,
-               3000),
+        assign("V02", "Shangping", 110.050, 30.040, "p13", 12, "bus", 1800, 8000, "S02", 300, 250),
+        assign("V02", "Shangping", 110.050, 30.040, "p46", 10, "bus", 1800, 8000, "S02", 300, 250),
+        assign("V03", "Lingkou", 110.040, 30.020, "p13", 8, "bus", 1200, 5000, "S02", 1500, 3000),
     )
     stops = (
-        RouteStop(village="V02", village_name="Shangping", lon=110.050, lat=30.040,
-                  arrive_s=25_800, depart_s=25_860, boarding={"p13": 12, "p46": 10},
-                  load_after=22, ride_s=1800, limit_s=2700),
-        RouteStop(village="V03", village_name="Lingkou", lon=110.040, lat=30.020,
-                  arrive_s=26_400, depart_s=26_460, boarding={"p13": 8},
-                  load_after=30, ride_s=1200, limit_s=2700),
+        RouteStop(
+            village="V02",
+            village_name="Shangping",
+            lon=110.050,
+            lat=30.040,
+            arrive_s=25_800,
+            depart_s=25_860,
+            boarding={"p13": 12, "p46": 10},
+            load_after=22,
+            ride_s=1800,
+            limit_s=2700,
+        ),
+        RouteStop(
+            village="V03",
+            village_name="Lingkou",
+            lon=110.040,
+            lat=30.020,
+            arrive_s=26_400,
+            depart_s=26_460,
+            boarding={"p13": 8},
+            load_after=30,
+            ride_s=1200,
+            limit_s=2700,
+        ),
     )
     route = Route(
-        id="R001", school="S01", start="S01 yard", seats=35, depart_s=24_600, stops=stops,
-        arrive_school_s=27_600, distance_m=16_000, drive_s=2400, longest_ride_s=1800,
-        geometry=((110.050, 30.040), (110.046, 30.031), (110.040, 30.020),
-                  (110.012, 30.006), (110.000, 30.000)),
+        id="R001",
+        school="S01",
+        start="S01 yard",
+        seats=35,
+        depart_s=24_600,
+        stops=stops,
+        arrive_school_s=27_600,
+        distance_m=16_000,
+        drive_s=2400,
+        longest_ride_s=1800,
+        geometry=(
+            (110.050, 30.040),
+            (110.046, 30.031),
+            (110.040, 30.020),
+            (110.012, 30.006),
+            (110.000, 30.000),
+        ),
     )
     solver = (
-        SolverRun(stage="closures", engine="cp-sat", status="OPTIMAL", objective=1_250_000.0,
-                  bound=1_250_000.0, gap=0.0, settings={"seed": 1}),
-        SolverRun(stage="buses S01", engine="pyvrp", status="FEASIBLE", objective=2400.0,
-                  bound=2300.0, gap=0.0417, settings={"seed": 1}),
+        SolverRun(
+            stage="closures",
+            engine="cp-sat",
+            status="OPTIMAL",
+            objective=1_250_000.0,
+            bound=1_250_000.0,
+            gap=0.0,
+            settings={"seed": 1},
+        ),
+        SolverRun(
+            stage="buses S01",
+            engine="pyvrp",
+            status="FEASIBLE",
+            objective=2400.0,
+            bound=2300.0,
+            gap=0.0417,
+            settings={"seed": 1},
+        ),
     )
     return Plan(
-        scenario="Hexi pilot <A&B>", bell_s=28_800, schools=schools, assignments=assignments,
-        routes=(route,), solver=solver, kpis=compute_kpis(schools, assignments, (route,)),
+        scenario="Hexi pilot <A&B>",
+        bell_s=28_800,
+        schools=schools,
+        assignments=assignments,
+        routes=(route,),
+        solver=solver,
+        kpis=compute_kpis(schools, assignments, (route,)),
     )
 
 
@@ -121,8 +206,11 @@ def _parse(page: str) -> _Attributes:
 
 
 def _remote_links(page: str) -> list[str]:
-    return [v for _, k, v in _parse(page).attrs
-            if k in ("src", "href") and v.strip().lower().startswith(("http:", "https:", "//"))]
+    return [
+        v
+        for _, k, v in _parse(page).attrs
+        if k in ("src", "href") and v.strip().lower().startswith(("http:", "https:", "//"))
+    ]
 
 
 # -- map --------------------------------------------------------------------------------
@@ -200,8 +288,7 @@ def test_tables_one_row_per_record(plan: Plan) -> None:
 
 
 def test_tables_of_an_empty_plan_keep_their_columns(plan: Plan) -> None:
-    empty = Plan(scenario="empty", bell_s=28_800, schools=(), assignments=(), routes=(),
-                 solver=())
+    empty = Plan(scenario="empty", bell_s=28_800, schools=(), assignments=(), routes=(), solver=())
     tables = plan_tables(empty)
     assert all(len(t) == 0 for t in tables.values())
     assert "arrive" in tables["stops"].columns
@@ -222,8 +309,19 @@ def test_report(plan: Plan) -> None:
     assert not {"script", "link", "img", "iframe"} & set(parsed.tags)
     assert "<A&B>" not in page and "Hexi pilot &lt;A&amp;B&gt;" in page
     assert "<Village>" not in page and "Shangping &lt;Village&gt; School (S02)" in page
-    for text in ("1 of 2", "Running cost saved", "350,000", "OPTIMAL", "4.17 %",
-                 "Route R001", "07:10", "07:20", "22/35", "30/35", "Lingkou (V03)"):
+    for text in (
+        "1 of 2",
+        "Running cost saved",
+        "350,000",
+        "OPTIMAL",
+        "4.17 %",
+        "Route R001",
+        "07:10",
+        "07:20",
+        "22/35",
+        "30/35",
+        "Lingkou (V03)",
+    ):
         assert text in page, text
 
 
@@ -249,16 +347,26 @@ def _browse(tmp: Path, page: Path, *extra: str) -> subprocess.CompletedProcess[s
     browser = _chromium()
     assert browser is not None
     command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={tmp / 'profile'}", "--virtual-time-budget=5000",
-        *extra, page.as_uri(),
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp / 'profile'}",
+        "--virtual-time-budget=5000",
+        *extra,
+        page.as_uri(),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
 
 
 needs_chromium = pytest.mark.skipif(
-    _chromium() is None, reason="no Chromium at /usr/bin/chromium or on PATH")
+    _chromium() is None, reason="no Chromium at /usr/bin/chromium or on PATH"
+)
 
 
 @pytest.fixture(scope="module")
@@ -270,8 +378,7 @@ def map_file(tmp_path_factory: pytest.TempPathFactory, map_html: str) -> Path:
 
 @needs_chromium
 def test_browser_draws_the_map(map_file: Path, plan: Plan) -> None:
-    done = _browse(map_file.parent, map_file, "--enable-logging=stderr", "--v=0",
-                   "--dump-dom")
+    done = _browse(map_file.parent, map_file, "--enable-logging=stderr", "--v=0", "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert 'class="folium-map leaflet-container' in dom
@@ -308,8 +415,8 @@ def _png_pixels(data: bytes) -> list[bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, header = 8, b"", b""
     while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + length]
+        (length,), kind = struct.unpack(">I", data[pos : pos + 4]), data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
         header = body if kind == b"IHDR" else header
         idat += body if kind == b"IDAT" else b""
         pos += 12 + length
@@ -321,7 +428,7 @@ def _png_pixels(data: bytes) -> list[bytes]:
     previous, pixels = bytearray(stride), []
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = previous[i], previous[i - bpp] if i >= bpp else 0
@@ -336,6 +443,6 @@ def _png_pixels(data: bytes) -> list[bytes]:
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
                 line[i] = (line[i] + pred) & 255
-        pixels += [bytes(line[x:x + 3]) for x in range(0, stride, bpp)]
+        pixels += [bytes(line[x : x + 3]) for x in range(0, stride, bpp)]
         previous = line
     return pixels

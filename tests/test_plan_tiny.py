@@ -50,8 +50,10 @@ def test_school_stays_open_when_the_receiver_is_full(tiny):
 
 def test_impossible_limit_names_the_village(tiny):
     scenario, region = tiny
-    bands = {**scenario.policy.bands, "p13": scenario.policy.bands["p13"].model_copy(
-        update={"one_way_min": 0.5})}
+    bands = {
+        **scenario.policy.bands,
+        "p13": scenario.policy.bands["p13"].model_copy(update={"one_way_min": 0.5}),
+    }
     policy = scenario.policy.model_copy(update={"bands": bands})
     problem = build_problem(region, policy, name="t")
     with pytest.raises(InfeasibleScenario) as err:

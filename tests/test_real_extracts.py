@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from geodata.matrices import UNREACHABLE
@@ -14,16 +13,24 @@ from geodata.region import RegionFiles, load_region
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 AUTAUGA = DATA / "autauga.osm.pbf"
 LIECHTENSTEIN = DATA / "liechtenstein-2021.osm.pbf"
-needs_data = pytest.mark.skipif(not AUTAUGA.is_file() or not LIECHTENSTEIN.is_file(),
-                                reason=f"the real OSM extracts are not in {DATA}")
+needs_data = pytest.mark.skipif(
+    not AUTAUGA.is_file() or not LIECHTENSTEIN.is_file(),
+    reason=f"the real OSM extracts are not in {DATA}",
+)
 
 
 @needs_data
-@pytest.mark.parametrize(("path", "settlements", "sites"), [
-    (AUTAUGA, {"hamlet": 44, "town": 3, "village": 2}, {"school": 20}),
-    (LIECHTENSTEIN, {"village": 21, "hamlet": 9, "town": 4, "isolated_dwelling": 5},
-     {"school": 22, "kindergarten": 17}),
-])
+@pytest.mark.parametrize(
+    ("path", "settlements", "sites"),
+    [
+        (AUTAUGA, {"hamlet": 44, "town": 3, "village": 2}, {"school": 20}),
+        (
+            LIECHTENSTEIN,
+            {"village": 21, "hamlet": 9, "town": 4, "isolated_dwelling": 5},
+            {"school": 22, "kindergarten": 17},
+        ),
+    ],
+)
 def test_places_are_found_by_tag(path, settlements, sites):
     places = osm_features(path, SETTLEMENTS)
     schools = osm_features(path, SCHOOL_SITES)
@@ -39,23 +46,30 @@ def _region_from_osm(path: Path, tmp: Path, n_villages: int = 30):
     sites = osm_features(path, {"amenity": ["school"]})
     lines = ["id,name,lon,lat,k,p13,p46,j79"]
     for i, row in enumerate(places.itertuples()):
-        lines.append(f"V{i},{row.name or 'v'},{row.geometry.x:.7f},{row.geometry.y:.7f},"
-                     f"0,{10 + i % 7},0,0")
+        lines.append(
+            f"V{i},{row.name or 'v'},{row.geometry.x:.7f},{row.geometry.y:.7f},0,{10 + i % 7},0,0"
+        )
     (tmp / "villages.csv").write_text("\n".join(lines) + "\n")
     lines = ["id,name,lon,lat,level,capacity,may_close,must_keep,running_cost"]
     for i, row in enumerate(sites.itertuples()):
-        lines.append(f"S{i},{(row.name or 's').replace(',', ' ')},{row.geometry.x:.7f},"
-                     f"{row.geometry.y:.7f},primary,300,true,false,500000")
+        lines.append(
+            f"S{i},{(row.name or 's').replace(',', ' ')},{row.geometry.x:.7f},"
+            f"{row.geometry.y:.7f},primary,300,true,false,500000"
+        )
     (tmp / "schools.csv").write_text("\n".join(lines) + "\n")
-    return load_region(RegionFiles(path, tmp / "villages.csv", tmp / "schools.csv"),
-                       max_snap_m=3000)
+    return load_region(
+        RegionFiles(path, tmp / "villages.csv", tmp / "schools.csv"), max_snap_m=3000
+    )
 
 
 @needs_data
-@pytest.mark.parametrize(("path", "nodes", "edges"), [
-    (AUTAUGA, (3000, 20000), (6000, 40000)),
-    (LIECHTENSTEIN, (3000, 20000), (6000, 40000)),
-])
+@pytest.mark.parametrize(
+    ("path", "nodes", "edges"),
+    [
+        (AUTAUGA, (3000, 20000), (6000, 40000)),
+        (LIECHTENSTEIN, (3000, 20000), (6000, 40000)),
+    ],
+)
 def test_road_network_and_times(path, nodes, edges, tmp_path):
     region = _region_from_osm(path, tmp_path)
     net = region.network

@@ -42,8 +42,9 @@ def test_over_capacity(planned):
 def test_pupils_sent_to_a_closed_school(planned):
     plan, problem = planned
     a = plan.assignments[-1]
-    broken = dataclasses.replace(plan, assignments=(*plan.assignments[:-1],
-                                                    dataclasses.replace(a, school="P1")))
+    broken = dataclasses.replace(
+        plan, assignments=(*plan.assignments[:-1], dataclasses.replace(a, school="P1"))
+    )
     assert "open" in rules(broken, problem)
 
 
@@ -55,8 +56,9 @@ def test_a_must_keep_school_closed(planned):
 
 def test_missing_assignment(planned):
     plan, problem = planned
-    assert "assigned once" in rules(dataclasses.replace(plan, assignments=plan.assignments[1:]),
-                                    problem)
+    assert "assigned once" in rules(
+        dataclasses.replace(plan, assignments=plan.assignments[1:]), problem
+    )
 
 
 def test_understated_journey_time(planned):
@@ -71,10 +73,15 @@ def test_ride_over_the_limit(planned):
     plan, problem = planned
     route = plan.routes[0]
     late = 40 * 60  # the first stop now 40 min before arrival: over the 30-min p13 limit
-    stop = dataclasses.replace(route.stops[0], arrive_s=route.arrive_school_s - late,
-                               depart_s=route.arrive_school_s - late + 135, ride_s=late)
-    broken_route = dataclasses.replace(route, stops=(stop, *route.stops[1:]),
-                                       depart_s=route.depart_s - 3600)
+    stop = dataclasses.replace(
+        route.stops[0],
+        arrive_s=route.arrive_school_s - late,
+        depart_s=route.arrive_school_s - late + 135,
+        ride_s=late,
+    )
+    broken_route = dataclasses.replace(
+        route, stops=(stop, *route.stops[1:]), depart_s=route.depart_s - 3600
+    )
     found = rules(dataclasses.replace(plan, routes=(broken_route,)), problem)
     assert "ride limit" in found
 
@@ -90,7 +97,8 @@ def test_bus_too_fast_between_stops(planned):
 def test_overloaded_bus(planned):
     plan, problem = planned
     policy = problem.policy.model_copy(
-        update={"bus": problem.policy.bus.model_copy(update={"seats": 40})})
+        update={"bus": problem.policy.bus.model_copy(update={"seats": 40})}
+    )
     found = rules(plan, dataclasses.replace(problem, policy=policy))
     assert "seats" in found
 
