@@ -37,7 +37,9 @@ _EN = MappingProxyType(
         "routes": "Bus routes",
         "stop": "Bus stop",
         "osm": "OpenStreetMap",
-        "summary": "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved",
+        "summary": (
+            "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
+        ),
         "level": "Level",
         "status": "Status",
         "capacity": "Capacity",
