@@ -139,6 +139,34 @@ class Plan:
         """Canonical JSON: sorted keys, fixed indentation; same plan, same bytes."""
         return json.dumps(self.to_dict(), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        """The plan back from :meth:`to_dict` (or a parsed ``plan.json``)."""
+
+        def route(r: dict[str, Any]) -> Route:
+            return Route(
+                **{
+                    **r,
+                    "stops": tuple(RouteStop(**s) for s in r["stops"]),
+                    "geometry": tuple(tuple(p) for p in r["geometry"]),
+                }
+            )
+
+        return cls(
+            scenario=data["scenario"],
+            bell_s=data["bell_s"],
+            schools=tuple(SchoolResult(**s) for s in data["schools"]),
+            assignments=tuple(Assignment(**a) for a in data["assignments"]),
+            routes=tuple(route(r) for r in data["routes"]),
+            solver=tuple(SolverRun(**r) for r in data["solver"]),
+            kpis=data["kpis"],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        """The plan back from :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))
+
     def summary(self) -> str:
         """A short KPI summary for a terminal."""
         k = self.kpis

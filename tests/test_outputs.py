@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import struct
-import subprocess
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,6 +18,7 @@ from optimizer.plan import (
     compute_kpis,
 )
 from optimizer.report import hhmm, plan_tables, render_report
+from tests.browser import browse, distinct_colours, needs_chromium
 
 # -- fixture ----------------------------------------------------------------------------
 
@@ -337,38 +333,6 @@ def test_report_in_chinese(plan: Plan) -> None:
 # -- a real browser ---------------------------------------------------------------------
 
 
-def _chromium() -> str | None:
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def _browse(tmp: Path, page: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    browser = _chromium()
-    assert browser is not None
-    command = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp / 'profile'}",
-        "--virtual-time-budget=5000",
-        *extra,
-        page.as_uri(),
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
-
-
-needs_chromium = pytest.mark.skipif(
-    _chromium() is None, reason="no Chromium at /usr/bin/chromium or on PATH"
-)
-
-
 @pytest.fixture(scope="module")
 def map_file(tmp_path_factory: pytest.TempPathFactory, map_html: str) -> Path:
     path = tmp_path_factory.mktemp("browser") / "map.html"
@@ -378,7 +342,7 @@ def map_file(tmp_path_factory: pytest.TempPathFactory, map_html: str) -> Path:
 
 @needs_chromium
 def test_browser_draws_the_map(map_file: Path, plan: Plan) -> None:
-    done = _browse(map_file.parent, map_file, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    done = browse(map_file.parent, map_file, "--enable-logging=stderr", "--v=0", "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert 'class="folium-map leaflet-container' in dom
@@ -394,55 +358,6 @@ def test_browser_draws_the_map(map_file: Path, plan: Plan) -> None:
 @needs_chromium
 def test_browser_screenshot_is_not_blank(map_file: Path) -> None:
     png = map_file.parent / "map.png"
-    done = _browse(map_file.parent, map_file, f"--screenshot={png}", "--window-size=1000,800")
+    done = browse(map_file.parent, map_file, f"--screenshot={png}", "--window-size=1000,800")
     assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
-    assert _distinct_colours(png) > 20
-
-
-def _distinct_colours(png: Path) -> int:
-    """Distinct pixel colours of a PNG (Pillow if installed, else a stdlib decoder)."""
-    try:
-        from PIL import Image
-    except ImportError:
-        return len(set(_png_pixels(png.read_bytes())))
-    with Image.open(png) as image:
-        colours = image.convert("RGB").getcolors(maxcolors=1 << 24)
-    return len(colours or [])
-
-
-def _png_pixels(data: bytes) -> list[bytes]:
-    """The pixels of an 8-bit RGB or RGBA, non-interlaced PNG, with the stdlib only."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos : pos + 4]), data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        header = body if kind == b"IHDR" else header
-        idat += body if kind == b"IDAT" else b""
-        pos += 12 + length
-    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    if depth != 8 or colour not in (2, 6) or interlace:
-        pytest.skip("PNG format not handled by the stdlib decoder")
-    bpp = 3 if colour == 2 else 4
-    raw, stride = zlib.decompress(idat), width * bpp
-    previous, pixels = bytearray(stride), []
-    for y in range(height):
-        start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b, c = previous[i], previous[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
-                line[i] = (line[i] + pred) & 255
-        pixels += [bytes(line[x : x + 3]) for x in range(0, stride, bpp)]
-        previous = line
-    return pixels
+    assert distinct_colours(png) > 20

@@ -1,0 +1,98 @@
+"""The bundled demo, end to end: every stage, a verified plan, the same bytes twice."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from geodata.region import load_region
+from optimizer import verify
+from optimizer.cli import main
+from optimizer.plan import Plan
+from optimizer.problem import build_problem
+from optimizer.scenario import load_scenario
+from tests.browser import browse, distinct_colours, needs_chromium
+
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    """The demo run twice through the CLI (the second from the region cache)."""
+    tmp = tmp_path_factory.mktemp("demo")
+    cache = tmp / "cache"
+    codes = [
+        main(["run", str(DEMO), "--out", str(tmp / name), "--cache", str(cache)])
+        for name in ("first", "second")
+    ]
+    return tmp, codes
+
+
+def test_demo_region_loads_with_its_places():
+    scenario = load_scenario(DEMO)
+    region = load_region(scenario.region_files(), speeds=scenario.policy.speeds.model())
+    assert len(region.villages) >= 240 and len(region.schools) >= 55
+    assert region.villages["snap_m"].max() < 1000
+    speeds = {round(d["bus_kph"]) for _, _, d in region.network.graph.edges(data=True)}
+    assert max(speeds) == 80 and 20 in speeds  # the motorway cap and the hazard rule
+
+
+def test_two_runs_write_the_same_plan(demo_runs):
+    tmp, codes = demo_runs
+    assert codes == [0, 0]
+    for name in ("plan.json", "map.html", "report.html", "assignments.csv", "stops.csv"):
+        assert (tmp / "first" / name).read_bytes() == (tmp / "second" / name).read_bytes(), name
+
+
+def test_demo_plan_keeps_every_rule(demo_runs):
+    tmp, _ = demo_runs
+    plan = json.loads((tmp / "first" / "plan.json").read_text())
+    kpis = plan["kpis"]
+    assert kpis["schools_closed"] > 0 and kpis["buses"] > 0
+    assert kpis["p13_over_limit"] == 0
+    closures = plan["solver"][0]
+    assert closures["status"] in ("OPTIMAL", "FEASIBLE") and closures["reproducible"]
+    for route in plan["routes"]:
+        assert route["arrive_school_s"] <= plan["bell_s"]
+        for stop in route["stops"]:
+            assert stop["ride_s"] <= stop["limit_s"] and stop["load_after"] <= route["seats"]
+    bused = sum(a["pupils"] for a in plan["assignments"] if a["mode"] == "bus")
+    boarded = sum(sum(s["boarding"].values()) for r in plan["routes"] for s in r["stops"])
+    assert bused == boarded == kpis["pupils_newly_bused"]
+
+
+def test_the_written_plan_passes_the_verifier_and_a_broken_one_fails(demo_runs):
+    tmp, _ = demo_runs
+    scenario = load_scenario(DEMO)
+    region = load_region(
+        scenario.region_files(), speeds=scenario.policy.speeds.model(), cache_dir=tmp / "cache"
+    )
+    problem = build_problem(region, scenario.policy, name=scenario.name)
+    text = (tmp / "first" / "plan.json").read_text()
+    plan = Plan.from_json(text)
+    assert plan.to_json() == text
+    assert verify(plan, problem) == []
+
+    route = plan.routes[0]
+    crowded = dataclasses.replace(route, seats=route.stops[-1].load_after - 1)
+    broken = dataclasses.replace(plan, routes=(crowded, *plan.routes[1:]))
+    assert "load" in {v.rule for v in verify(broken, problem)}
+
+
+@needs_chromium
+def test_demo_map_in_a_browser(demo_runs):
+    tmp, _ = demo_runs
+    page = tmp / "first" / "map.html"
+    plan = json.loads((tmp / "first" / "plan.json").read_text())
+    done = browse(tmp, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    drawn = done.stdout.count('<path class="leaflet-interactive"')
+    villages = {a["village"] for a in plan["assignments"]}
+    assert drawn >= len(plan["routes"]) + len(plan["schools"]) + len(villages)
+    assert "Uncaught" not in done.stderr
+    png = tmp / "map.png"
+    done = browse(tmp, page, f"--screenshot={png}", "--window-size=1000,800")
+    assert png.exists() and distinct_colours(png) > 20
