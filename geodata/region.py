@@ -84,6 +84,26 @@ class Region:
     def _tables(self) -> list[gpd.GeoDataFrame]:
         return [self.villages, self.schools, self.depots]
 
+    def road_lines(self) -> list[tuple[tuple[float, float], ...]]:
+        """Every road of the drive network once (either direction), as (lon, lat) lines."""
+        net, lines, seen = self.network, [], set()
+        csr = net.time_csr.tocoo()
+        for a, b in sorted(zip(csr.row.tolist(), csr.col.tolist())):
+            if (b, a) in seen:
+                continue
+            seen.add((a, b))
+            middle = net.edge_coords.get((a, b))
+            if middle:
+                lines.append(middle)
+            else:
+                lines.append(
+                    (
+                        (round(float(net.lon[a]), 7), round(float(net.lat[a]), 7)),
+                        (round(float(net.lon[b]), 7), round(float(net.lat[b]), 7)),
+                    )
+                )
+        return lines
+
     def route_path(self, place_sequence: list[int]) -> tuple[list[tuple[float, float]], float]:
         """Road path through a sequence of place indices along the fastest legs.
 

@@ -15,8 +15,11 @@ from typing import Any
 class SchoolResult:
     """A school before and after the plan.
 
-    ``status`` is ``"kept"`` or ``"closed"``; enrolments are per band (``k``, ``p13``,
-    ``p46``, ``j79``), only the bands the school teaches.
+    ``status`` is ``"kept"``, ``"closed"`` or ``"teaching_point"`` (kept small, with
+    the teaching-point class norm); enrolments are per band (``k``, ``p13``, ``p46``,
+    ``j79``), only the bands the school teaches. The class, canteen and boarding
+    figures describe the school after the plan, investments included
+    (``investment``: units added, e.g. ``{"classrooms": 2}``; ``capital_cost`` in yuan).
     """
 
     id: str
@@ -31,6 +34,16 @@ class SchoolResult:
     running_cost: int
     enrolment_before: dict[str, int]
     enrolment_after: dict[str, int]
+    ownership: str = "public"
+    class_norm: int = 0
+    classes_after: int = 0
+    largest_class_after: int = 0
+    canteen_seats: int = 0
+    lunch_pupils_after: int = 0
+    boarding_beds: int = 0
+    boarders_after: int = 0
+    investment: dict[str, int] = field(default_factory=dict)
+    capital_cost: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Assignment:
 
     ``mode`` is ``"walk"`` (within the band's walking distance), ``"bus"`` (moved
     by the plan, beyond walking distance: the county's school bus, see routes),
+    ``"board"`` (grades 4-9 boarding at the school, the journey home weekly),
     ``"guardian"`` (kindergarten children brought by guardians) or ``"as_today"``
     (not moved, beyond walking distance: the journey the family makes today).
     ``time_s`` is the one-way journey: walking time, the ride on the bus route, or
@@ -120,6 +134,20 @@ class SolverRun:
 
 
 @dataclass(frozen=True)
+class VetoCheck:
+    """One item of the closure veto checklist for a closed school.
+
+    ``status`` is ``"pass"``, ``"fail"`` or ``"manual"`` (for what only the hearing
+    can decide, such as whether most parents oppose).
+    """
+
+    school: str
+    item: str
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """The full result of a planning run."""
 
@@ -130,6 +158,7 @@ class Plan:
     routes: tuple[Route, ...]
     solver: tuple[SolverRun, ...]
     kpis: dict[str, Any] = field(default_factory=dict)
+    vetoes: tuple[VetoCheck, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the whole plan."""
@@ -160,6 +189,7 @@ class Plan:
             routes=tuple(route(r) for r in data["routes"]),
             solver=tuple(SolverRun(**r) for r in data["solver"]),
             kpis=data["kpis"],
+            vetoes=tuple(VetoCheck(**v) for v in data.get("vetoes", ())),
         )
 
     @classmethod
