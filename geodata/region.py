@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,10 +237,16 @@ def load_region(
     region = _compute_region(files, speeds, walk_kph, max_snap_m)
     if key is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        tmp = Path(cache_dir) / f".region-{key}.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump(region, fh, protocol=5)
-        tmp.replace(Path(cache_dir) / f"region-{key}.pickle")
+        # A temporary name of its own: runs in parallel may fill the same cache entry.
+        fd, tmp = tempfile.mkstemp(prefix=f".region-{key}.", suffix=".tmp", dir=cache_dir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(region, fh, protocol=5)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, Path(cache_dir) / f"region-{key}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return region
 
 
