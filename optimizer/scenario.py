@@ -6,16 +6,17 @@ school bus of 56 seats, ...); every number is a scenario parameter.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from geodata.errors import InputError, InputIssue
 from geodata.places import BANDS
 from geodata.region import PlaceFile, RegionFiles
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
+from optimizer.inheritance import read_scenario_source
 
 
 class _Frozen(BaseModel):
@@ -47,6 +48,9 @@ class BusRule(_Frozen):
     stop_time_s: int = Field(30, ge=0, description="time at every stop, seconds")
     stop_time_per_pupil_s: int = Field(3, ge=0, description="extra per pupil boarding")
     arrive_before_bell_min: int = Field(10, ge=0, description="buses arrive this early")
+    max_new_buses: int | None = Field(
+        None, ge=0, description="buses the plan may add; 0: no new bus; empty: no limit"
+    )
 
 
 class Weights(_Frozen):
@@ -80,6 +84,12 @@ class Speeds(_Frozen):
         )
 
 
+class ClosureRules(_Frozen):
+    """Whether the plan may close schools at all (``allow: false``: the keep-all baseline)."""
+
+    allow: bool = Field(True, description="false: every school stays open, as today")
+
+
 class Policy(_Frozen):
     """The rules and weights of a run."""
 
@@ -92,15 +102,24 @@ class Policy(_Frozen):
     bus: BusRule = Field(default_factory=BusRule)
     speeds: Speeds = Field(default_factory=Speeds)
     weights: Weights = Field(default_factory=Weights)
+    closures: ClosureRules = Field(default_factory=ClosureRules)
 
-    @field_validator("bands")
+    @field_validator("bands", mode="before")
     @classmethod
-    def _all_bands(cls, bands: dict[str, BandRule]) -> dict[str, BandRule]:
-        unknown = sorted(set(bands) - set(BANDS))
+    def _all_bands(cls, bands: object) -> object:
+        """Every band, each key not given taken from that band's default."""
+        if not isinstance(bands, dict):
+            return bands
+        unknown = sorted(str(b) for b in set(bands) - set(BANDS))
         if unknown:
             raise ValueError(f"unknown band(s) {unknown}; bands are {list(BANDS)}")
-        merged = {**_default_bands(), **bands}
-        return {band: merged[band] for band in BANDS}
+        out: dict[str, object] = {}
+        for band, default in _default_bands().items():
+            given = bands.get(band, {})
+            if isinstance(given, BandRule):
+                given = given.model_dump()
+            out[band] = {**default.model_dump(), **given} if isinstance(given, dict) else given
+        return out
 
     @property
     def bell_s(self) -> int:
@@ -169,6 +188,9 @@ class Scenario(_Frozen):
     solver: Solver = Field(default_factory=Solver)
     output: Output = Field(default_factory=Output)
     base_dir: Path = Field(Path("."), exclude=True)
+    sources: tuple[Path, ...] = Field(
+        (), exclude=True, description="the scenario file, then every file it extends"
+    )
 
     def region_files(self) -> RegionFiles:
         """The region's files as absolute paths."""
@@ -188,34 +210,49 @@ class Scenario(_Frozen):
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file.
+    """Read and validate a scenario YAML file and the files it ``extends``.
+
+    Raises
+    ------
+    geodata.errors.InputError
+        Every problem at once, each with its YAML path and the file that declared it.
+    """
+    source = read_scenario_source(path)
+
+    def file_of(loc: tuple[object, ...]) -> str:
+        file = source.declared_in(loc)
+        return str(path) if file == source.files[0] else str(file)
+
+    return validate_scenario_data(
+        source.data, base_dir=source.base_dir, sources=source.files, file_of=file_of
+    )
+
+
+def validate_scenario_data(
+    data: Mapping[str, Any],
+    *,
+    base_dir: Path,
+    sources: tuple[Path, ...] = (),
+    file_of: Callable[[tuple[object, ...]], str],
+) -> Scenario:
+    """Validate a scenario mapping (region paths relative to ``base_dir``).
+
+    Parameters
+    ----------
+    file_of
+        Names the file (or option) to blame for a problem at a YAML path.
 
     Raises
     ------
     geodata.errors.InputError
         Every problem at once, each with its YAML path.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            [InputIssue(str(path), "-", "file", "a scenario YAML file", "no such file")]
-        )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [InputIssue(str(path), "-", "content", "valid YAML", " ".join(str(exc).split()))]
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(
-            [InputIssue(str(path), "-", "content", "a YAML mapping", type(data).__name__)]
-        )
-    try:
-        return Scenario.model_validate({**data, "base_dir": path.parent.resolve()})
+        return Scenario.model_validate({**data, "base_dir": base_dir, "sources": sources})
     except ValidationError as exc:
         raise InputError(
             InputIssue(
-                str(path),
+                file_of(tuple(err["loc"])),
                 ".".join(str(p) for p in err["loc"]) or "-",
                 "value",
                 err["msg"],
@@ -223,3 +260,34 @@ def load_scenario(path: str | Path) -> Scenario:
             )
             for err in exc.errors()
         ) from None
+
+
+#: Settings that the models do not honour yet, each with the value that changes
+#: nothing. A run refuses a scenario setting one otherwise, rather than plan as if
+#: it were not there; remove an entry once the model honours the setting.
+PENDING_SETTINGS: dict[str, object] = {
+    "policy.closures.allow": True,
+    "policy.bus.max_new_buses": None,
+}
+
+
+def pending_settings(scenario: Scenario) -> list[InputIssue]:
+    """One issue per setting of :data:`PENDING_SETTINGS` that the scenario changes."""
+    data = scenario.model_dump(mode="json")
+    file = str(scenario.sources[0]) if scenario.sources else "-"
+    issues = []
+    for key, neutral in PENDING_SETTINGS.items():
+        value: Any = data
+        for part in key.split("."):
+            value = value[part]
+        if value != neutral:
+            issues.append(
+                InputIssue(
+                    file,
+                    key,
+                    "value",
+                    f"{neutral!r} (this version of the model does not honour {key} yet)",
+                    repr(value),
+                )
+            )
+    return issues
