@@ -9,34 +9,78 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
+from optimizer.catchments import catchments as compute_catchments
+from optimizer.geopackage import plan_layers, write_geopackage
 from optimizer.maps import render_map
 from optimizer.plan import Plan
-from optimizer.report import plan_tables, render_report
+from optimizer.report import render_report
+from optimizer.static_map import render_static_map
+from optimizer.tables import plan_tables
+
+#: The files of an output folder besides the CSV tables (one per GeoPackage layer).
+FILES = ("plan.json", "map.html", "map.png", "map.pdf", "report.html", "plan.gpkg")
 
 
 def write_outputs(
-    plan: Plan, out_dir: str | Path, *, language: str = "en", tiles: bool = False
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    language: str = "en",
+    tiles: bool = False,
+    road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
 ) -> list[Path]:
-    """Write ``plan.json``, ``map.html``, ``report.html`` and the CSV tables.
+    """Write every output file of a plan into ``out_dir``, all at once or not at all.
+
+    ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
+    (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
+    villages, schools, assignments, routes, stops, catchments) and one CSV table per
+    layer. Catchments are computed once and shared by every file.
+
+    Parameters
+    ----------
+    plan : Plan
+        A finished, verified plan.
+    out_dir : str or pathlib.Path
+        The output folder; replaced whole if it exists.
+    language : {"en", "zh"}
+        Language of the map, print map and report.
+    tiles : bool
+        Add an online OpenStreetMap tile layer to ``map.html``.
+    road_lines : sequence of lines of (lon, lat), optional
+        The county's roads (``Region.road_lines()``): the maps' background, and the
+        extent of the county hull that clips the catchments.
 
     Returns
     -------
     list of pathlib.Path
-        The files written, in ``out_dir``.
+        The files written, in ``out_dir``, sorted by name.
     """
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    areas = compute_catchments(plan, road_lines)
+    tables = plan_tables(plan, areas)
+    prints = render_static_map(
+        plan, language=language, road_lines=road_lines, catchments=areas, formats=("png", "pdf")
+    )
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
-        (tmp / "map.html").write_text(
-            render_map(plan, language=language, tiles=tiles), encoding="utf-8"
+        page = render_map(
+            plan, language=language, tiles=tiles, road_lines=road_lines, catchments=areas
         )
-        (tmp / "report.html").write_text(render_report(plan, language=language), encoding="utf-8")
-        for name, table in plan_tables(plan).items():
+        (tmp / "map.html").write_text(page, encoding="utf-8")
+        (tmp / "map.png").write_bytes(prints["png"])
+        (tmp / "map.pdf").write_bytes(prints["pdf"])
+        report = render_report(plan, language=language, map_png=prints["png"])
+        (tmp / "report.html").write_text(report, encoding="utf-8")
+        for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        write_geopackage(plan_layers(plan, tables, areas), tmp / "plan.gpkg")
+        for path in tmp.iterdir():
+            os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
         _replace_dir(tmp, out_dir)
     except BaseException:
