@@ -47,10 +47,34 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
     from optimizer.outputs import write_outputs
 
     written = write_outputs(
-        plan, out_dir, language=scenario.output.language, tiles=scenario.output.tiles
+        plan,
+        out_dir,
+        language=scenario.output.language,
+        tiles=scenario.output.tiles,
+        road_lines=region.road_lines(),
     )
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def compare(
+    plan_a: Path, plan_b: Path, *, out_dir: Path | None = None, language: str = "en"
+) -> int:
+    """Print what differs between two plans; with ``out_dir`` also write compare.html."""
+    from optimizer.compare import compare as diff
+    from optimizer.compare import compare_text, load_plan, write_compare
+
+    try:
+        a, b = load_plan(plan_a), load_plan(plan_b)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"schoolplan: bad input\n  {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = diff(a, b)
+    print(compare_text(result, language=language), end="")
+    if out_dir is not None:
+        written = write_compare(result, out_dir, language=language)
+        print(f"wrote {', '.join(p.name for p in written)} to {out_dir}")
     return 0
 
 
@@ -67,7 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="cache folder for road graphs and matrices (default: OUT/../cache)",
     )
+    cmp_p = sub.add_parser("compare", help="what differs between two plans")
+    cmp_p.add_argument("plan_a", type=Path, help="plan.json, or an output folder holding one")
+    cmp_p.add_argument("plan_b", type=Path, help="plan.json, or an output folder holding one")
+    cmp_p.add_argument("--out", type=Path, default=None, help="write compare.html here")
+    cmp_p.add_argument("--language", choices=("en", "zh"), default="en")
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        return compare(args.plan_a, args.plan_b, out_dir=args.out, language=args.language)
     if args.command == "run":
         return run(args.scenario, args.out, cache_dir=args.cache)
     return 1  # pragma: no cover (argparse rejects other commands)
