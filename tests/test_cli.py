@@ -8,12 +8,17 @@ from optimizer.cli import main
 
 EXPECTED = [
     "assignments.csv",
+    "catchments.csv",
     "map.html",
+    "map.pdf",
+    "map.png",
+    "plan.gpkg",
     "plan.json",
     "report.html",
     "routes.csv",
     "schools.csv",
     "stops.csv",
+    "villages.csv",
 ]
 
 

@@ -2,183 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from optimizer import figures
+from optimizer.catchments import catchments
 from optimizer.maps import render_map
-from optimizer.plan import (
-    Assignment,
-    Plan,
-    Route,
-    RouteStop,
-    SchoolResult,
-    SolverRun,
-    compute_kpis,
-)
-from optimizer.report import hhmm, plan_tables, render_report
+from optimizer.plan import Plan
+from optimizer.report import render_report
+from optimizer.static_map import render_static_map
+from optimizer.tables import plan_tables
 from tests.browser import browse, distinct_colours, needs_chromium
+from tests.sample_plan import alternative_plan, sample_plan
 
-# -- fixture ----------------------------------------------------------------------------
-
-
-def _plan() -> Plan:
-    """Two schools (one closed), three villages, one bus route with two stops."""
-    schools = (
-        SchoolResult(
-            id="S01",
-            name="Hexi Central School",
-            level="nine_year",
-            lon=110.000,
-            lat=30.000,
-            status="kept",
-            may_close=False,
-            must_keep=True,
-            capacity=400,
-            running_cost=900_000,
-            enrolment_before={"p13": 30, "p46": 25, "j79": 40},
-            enrolment_after={"p13": 50, "p46": 35, "j79": 40},
-        ),
-        SchoolResult(
-            id="S02",
-            name="Shangping <Village> School",
-            level="primary",
-            lon=110.052,
-            lat=30.041,
-            status="closed",
-            may_close=True,
-            must_keep=False,
-            capacity=120,
-            running_cost=350_000,
-            enrolment_before={"p13": 20, "p46": 10},
-            enrolment_after={"p13": 0, "p46": 0},
-        ),
-    )
-
-    def assign(
-        village: str,
-        name: str,
-        lon: float,
-        lat: float,
-        band: str,
-        pupils: int,
-        mode: str,
-        time_s: int,
-        dist: int,
-        before: str,
-        before_s: int,
-        before_m: int,
-    ) -> Assignment:
-        return Assignment(
-            village=village,
-            village_name=name,
-            lon=lon,
-            lat=lat,
-            band=band,
-            pupils=pupils,
-            school="S01",
-            mode=mode,
-            time_s=time_s,
-            distance_m=dist,
-            limit_s=2700 if band == "p13" else 3600,
-            moved=before != "S01",
-            before_school=before,
-            before_time_s=before_s,
-            before_distance_m=before_m,
-        )
-
-    assignments = (
-        assign("V01", "Hexi", 110.002, 30.001, "p13", 30, "walk", 900, 1500, "S01", 900, 1500),
-        assign("V01", "Hexi", 110.002, 30.001, "p46", 25, "walk", 900, 1500, "S01", 900, 1500),
-        assign("V02", "Shangping", 110.050, 30.040, "p13", 12, "bus", 1800, 8000, "S02", 300, 250),
-        assign("V02", "Shangping", 110.050, 30.040, "p46", 10, "bus", 1800, 8000, "S02", 300, 250),
-        assign("V03", "Lingkou", 110.040, 30.020, "p13", 8, "bus", 1200, 5000, "S02", 1500, 3000),
-    )
-    stops = (
-        RouteStop(
-            village="V02",
-            village_name="Shangping",
-            lon=110.050,
-            lat=30.040,
-            arrive_s=25_800,
-            depart_s=25_860,
-            boarding={"p13": 12, "p46": 10},
-            load_after=22,
-            ride_s=1800,
-            limit_s=2700,
-        ),
-        RouteStop(
-            village="V03",
-            village_name="Lingkou",
-            lon=110.040,
-            lat=30.020,
-            arrive_s=26_400,
-            depart_s=26_460,
-            boarding={"p13": 8},
-            load_after=30,
-            ride_s=1200,
-            limit_s=2700,
-        ),
-    )
-    route = Route(
-        id="R001",
-        school="S01",
-        start="S01 yard",
-        seats=35,
-        depart_s=24_600,
-        stops=stops,
-        arrive_school_s=27_600,
-        distance_m=16_000,
-        drive_s=2400,
-        longest_ride_s=1800,
-        geometry=(
-            (110.050, 30.040),
-            (110.046, 30.031),
-            (110.040, 30.020),
-            (110.012, 30.006),
-            (110.000, 30.000),
-        ),
-    )
-    solver = (
-        SolverRun(
-            stage="closures",
-            engine="cp-sat",
-            status="OPTIMAL",
-            objective=1_250_000.0,
-            bound=1_250_000.0,
-            gap=0.0,
-            settings={"seed": 1},
-        ),
-        SolverRun(
-            stage="buses S01",
-            engine="pyvrp",
-            status="FEASIBLE",
-            objective=2400.0,
-            bound=2300.0,
-            gap=0.0417,
-            settings={"seed": 1},
-        ),
-    )
-    return Plan(
-        scenario="Hexi pilot <A&B>",
-        bell_s=28_800,
-        schools=schools,
-        assignments=assignments,
-        routes=(route,),
-        solver=solver,
-        kpis=compute_kpis(schools, assignments, (route,)),
-    )
+#: Two roads near the sample plan's places, (lon, lat).
+ROADS = (
+    ((110.000, 30.000), (110.012, 30.006), (110.040, 30.020), (110.046, 30.031), (110.050, 30.040)),
+    ((110.000, 30.000), (110.030, 30.000), (110.052, 30.041)),
+)
 
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return _plan()
+    return sample_plan()
 
 
 @pytest.fixture(scope="module")
 def map_html(plan: Plan) -> str:
-    return render_map(plan)
+    return render_map(plan, road_lines=ROADS)
 
 
 class _Attributes(HTMLParser):
@@ -214,7 +68,7 @@ def _remote_links(page: str) -> list[str]:
 
 @pytest.mark.parametrize("tiles", [False, True])
 def test_map_loads_nothing_from_the_network(plan: Plan, tiles: bool) -> None:
-    page = render_map(plan, tiles=tiles)
+    page = render_map(plan, tiles=tiles, road_lines=ROADS)
     assert _remote_links(page) == []
     parsed = _parse(page)
     assert "link" not in parsed.tags
@@ -234,10 +88,21 @@ def test_map_inlines_leaflet_and_jquery(map_html: str) -> None:
 
 
 def test_map_layers_and_content(map_html: str) -> None:
-    for layer in ("Schools kept", "Schools closed", "Villages", "Bus routes"):
-        assert f'"{layer}"' in map_html
-    assert map_html.count("L.circleMarker(") == 2 + 3 + 2  # schools, villages, stops
-    assert map_html.count("L.polyline(") == 1
+    for layer in (
+        "Road network",
+        "Catchments after the plan (primary)",
+        "Bus routes and stops",
+        "Villages (colour: change in journey time)",
+        "Schools today",
+        "Schools after the plan",
+        "Schools closed",
+    ):
+        assert f'"{layer}"' in map_html, layer
+    # schools today (2) and after (2), villages (3), stops (2)
+    assert map_html.count("L.circleMarker(") == 2 + 2 + 3 + 2
+    assert map_html.count("L.polyline(") == 2  # the road network and the route
+    assert map_html.count("L.polygon(") == 1  # one catchment
+    assert map_html.count('"className": "sp-num"') == 2  # numbered stops
     assert "[30.031, 110.046]" in map_html  # geometry as [lat, lon]
     assert "Hexi pilot &lt;A&amp;B&gt;" in map_html
     assert "Shangping &lt;Village&gt; School" in map_html
@@ -246,60 +111,125 @@ def test_map_layers_and_content(map_html: str) -> None:
     assert "L.marker(" not in map_html and "L.AwesomeMarkers" not in map_html
 
 
+def test_map_popups_carry_the_plans_numbers(map_html: str) -> None:
+    # the school after the plan: classes, largest class above its norm, canteen, beds
+    assert "Largest class: 47 (Class norm 45) ⚠ above the class norm" in map_html
+    assert "Canteen seats (pupils at lunch): 80 (62)" in map_html
+    assert "Boarding beds (boarders): 20 (12)" in map_html
+    assert "canteen seats 20 · 80,000 yuan" in map_html
+    # the closed school says where its pupils go
+    assert "Goes to Hexi Central School: 30 Pupils" in map_html
+    # Shangping: 5 min before, 30 after: +25 min, the darkest class
+    assert "Shangping · 22 Pupils · Change +25 min" in map_html
+    assert "#d73027" in map_html
+    # the route's sheet: 30 pupils on 35 seats, both stops
+    assert "2 Stops · 30 Pupils · 35 seats" in map_html
+    assert "30/35" in map_html and "22/35" in map_html
+
+
+def test_map_without_roads_has_no_road_layer(plan: Plan) -> None:
+    page = render_map(plan)
+    assert '"Road network"' not in page and page.count("L.polyline(") == 1
+
+
 def test_map_is_deterministic(plan: Plan, map_html: str) -> None:
-    assert render_map(_plan()) == map_html
+    assert render_map(sample_plan(), road_lines=ROADS) == map_html
     assert render_map(plan, language="zh") == render_map(plan, language="zh")
 
 
 def test_map_in_chinese(plan: Plan) -> None:
     page = render_map(plan, language="zh")
     assert '<html lang="zh">' in page
-    for label in ("学校布局调整方案", "撤并的学校", "校车站点", "九年一贯制学校"):
+    for label in (
+        "学校布局调整方案",
+        "撤并的学校",
+        "校车站点",
+        "九年一贯制学校",
+        "学校的学区（小学）",
+    ):
         assert label in page
-    assert "Schools kept" not in page
+    assert "Schools after the plan" not in page
     with pytest.raises(ValueError, match="language"):
         render_map(plan, language="fr")
+
+
+# -- catchments -------------------------------------------------------------------------
+
+
+def test_catchments_split_the_county_between_the_schools() -> None:
+    plan = alternative_plan()
+    areas = catchments(plan, ROADS)
+    assert [(c.school, c.villages, c.pupils) for c in areas] == [
+        ("S01", ("V01", "V03"), 63),
+        ("S02", ("V02",), 22),
+    ]
+    assert all(c.geometry.is_valid and c.area_km2 > 0 for c in areas)
+    assert not areas[0].geometry.overlaps(areas[1].geometry.buffer(-1e-6))
+    whole = catchments(sample_plan(), ROADS)[0]
+    assert whole.area_km2 == pytest.approx(sum(c.area_km2 for c in areas), abs=0.05)
+    v02 = next(v for v in figures.villages(plan) if v.id == "V02")
+    assert areas[1].geometry.contains(__import__("shapely").Point(v02.lon, v02.lat))
 
 
 # -- tables and report ------------------------------------------------------------------
 
 
 def test_tables_one_row_per_record(plan: Plan) -> None:
-    tables = plan_tables(plan)
-    assert set(tables) == {"schools", "assignments", "routes", "stops"}
+    tables = plan_tables(plan, catchments(plan))
+    assert set(tables) == {"schools", "villages", "assignments", "routes", "stops", "catchments"}
     assert len(tables["schools"]) == len(plan.schools)
+    assert len(tables["villages"]) == 3
     assert len(tables["assignments"]) == len(plan.assignments)
     assert len(tables["routes"]) == len(plan.routes)
     assert len(tables["stops"]) == sum(len(r.stops) for r in plan.routes)
+    assert len(tables["catchments"]) == 1
     stops = tables["stops"]
     assert list(stops["stop"]) == [1, 2]
     assert list(stops["arrive"]) == ["07:10", "07:20"]
     assert list(stops["boarding_p46"]) == [10, 0]
     routes = tables["routes"]
     assert routes.loc[0, "depart"] == "06:50" and routes.loc[0, "arrive_school"] == "07:40"
-    assert routes.loc[0, "longest_ride_min"] == 30.0
+    assert routes.loc[0, "longest_ride_min"] == 30.0 and routes.loc[0, "pupils"] == 30
     schools = tables["schools"].set_index("school")
     assert schools.loc["S02", "enrolment_before"] == 30
     assert schools["before_j79"].isna().loc["S02"]  # a band the school does not teach
+    assert schools.loc["S01", "role"] == "receiving" and schools.loc["S01", "over_class_norm"]
+    assert schools.loc["S01", "investment"] == "canteen_seats 20"
+    villages = tables["villages"].set_index("village")
+    assert villages.loc["V02", "change_min"] == 25.0 and villages.loc["V02", "school_p13"] == "S01"
+    assert villages.loc["V03", "mode_p13"] == "bus" and villages.loc["V03", "pupils_p46"] == 0
 
 
-def test_tables_of_an_empty_plan_keep_their_columns(plan: Plan) -> None:
+def test_tables_of_an_empty_plan_keep_their_columns() -> None:
     empty = Plan(scenario="empty", bell_s=28_800, schools=(), assignments=(), routes=(), solver=())
-    tables = plan_tables(empty)
+    tables = plan_tables(empty, catchments(empty))
     assert all(len(t) == 0 for t in tables.values())
-    assert "arrive" in tables["stops"].columns
+    assert "arrive" in tables["stops"].columns and "area_km2" in tables["catchments"].columns
     assert "No school closes" in render_report(empty)
     assert _remote_links(render_map(empty)) == []
 
 
 def test_hhmm() -> None:
-    assert hhmm(0) == "00:00"
-    assert hhmm(7 * 3600 + 14 * 60 + 59) == "07:14"
+    assert figures.hhmm(0) == "00:00"
+    assert figures.hhmm(7 * 3600 + 14 * 60 + 59) == "07:14"
+
+
+def test_kpis_from_the_records(plan: Plan) -> None:
+    k = figures.kpis(plan)
+    assert k["pupils_affected"] == 30 and k["pupils_newly_bused"] == 30
+    assert k["buses_by_seats"] == {35: 1}
+    assert (k["lunch_pupils"], k["canteen_seats"], k["boarders"], k["boarding_beds"]) == (
+        62,
+        80,
+        12,
+        20,
+    )
+    assert k["investments"] == {"canteen_seats": 20} and k["capital_cost"] == 80_000
 
 
 def test_report(plan: Plan) -> None:
     page = render_report(plan)
-    assert page == render_report(_plan())
+    assert page == render_report(sample_plan())
     parsed = _parse(page)
     assert _remote_links(page) == []
     assert not {"script", "link", "img", "iframe"} & set(parsed.tags)
@@ -307,8 +237,15 @@ def test_report(plan: Plan) -> None:
     assert "<Village>" not in page and "Shangping &lt;Village&gt; School (S02)" in page
     for text in (
         "1 of 2",
+        "Pupils affected (their school closes)",
+        "1 × 35-seat bus",
+        "62 / 80",
+        "12 / 20",
+        "canteen seats 20",
+        "80,000 yuan",
         "Running cost saved",
         "350,000",
+        "47 / 45 ⚠",
         "OPTIMAL",
         "4.17 %",
         "Route R001",
@@ -317,14 +254,41 @@ def test_report(plan: Plan) -> None:
         "22/35",
         "30/35",
         "Lingkou (V03)",
+        "Shangping &lt;Village&gt; School · 5 · 0.2",  # before: school, min, km
+        "Hexi Central School · school bus · 30 · 8.0",
+        "+25",
     ):
         assert text in page, text
+
+
+def test_report_veto_checklist(plan: Plan) -> None:
+    page = render_report(plan)
+    section = page[page.index("Closure veto checklist") :]
+    assert "Shangping &lt;Village&gt; School (S02)</h3>" in section
+    assert '<td class="fail">FAIL</td>' in section
+    assert "receiving S01 &lt;needs seats&gt;" in section
+    assert "for the hearing" in section and "Dining and boarding" in section
+    assert "carries no checklist" in render_report(alternative_plan())
+
+
+def test_report_embeds_the_print_map(plan: Plan) -> None:
+    png = render_static_map(plan, road_lines=ROADS, catchments=catchments(plan))["png"]
+    page = render_report(plan, map_png=png)
+    images = [v for t, k, v in _parse(page).attrs if t == "img" and k == "src"]
+    assert len(images) == 1 and images[0].startswith("data:image/png;base64,iVBORw0KGgo")
+    assert _remote_links(page) == []
 
 
 def test_report_in_chinese(plan: Plan) -> None:
     page = render_report(plan, language="zh")
     assert '<html lang="zh">' in page
-    for label in ("撤并学校及学生去向", "校车线路单", "节省运行经费", "一至三年级"):
+    for label in (
+        "撤并学校及学生去向",
+        "校车线路单",
+        "节省运行经费",
+        "一至三年级",
+        "撤并否决事项核查",
+    ):
         assert label in page
     with pytest.raises(ValueError, match="language"):
         render_report(plan, language="fr")
@@ -334,30 +298,46 @@ def test_report_in_chinese(plan: Plan) -> None:
 
 
 @pytest.fixture(scope="module")
-def map_file(tmp_path_factory: pytest.TempPathFactory, map_html: str) -> Path:
-    path = tmp_path_factory.mktemp("browser") / "map.html"
-    path.write_text(map_html, encoding="utf-8")
-    return path
+def pages(tmp_path_factory: pytest.TempPathFactory, map_html: str, plan: Plan) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "map.html").write_text(map_html, encoding="utf-8")
+    png = render_static_map(plan, road_lines=ROADS, catchments=catchments(plan))["png"]
+    (folder / "report.html").write_text(render_report(plan, map_png=png), encoding="utf-8")
+    return folder
+
+
+def _count_class(dom: str, name: str) -> int:
+    """Elements whose class list holds ``name``."""
+    return len(re.findall(rf'class="(?:[^"]* )?{re.escape(name)}(?: [^"]*)?"', dom))
 
 
 @needs_chromium
-def test_browser_draws_the_map(map_file: Path, plan: Plan) -> None:
-    done = browse(map_file.parent, map_file, "--enable-logging=stderr", "--v=0", "--dump-dom")
+def test_browser_draws_the_map(pages: Path, plan: Plan) -> None:
+    done = browse(pages, pages / "map.html", "--enable-logging=stderr", "--v=0", "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert 'class="folium-map leaflet-container' in dom
-    markers = len(plan.schools) + len({a.village for a in plan.assignments})
-    markers += sum(len(r.stops) for r in plan.routes)
-    drawn = dom.count('<path class="leaflet-interactive"')
-    assert drawn >= len(plan.routes) + markers
+    assert _count_class(dom, "sp-route") == len(plan.routes)
+    assert _count_class(dom, "sp-catchment") == 1
+    assert _count_class(dom, "sp-road") == 1
+    assert _count_class(dom, "sp-stop") == sum(len(r.stops) for r in plan.routes)
+    assert _count_class(dom, "sp-num") == sum(len(r.stops) for r in plan.routes)
+    assert _count_class(dom, "sp-village") == 3
+    assert _count_class(dom, "sp-school") == 2  # after the plan; "today" starts hidden
     assert "leaflet-control-layers" in dom
     assert "Uncaught" not in done.stderr, done.stderr[-2000:]
+    assert not re.search(r"CONSOLE.*[Ee]rror", done.stderr), done.stderr[-2000:]
     assert _remote_links(dom) == []  # nothing added at run time either
 
 
 @needs_chromium
-def test_browser_screenshot_is_not_blank(map_file: Path) -> None:
-    png = map_file.parent / "map.png"
-    done = browse(map_file.parent, map_file, f"--screenshot={png}", "--window-size=1000,800")
+@pytest.mark.parametrize("page", ["map.html", "report.html"])
+def test_browser_screenshot_is_not_blank(pages: Path, page: str) -> None:
+    png = pages / f"{page}.png"
+    done = browse(
+        pages, pages / page, f"--screenshot={png}", "--window-size=1000,800",
+        "--enable-logging=stderr", "--v=0",
+    )  # fmt: skip
     assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
+    assert "Uncaught" not in done.stderr, done.stderr[-2000:]
     assert distinct_colours(png) > 20
