@@ -20,9 +20,6 @@ from optimizer.report import render_report
 from optimizer.static_map import render_static_map
 from optimizer.tables import plan_tables
 
-#: The files of an output folder besides the CSV tables (one per GeoPackage layer).
-FILES = ("plan.json", "map.html", "map.png", "map.pdf", "report.html", "plan.gpkg")
-
 
 def write_outputs(
     plan: Plan,
