@@ -9,6 +9,7 @@ from optimizer.cli import main
 EXPECTED = [
     "assignments.csv",
     "catchments.csv",
+    "manifest.json",
     "map.html",
     "map.pdf",
     "map.png",
