@@ -127,3 +127,17 @@ def test_chinese_outputs(tmp_path: Path) -> None:
     report = (tmp_path / "zh" / "report.html").read_text()
     assert '<html lang="zh">' in report and "撤并否决事项核查" in report
     assert "校车线路" in (tmp_path / "zh" / "map.html").read_text()
+
+
+def test_an_empty_plan_still_writes_every_file(tmp_path: Path) -> None:
+    empty = Plan(scenario="empty", bell_s=28_800, schools=(), assignments=(), routes=(), solver=())
+    assert [p.name for p in write_outputs(empty, tmp_path / "empty")] == FILES
+    layers = pyogrio.list_layers(tmp_path / "empty" / "plan.gpkg")
+    assert [name for name, _ in layers] == [
+        "villages",
+        "schools",
+        "assignments",
+        "routes",
+        "stops",
+        "catchments",
+    ]
