@@ -246,13 +246,25 @@ def _read_raw(
             "-",
             "file",
             f"a {spec.kind} table (CSV, GeoPackage, GeoJSON, Shapefile)",
-            "no such file",
+            "a folder" if path.is_dir() else "no such file",
         )
+        issues.raise_if_any()
+    if path.stat().st_size == 0:
+        issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "an empty file")
         issues.raise_if_any()
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            issues.add(
+                path,
+                "-",
+                "encoding",
+                "a UTF-8 CSV file (in Excel: Save As 'CSV UTF-8')",
+                f"a byte that is not UTF-8 at position {exc.start}",
+            )
+            issues.raise_if_any()
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             issues.add(
                 path, "-", "content", "a CSV table with a header row", " ".join(str(exc).split())
             )

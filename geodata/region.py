@@ -273,15 +273,23 @@ def _compute_region(
             continue
         table["osm_node"], table["snap_m"] = _snap(drive, table)
         table["walk_osm_node"], table["walk_snap_m"] = _snap(walk, table)
-        for pid, dist in zip(table["id"], table["snap_m"]):
-            if dist > max_snap_m:
-                issues.add(
-                    name,
-                    f"id {pid}",
-                    "lon/lat",
-                    f"a place within {max_snap_m:.0f} m of a road of {roads.name}",
-                    f"{dist:.0f} m away",
-                )
+        far = (table["snap_m"] > max_snap_m).to_numpy()
+        # A mapped way nearer than the network: the place is on a part cut off from it.
+        near_any = _snap(raw, table[far])[1] if far.any() else np.zeros(0)
+        for pid, dist, other in zip(table["id"][far], table["snap_m"][far], near_any):
+            cut_off = (
+                f"; the nearest mapped way, {other:.0f} m away, is not connected to the "
+                "main road network (an island, or not drivable)"
+                if other <= max_snap_m
+                else ""
+            )
+            issues.add(
+                name,
+                f"id {pid}",
+                "lon/lat",
+                f"a place within {max_snap_m:.0f} m of a road of {roads.name}",
+                f"the nearest connected road {dist:.0f} m away{cut_off}",
+            )
     issues.raise_if_any()
     drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
     walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))

@@ -112,7 +112,8 @@ def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
     path = Path(path)
     name = path.name.lower()
     if not path.is_file():
-        raise InputError([InputIssue(str(path), "-", "file", "an OSM file", "no such file")])
+        found = "a folder" if path.is_dir() else "no such file"
+        raise InputError([InputIssue(str(path), "-", "file", "an OSM file", found)])
     if path.stat().st_size == 0:
         raise InputError([InputIssue(str(path), "-", "content", "an OSM file", "an empty file")])
     try:
@@ -127,6 +128,10 @@ def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
             return _read_xml(path)
     except InputError:
         raise
+    except ox._errors.InsufficientResponseError:  # osmnx: no nodes or ways in the file
+        raise InputError(
+            [InputIssue(str(path), "-", "content", "OSM ways with a highway tag", "none")]
+        ) from None
     except Exception as exc:  # the readers raise many kinds for a corrupt file
         raise InputError(
             [

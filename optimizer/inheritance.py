@@ -158,7 +158,28 @@ def _read_layer(path: Path, *, referenced_by: Path | None) -> dict[str, Any]:
         raise InputError([issue])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
+        found = " ".join((exc.problem or "invalid YAML").split())
+        if exc.context:
+            found += f" ({exc.context})"
+        if "'\\t'" in found:
+            found = "a tab character: indent YAML with spaces, never tabs"
+        raise InputError([InputIssue(str(path), where, "content", "valid YAML", found)]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [
+                InputIssue(
+                    str(path),
+                    "-",
+                    "encoding",
+                    "UTF-8 text",
+                    f"a byte that is not UTF-8 at position {exc.start}",
+                )
+            ]
+        ) from None
+    except (yaml.YAMLError, OSError) as exc:
         raise InputError(
             [InputIssue(str(path), "-", "content", "valid YAML", " ".join(str(exc).split()))]
         ) from None

@@ -17,6 +17,7 @@ from geodata.places import BANDS
 from geodata.region import PlaceFile, RegionFiles
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
 from optimizer.inheritance import read_scenario_source
+from optimizer.schema_errors import describe
 
 
 class _Frozen(BaseModel):
@@ -112,7 +113,7 @@ class Policy(_Frozen):
             return bands
         unknown = sorted(str(b) for b in set(bands) - set(BANDS))
         if unknown:
-            raise ValueError(f"unknown band(s) {unknown}; bands are {list(BANDS)}")
+            raise ValueError(f"only the bands {', '.join(BANDS)} (unknown: {', '.join(unknown)})")
         out: dict[str, object] = {}
         for band, default in _default_bands().items():
             given = bands.get(band, {})
@@ -255,8 +256,7 @@ def validate_scenario_data(
                 file_of(tuple(err["loc"])),
                 ".".join(str(p) for p in err["loc"]) or "-",
                 "value",
-                err["msg"],
-                repr(err.get("input"))[:80],
+                *describe(err, Scenario),
             )
             for err in exc.errors()
         ) from None

@@ -61,7 +61,9 @@ def test_unknown_scenario_key(tiny_dir, capsys):
     path = tiny_dir / "scenario.yaml"
     path.write_text(path.read_text() + "polcy: {}\n")
     assert main(["run", str(path), "--out", str(tiny_dir / "out")]) == 2
-    assert "polcy: value: expected Extra inputs are not permitted" in capsys.readouterr().err
+    assert "polcy: value: expected one of the keys name, description, region, policy" in (
+        capsys.readouterr().err
+    )
 
 
 def test_infeasible_limit_is_explained(tiny_dir, capsys):

@@ -62,7 +62,8 @@ def test_bad_variants_are_all_reported_before_anything_runs(tiny_dir, capsys):
     err = capsys.readouterr().err
     assert code == 2 and not (tiny_dir / "sw").exists()
     assert "--vary (policy.bus.seats=-1, policy.bus.seatz=1): policy.bus.seats" in err
-    assert "policy.bus.seatz: value: expected Extra inputs are not permitted" in err
+    assert "policy.bus.seatz: value: expected one of the keys seats, fixed_cost" in err
+    assert "(did you mean 'seats'?); found an unknown key 'seatz'" in err
     assert "Traceback" not in err
 
 

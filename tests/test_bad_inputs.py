@@ -1,0 +1,46 @@
+"""Every bad input ends with exit code 2 and one clear message, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from optimizer.cli import main
+from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+
+CASES = Path(__file__).resolve().parent / "bad_inputs"
+META = ("expected.txt", "xfail.txt")
+
+
+def _case(folder: Path):
+    marks = []
+    if (folder / "xfail.txt").is_file():
+        reason = (folder / "xfail.txt").read_text().strip()
+        marks.append(pytest.mark.xfail(reason=reason, strict=True))
+    return pytest.param(folder, id=folder.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_case(p) for p in sorted(CASES.iterdir()) if p.is_dir()])
+def test_bad_input_gives_exit_2_and_a_clear_message(case: Path, tmp_path: Path, capsys):
+    (tmp_path / "roads.osm").write_text(tiny_osm(), encoding="utf-8")
+    (tmp_path / "villages.csv").write_text(VILLAGES_CSV, encoding="utf-8")
+    (tmp_path / "schools.csv").write_text(SCHOOLS_CSV, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(SCENARIO_YAML, encoding="utf-8")
+    for path in case.rglob("*"):
+        if path.is_file() and path.name not in META:
+            target = tmp_path / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    out = tmp_path / "out"
+    code = main(["run", str(tmp_path / "scenario.yaml"), "--out", str(out)])
+    err = capsys.readouterr().err
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert code == 2, err
+    assert expected in err, err
+    assert "Traceback" not in err
+    assert err.startswith(("schoolplan: bad input\n", "schoolplan: scenario ")), err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)), f"a problem is reported more than once:\n{err}"
+    assert not out.exists()
