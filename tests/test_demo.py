@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
+import pyogrio
 import pytest
+import shapely
 
 from geodata.region import load_region
 from optimizer import verify
@@ -43,8 +46,35 @@ def test_demo_region_loads_with_its_places():
 def test_two_runs_write_the_same_plan(demo_runs):
     tmp, codes = demo_runs
     assert codes == [0, 0]
-    for name in ("plan.json", "map.html", "report.html", "assignments.csv", "stops.csv"):
-        assert (tmp / "first" / name).read_bytes() == (tmp / "second" / name).read_bytes(), name
+    for path in sorted((tmp / "first").iterdir()):
+        assert path.read_bytes() == (tmp / "second" / path.name).read_bytes(), path.name
+    for name in ("map.png", "map.pdf", "plan.gpkg", "villages.csv", "catchments.csv"):
+        assert (tmp / "first" / name).exists(), name
+
+
+def test_demo_geopackage_holds_the_plans_records(demo_runs):
+    tmp, _ = demo_runs
+    gpkg = tmp / "first" / "plan.gpkg"
+    plan = Plan.from_json((tmp / "first" / "plan.json").read_text())
+    rows = {
+        "villages": len({a.village for a in plan.assignments}),
+        "schools": len(plan.schools),
+        "assignments": len(plan.assignments),
+        "routes": len(plan.routes),
+        "stops": sum(len(r.stops) for r in plan.routes),
+    }
+    for name, count in rows.items():
+        info = pyogrio.read_info(gpkg, layer=name)
+        assert info["features"] == count and info["crs"] == "EPSG:4326", name
+    areas = pyogrio.read_dataframe(gpkg, layer="catchments")
+    open_primary = {a.school for a in plan.assignments if a.band in ("p13", "p46") and a.pupils > 0}
+    assert set(areas["school"]) <= open_primary and len(areas) >= 2
+    assert shapely.is_valid(areas.geometry.values).all()
+    assert areas["pupils"].sum() == sum(
+        a.pupils
+        for a in plan.assignments
+        if a.band in ("p13", "p46") and a.village in set(" ".join(areas["village_ids"]).split())
+    )
 
 
 def test_demo_plan_keeps_every_rule(demo_runs):
@@ -89,9 +119,12 @@ def test_demo_map_in_a_browser(demo_runs):
     plan = json.loads((tmp / "first" / "plan.json").read_text())
     done = browse(tmp, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
-    drawn = done.stdout.count('<path class="leaflet-interactive"')
+    drawn = len(re.findall(r'<path class="[^"]*leaflet-interactive"', done.stdout))
     villages = {a["village"] for a in plan["assignments"]}
     assert drawn >= len(plan["routes"]) + len(plan["schools"]) + len(villages)
+    assert done.stdout.count('class="sp-route leaflet-interactive"') == len(plan["routes"])
+    assert done.stdout.count('class="sp-catchment leaflet-interactive"') >= 2
+    assert done.stdout.count('class="sp-road leaflet-interactive"') == 1
     assert "Uncaught" not in done.stderr
     png = tmp / "map.png"
     done = browse(tmp, page, f"--screenshot={png}", "--window-size=1000,800")
