@@ -40,6 +40,36 @@ ENGINES = ("sat", "scip", "highs")
 
 
 @dataclass(frozen=True)
+class SideModel:
+    """Extra variables and linear rows on top of the facility model.
+
+    The full variable vector is the core's ``y`` (``F``), ``x`` (``K``, one per pair),
+    ``u`` (``C``, only with an unserved penalty), then the side variables: the
+    closure model's class counts, investments and the like. Rows are given as
+    coordinate entries over that whole vector.
+
+    Attributes
+    ----------
+    lower, upper, integral, cost
+        Per side variable: bounds, integrality, objective coefficient.
+    rows, cols, coefs
+        Matrix entries of the side rows.
+    row_lower, row_upper
+        Bounds of each side row.
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    integral: np.ndarray
+    cost: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    coefs: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+@dataclass(frozen=True)
 class FacilityModel:
     """The data of a single-source facility location problem (integers throughout).
 
@@ -61,6 +91,8 @@ class FacilityModel:
         Exactly this many facilities open, or ``None``.
     unserved_penalty
         Cost of leaving a customer unserved, or ``None`` (every customer must be served).
+    side
+        Extra variables and rows, or ``None``.
     """
 
     open_cost: np.ndarray
@@ -73,6 +105,13 @@ class FacilityModel:
     stay: np.ndarray | None = None
     p: int | None = None
     unserved_penalty: int | None = None
+    side: SideModel | None = None
+
+    @property
+    def first_side_column(self) -> int:
+        """Column of the first side variable in the full variable vector."""
+        n_u = len(self.demand) if self.unserved_penalty is not None else 0
+        return len(self.open_cost) + len(self.pair_cost) + n_u
 
 
 @dataclass(frozen=True)
@@ -125,6 +164,7 @@ class FacilityResult:
     bound: float
     wall_time_s: float
     settings: dict[str, object] = field(default_factory=dict)
+    side_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def has_solution(self) -> bool:
@@ -160,8 +200,10 @@ def solve_facility(
     if settings.engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {settings.engine!r}")
     n_f, n_c = len(model.open_cost), len(model.demand)
-    relax_x = model.capacity is None and settings.engine != "sat"
+    relax_x = model.capacity is None and model.side is None and settings.engine != "sat"
     m = _build(model, integral_x=not relax_x)
+    if hint is not None and model.side is not None:
+        raise ValueError("hints are not supported for a model with side constraints")
     start = _hint_values(model, hint) if hint is not None else None
     start_value = float(_objective(model) @ start) if start is not None else None
     cutoff = None
@@ -217,6 +259,7 @@ def solve_facility(
         float(solver.best_objective_bound),
         solver.wall_time,
         settings.as_dict(),
+        side_values=np.rint(values[model.first_side_column :]),
     )
 
 
@@ -280,17 +323,28 @@ def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
         )
     if model.p is not None:
         rows.add(np.zeros(n_f, np.int64), ys, 1.0, np.arange(1), float(model.p), float(model.p))
-    n_var = n_f + n_k + (n_c if has_u else 0)
-    lower = np.zeros(n_var)
+    n_core = n_f + n_k + (n_c if has_u else 0)
+    side = model.side
+    n_var = n_core + (len(side.cost) if side is not None else 0)
+    lower, upper = np.zeros(n_var), np.ones(n_var)
     if model.forced_open is not None:
         lower[np.flatnonzero(model.forced_open)] = 1.0
+    if side is not None:
+        lower[n_core:], upper[n_core:] = side.lower, side.upper
+        n_rows = len(side.row_lower)
+        rows.add(side.rows, side.cols, side.coefs, np.arange(n_rows), 0.0, 0.0)
+        rows.lower[-1], rows.upper[-1] = (
+            np.asarray(side.row_lower, float),
+            np.asarray(side.row_upper, float),
+        )
     m = mb.Model()
-    m.helper.fill_model_from_sparse_data(
-        lower, np.ones(n_var), _objective(model), *rows.matrix(n_var)
-    )
-    for i in range(n_var):
+    m.helper.fill_model_from_sparse_data(lower, upper, _objective(model), *rows.matrix(n_var))
+    for i in range(n_core):
         if integral_x or not n_f <= i < n_f + n_k:
             m.helper.set_var_integrality(i, True)
+    if side is not None:
+        for i in np.flatnonzero(side.integral).tolist():
+            m.helper.set_var_integrality(n_core + i, True)
     return m
 
 
@@ -336,6 +390,8 @@ def _objective(model: FacilityModel) -> np.ndarray:
     parts = [np.asarray(model.open_cost, float), np.asarray(model.pair_cost, float)]
     if model.unserved_penalty is not None:
         parts.append(np.full(len(model.demand), float(model.unserved_penalty)))
+    if model.side is not None:
+        parts.append(np.asarray(model.side.cost, float))
     return np.concatenate(parts)
 
 
@@ -363,7 +419,7 @@ def _decode(model: FacilityModel, values: np.ndarray) -> tuple[np.ndarray, np.nd
     customers, first = np.unique(model.pair_customer[used], return_index=True)
     choice[customers] = model.pair_facility[used[first]]
     if model.unserved_penalty is not None:
-        choice[values[n_f + n_k :] > 0.5] = -1
+        choice[values[n_f + n_k : n_f + n_k + n_c] > 0.5] = -1
     return is_open, choice
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -9,9 +10,17 @@ import numpy as np
 from geodata.places import BANDS
 from geodata.region import Region
 from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s
-from optimizer.closures import solve_closures
-from optimizer.plan import Assignment, Plan, Route, RouteStop, SchoolResult, compute_kpis
-from optimizer.problem import Problem, build_problem
+from optimizer.closures import ClosureResult, option, solve_closures
+from optimizer.plan import (
+    Assignment,
+    Plan,
+    Route,
+    RouteStop,
+    SchoolResult,
+    VetoCheck,
+    compute_kpis,
+)
+from optimizer.problem import BAND_NORM, Problem, build_problem
 from optimizer.scenario import Scenario
 from optimizer.verification import Violation, verify
 
@@ -55,7 +64,7 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
         for run in school_runs:
             routes.append(_route(problem, region, run, f"R{len(routes) + 1:03d}"))
     assignments = _with_rides(draft, routes)
-    schools = _schools(problem, region, closures.open, closures.school)
+    schools = _schools(problem, region, closures, assignments)
     plan = Plan(
         scenario=scenario.name,
         bell_s=scenario.policy.bell_s,
@@ -64,6 +73,7 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
         routes=tuple(routes),
         solver=tuple(runs),
         kpis=compute_kpis(schools, assignments, tuple(routes)),
+        vetoes=veto_checklist(problem, schools, assignments, tuple(routes)),
     )
     violations = verify(plan, problem)
     if violations:
@@ -84,10 +94,11 @@ def _assignments(problem: Problem, region: Region, school: np.ndarray) -> list[A
             if pupils == 0:
                 continue
             s, cur = int(school[v, b]), int(problem.current[v, b])
-            how, seconds, dist = problem.journey(b, v, s)
+            way = option(problem, b, v, s)
+            seconds, dist = way.time_s, way.distance_m
             moved = s != cur
-            if how == "walk":
-                mode = "walk"
+            if way.mode in ("walk", "board"):
+                mode = way.mode
             elif band == "k":
                 mode = "guardian"
             else:
@@ -182,21 +193,70 @@ def _with_rides(draft: list[Assignment], routes: list[Route]) -> tuple[Assignmen
     return tuple(out)
 
 
+def school_needs(problem: Problem, s: int, assignments) -> dict[str, int]:
+    """Classes, largest class, lunch and beds a school needs for its assigned pupils.
+
+    ``assignments`` are the plan's records for school ``s``; ``teaching_point`` (in
+    the returned dict as 0/1 input via the caller) is not considered here.
+    """
+    load = {band: 0 for band in BANDS}
+    lunch = boarders = 0
+    for a in assignments:
+        load[a.band] += a.pupils
+        lunch += a.pupils if a.mode in ("bus", "board") else 0
+        boarders += a.pupils if a.mode == "board" else 0
+    return {"load": load, "lunch": lunch, "boarders": boarders}
+
+
 def _schools(
-    problem: Problem, region: Region, is_open: np.ndarray, school: np.ndarray
+    problem: Problem, region: Region, closures: ClosureResult, assignments: tuple[Assignment, ...]
 ) -> tuple[SchoolResult, ...]:
+    rules, invest = problem.policy.schools, problem.policy.investment
+    by_school: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_school[a.school].append(a)
     out = []
     for s in range(problem.n_schools):
+        sid = problem.school_ids[s]
         bands = [b for b in range(len(BANDS)) if problem.serves[s, b]]
         lon, lat = _point(region.schools, s)
+        kept = bool(closures.open[s])
+        tp = kept and bool(closures.teaching_point[s])
+        needs = school_needs(problem, s, by_school.get(sid, []))
+        classes, largest, norm_shown = 0, 0, 0
+        for band, pupils in needs["load"].items():
+            if pupils == 0:
+                continue
+            norm = rules.class_size["teaching_point" if tp else BAND_NORM[band]]
+            n = math.ceil(pupils / norm)
+            classes += n
+            largest = max(largest, math.ceil(pupils / n))
+            norm_shown = max(norm_shown, norm)
+        rooms = int(problem.classrooms[s])
+        added = {
+            "classrooms": max(0, classes - rooms) if rooms > 0 and kept else 0,
+            "canteen_seats": max(
+                0, math.ceil(needs["lunch"] / rules.lunch_sittings) - int(problem.canteen_seats[s])
+            )
+            if kept
+            else 0,
+            "boarding_beds": max(0, needs["boarders"] - int(problem.boarding_beds[s]))
+            if kept
+            else 0,
+        }
+        capital = (
+            added["classrooms"] * invest.classroom_cost
+            + added["canteen_seats"] * invest.canteen_seat_cost
+            + added["boarding_beds"] * invest.bed_cost
+        )
         out.append(
             SchoolResult(
-                id=problem.school_ids[s],
+                id=sid,
                 name=problem.school_names[s],
                 level=problem.school_levels[s],
                 lon=lon,
                 lat=lat,
-                status="kept" if is_open[s] else "closed",
+                status="teaching_point" if tp else ("kept" if kept else "closed"),
                 may_close=bool(problem.may_close[s]),
                 must_keep=bool(problem.must_keep[s]),
                 capacity=int(problem.capacity[s]),
@@ -206,8 +266,111 @@ def _schools(
                     for b in bands
                 },
                 enrolment_after={
-                    BANDS[b]: int(problem.pupils[school[:, b] == s, b].sum()) for b in bands
+                    BANDS[b]: int(problem.pupils[closures.school[:, b] == s, b].sum())
+                    for b in bands
                 },
+                ownership="public" if problem.public[s] else "private",
+                class_norm=norm_shown,
+                classes_after=classes,
+                largest_class_after=largest,
+                canteen_seats=int(problem.canteen_seats[s]) + added["canteen_seats"],
+                lunch_pupils_after=needs["lunch"],
+                boarding_beds=int(problem.boarding_beds[s]) + added["boarding_beds"],
+                boarders_after=needs["boarders"],
+                investment={k: v for k, v in added.items() if v},
+                capital_cost=int(round(capital)),
             )
         )
     return tuple(out)
+
+
+def veto_checklist(
+    problem: Problem,
+    schools: tuple[SchoolResult, ...],
+    assignments: tuple[Assignment, ...],
+    routes: tuple[Route, ...],
+) -> tuple[VetoCheck, ...]:
+    """The closure vetoes of the domain rules, checked for each closed school.
+
+    A closure is vetoed when, after the merge, getting to school becomes
+    inconvenient or unsafe, the receiving school cannot feed or board the pupils,
+    the merge makes an oversized school or class, or most parents oppose (the last
+    is for the hearing: ``manual``).
+    """
+    rules = problem.policy.schools
+    by_id = {s.id: s for s in schools}
+    ride = {
+        (st.village, b, r.school): st.ride_s for r in routes for st in r.stops for b in st.boarding
+    }
+    checks = []
+    for school in schools:
+        if school.status != "closed":
+            continue
+        moved = [a for a in assignments if a.before_school == school.id and a.moved]
+        over = [a for a in moved if a.mode != "board" and a.time_s > a.limit_s]
+        longest = max((a.time_s for a in moved if a.mode != "board"), default=0)
+        checks.append(
+            VetoCheck(
+                school.id,
+                "journey",
+                "fail" if over else "pass",
+                f"{sum(a.pupils for a in moved)} pupils move; longest daily journey "
+                f"{longest / 60:.1f} min; {sum(a.pupils for a in over)} over their limit",
+            )
+        )
+        bused = [a for a in moved if a.mode == "bus"]
+        unseated = [a for a in bused if (a.village, a.band, a.school) not in ride]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "transport safety",
+                "fail" if unseated else "pass",
+                f"{sum(a.pupils for a in bused)} pupils on school buses with a seat each, "
+                f"capped speeds and rides within limits",
+            )
+        )
+        receivers = sorted({a.school for a in moved})
+        lacking = [
+            r
+            for r in receivers
+            if by_id[r].lunch_pupils_after > rules.lunch_sittings * by_id[r].canteen_seats
+            or by_id[r].boarders_after > by_id[r].boarding_beds
+        ]
+        built = [f"{r}: {by_id[r].investment}" for r in receivers if by_id[r].investment]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "dining and boarding",
+                "fail" if lacking else "pass",
+                "receiving "
+                + ", ".join(receivers)
+                + ("; to build first: " + "; ".join(built) if built else "; nothing to build"),
+            )
+        )
+        oversized = [
+            r
+            for r in receivers
+            if by_id[r].largest_class_after > by_id[r].class_norm
+            or by_id[r].classes_after > rules.max_classes.get(by_id[r].level, 10**9)
+        ]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "school and class size",
+                "fail" if oversized else "pass",
+                "; ".join(
+                    f"{r}: {by_id[r].classes_after} classes, largest "
+                    f"{by_id[r].largest_class_after} (norm {by_id[r].class_norm})"
+                    for r in receivers
+                ),
+            )
+        )
+        checks.append(
+            VetoCheck(
+                school.id,
+                "parents and representatives",
+                "manual",
+                "the hearing decides: record whether most parents or representatives oppose",
+            )
+        )
+    return tuple(checks)

@@ -24,6 +24,10 @@ LEVEL_BANDS = {
     "junior": ("j79",),
     "nine_year": ("p13", "p46", "j79"),
 }
+#: The class-size norm that applies to each band.
+BAND_NORM = {"k": "kindergarten", "p13": "primary", "p46": "primary", "j79": "junior"}
+#: Bands that may board (grades 4-9; grades 1-3 never board).
+BOARDING_BANDS = ("p46", "j79")
 #: The column of the villages table naming today's school for each band.
 CURRENT_COLUMN = {
     "k": "current_k",
@@ -57,6 +61,10 @@ class Problem:
         Per school: pupils it can hold (all bands it teaches together), yuan per year.
     may_close, must_keep
         Per school flags.
+    classrooms, canteen_seats, boarding_beds
+        Per school today (``classrooms`` 0: unknown, ``capacity`` in pupils applies).
+    public
+        Per school: publicly owned (kindergarten places count as public).
     serves
         ``S x 4`` whether a school teaches a band.
     time_s, dist_m, walk_m
@@ -78,6 +86,10 @@ class Problem:
     running_cost: np.ndarray
     may_close: np.ndarray
     must_keep: np.ndarray
+    classrooms: np.ndarray
+    canteen_seats: np.ndarray
+    boarding_beds: np.ndarray
+    public: np.ndarray
     serves: np.ndarray
     time_s: np.ndarray
     dist_m: np.ndarray
@@ -188,6 +200,10 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         running_cost=_frozen(np.rint(schools["running_cost"].to_numpy(float)).astype(np.int64)),
         may_close=_frozen(schools["may_close"].to_numpy(dtype=bool)),
         must_keep=_frozen(schools["must_keep"].to_numpy(dtype=bool)),
+        classrooms=_frozen(schools["classrooms"].to_numpy(dtype=np.int64)),
+        canteen_seats=_frozen(schools["canteen_seats"].to_numpy(dtype=np.int64)),
+        boarding_beds=_frozen(schools["boarding_beds"].to_numpy(dtype=np.int64)),
+        public=_frozen(schools["ownership"].eq("public").to_numpy(dtype=bool)),
         serves=_frozen(serves),
         time_s=_frozen(region.bus_time_s),
         dist_m=_frozen(region.road_m),

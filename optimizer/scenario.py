@@ -55,12 +55,67 @@ class BusRule(_Frozen):
 
 
 class Weights(_Frozen):
-    """Objective weights of the closure model."""
+    """Objective weights of the closure model (all terms in yuan per year)."""
 
     running_cost: float = Field(1.0, ge=0, description="per yuan/year of running cost")
     travel_yuan_per_pupil_min: float = Field(
         200.0, ge=0, description="yuan/year per pupil per minute of one-way journey"
     )
+    transport: float = Field(
+        1.0, ge=0, description="per yuan/year of estimated buses (bus.fixed_cost each)"
+    )
+    capital: float = Field(
+        0.05, ge=0, description="per yuan of investment (0.05: spread over 20 years)"
+    )
+    boarding_yuan_per_pupil: float = Field(
+        3000.0, ge=0, description="yuan/year for each boarding pupil (care, family cost)"
+    )
+    objective: Literal["weighted", "lexicographic"] = Field(
+        "weighted",
+        description="lexicographic: first the shortest longest grades 1-3 journey, then cost",
+    )
+
+
+def _default_class_size() -> dict[str, int]:
+    return {"primary": 45, "junior": 50, "kindergarten": 30, "teaching_point": 30}
+
+
+def _default_max_classes() -> dict[str, int]:
+    return {"kindergarten": 15, "primary": 24, "junior": 24, "nine_year": 36}
+
+
+class SchoolRules(_Frozen):
+    """Class sizes, school sizes, lunch and boarding rules."""
+
+    class_size: dict[str, int] = Field(
+        default_factory=_default_class_size,
+        description="class-size norm by level; no class may exceed it",
+    )
+    max_classes: dict[str, int] = Field(
+        default_factory=_default_max_classes,
+        description="largest school by level, in classes (an oversized school is a veto)",
+    )
+    min_enrolment: int = Field(
+        0, ge=0, description="a kept school needs this many pupils, unless a teaching point"
+    )
+    teaching_points: bool = Field(
+        True, description="a small primary school may be kept as a teaching point"
+    )
+    lunch_sittings: int = Field(2, ge=1, description="canteen seats serve this many sittings")
+    boarding: bool = Field(True, description="grades 4-9 may board when the bus is too far")
+    kindergarten_public_share: float = Field(
+        0.7, ge=0, le=1, description="public places / all kindergarten places after merges"
+    )
+
+
+class Investment(_Frozen):
+    """What a receiving school may build, at what cost (yuan), within a budget."""
+
+    classroom_cost: float = Field(800_000, ge=0)
+    canteen_seat_cost: float = Field(4_000, ge=0)
+    bed_cost: float = Field(25_000, ge=0)
+    max_classrooms: int = Field(6, ge=0, description="added classrooms per school at most")
+    budget: float = Field(30_000_000, ge=0, description="total capital, yuan")
 
 
 class Speeds(_Frozen):
@@ -102,6 +157,8 @@ class Policy(_Frozen):
     )
     bus: BusRule = Field(default_factory=BusRule)
     speeds: Speeds = Field(default_factory=Speeds)
+    schools: SchoolRules = Field(default_factory=SchoolRules)
+    investment: Investment = Field(default_factory=Investment)
     weights: Weights = Field(default_factory=Weights)
     closures: ClosureRules = Field(default_factory=ClosureRules)
 
@@ -142,7 +199,14 @@ class Solver(_Frozen):
     )
     closures_workers: int = Field(1, ge=1, description="CP-SAT workers (1 is reproducible)")
     closures_engine: Literal["sat", "scip", "highs"] = Field(
-        "sat", description="CP-SAT (reproducible by deterministic time) or a MIP solver"
+        "highs",
+        description="highs (default: solves the closure model to proven optimality "
+        "fastest), scip, or sat (CP-SAT, stopped by its deterministic time limit)",
+    )
+    closures_time_limit_s: float = Field(
+        600.0,
+        gt=0,
+        description="wall-clock guard; a run that reaches it is flagged non-reproducible",
     )
     routing_solution_limit: int = Field(
         200, gt=0, description="OR-Tools routing: stop after this many solutions"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from geodata.places import BANDS
 from optimizer.plan import Plan
-from optimizer.problem import Problem
+from optimizer.problem import BAND_NORM, Problem
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,16 @@ def _check_assignments(
             if a.band == "k":
                 out.append(Violation("mode", subject, "no school bus for kindergarten children"))
             bus[a.village, a.band, a.school] = a.pupils
+        elif a.mode == "board":
+            if a.band not in ("p46", "j79") or not policy.schools.boarding:
+                out.append(Violation("board", subject, "only grades 4-9 may board"))
+            if drive <= limit:
+                out.append(Violation("board", subject, "boards although the bus is within limit"))
+            if a.time_s != drive:
+                out.append(Violation("time", subject, f"reported {a.time_s} s, drive {drive} s"))
         else:
             out.append(Violation("mode", subject, f"unknown mode {a.mode!r}"))
-        if a.time_s > limit:
+        if a.mode != "board" and a.time_s > limit:
             out.append(
                 Violation("limit", subject, f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min")
             )
@@ -138,11 +145,7 @@ def _check_assignments(
                         f"{seen.get((v, b), 0)} assignments",
                     )
                 )
-    for s, sid in enumerate(problem.school_ids):
-        if load[sid] > problem.capacity[s]:
-            out.append(
-                Violation("capacity", sid, f"{load[sid]} pupils > capacity {problem.capacity[s]}")
-            )
+    _check_school_sizes(plan, problem, out)
     return bus
 
 
@@ -237,3 +240,102 @@ def _check_routes(
                     f"{bus.get(key, 0)} bus pupils to {school}, {boarded.get(key, 0)} boarded",
                 )
             )
+
+
+def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> None:
+    """Classes, class sizes, canteens, beds, enrolment, budget, kindergarten places."""
+    policy = problem.policy
+    rules, invest = policy.schools, policy.investment
+    by_id = {s.id: s for s in plan.schools}
+    load: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    lunch: dict[str, int] = defaultdict(int)
+    boarders: dict[str, int] = defaultdict(int)
+    for a in plan.assignments:
+        load[a.school][a.band] += a.pupils
+        lunch[a.school] += a.pupils if a.mode in ("bus", "board") else 0
+        boarders[a.school] += a.pupils if a.mode == "board" else 0
+    capital = 0.0
+    public_places = all_places = 0
+    for s, sid in enumerate(problem.school_ids):
+        result = by_id.get(sid)
+        if result is None:
+            continue
+        total = sum(load[sid].values())
+        added = result.investment
+        if result.status == "closed":
+            if added:
+                out.append(Violation("investment", sid, "investment at a closed school"))
+            continue
+        tp = result.status == "teaching_point"
+        if tp and (problem.school_levels[s] != "primary" or not rules.teaching_points):
+            out.append(Violation("teaching point", sid, "only primary schools may be one"))
+        rooms = int(problem.classrooms[s])
+        if rooms > 0:
+            classes, largest_ok = 0, True
+            for band, pupils in load[sid].items():
+                if pupils:
+                    norm = rules.class_size["teaching_point" if tp else BAND_NORM[band]]
+                    classes += math.ceil(pupils / norm)
+            if classes > rooms + added.get("classrooms", 0):
+                out.append(
+                    Violation(
+                        "classrooms",
+                        sid,
+                        f"{classes} classes need rooms; "
+                        f"{rooms} + {added.get('classrooms', 0)} added",
+                    )
+                )
+            if added.get("classrooms", 0) > invest.max_classrooms:
+                out.append(Violation("investment", sid, "more classrooms than allowed"))
+            limit = rules.max_classes.get(problem.school_levels[s])
+            if limit is not None and classes > limit:
+                out.append(Violation("oversized school", sid, f"{classes} classes > {limit}"))
+            largest_ok = result.largest_class_after <= result.class_norm
+            if not largest_ok:
+                out.append(Violation("oversized class", sid, "largest class over the norm"))
+        elif total > problem.capacity[s]:
+            out.append(
+                Violation("capacity", sid, f"{total} pupils > capacity {problem.capacity[s]}")
+            )
+        seats = int(problem.canteen_seats[s]) + added.get("canteen_seats", 0)
+        if lunch[sid] > rules.lunch_sittings * seats:
+            out.append(
+                Violation(
+                    "lunch",
+                    sid,
+                    f"{lunch[sid]} pupils eat at school; {seats} "
+                    f"seats x {rules.lunch_sittings} sittings",
+                )
+            )
+        beds = int(problem.boarding_beds[s]) + added.get("boarding_beds", 0)
+        if boarders[sid] > beds:
+            out.append(Violation("beds", sid, f"{boarders[sid]} boarders > {beds} beds"))
+        if (
+            rules.min_enrolment
+            and not tp
+            and not (problem.must_keep[s] or not problem.may_close[s])
+        ):
+            if total < rules.min_enrolment:
+                out.append(
+                    Violation("min enrolment", sid, f"{total} pupils < {rules.min_enrolment}")
+                )
+        capital += (
+            added.get("classrooms", 0) * invest.classroom_cost
+            + added.get("canteen_seats", 0) * invest.canteen_seat_cost
+            + added.get("boarding_beds", 0) * invest.bed_cost
+        )
+        if problem.school_levels[s] == "kindergarten":
+            places = rooms * rules.class_size["kindergarten"] if rooms else int(problem.capacity[s])
+            all_places += places
+            public_places += places if problem.public[s] else 0
+    if capital > invest.budget + 0.5:
+        out.append(Violation("budget", "plan", f"capital {capital:,.0f} > {invest.budget:,.0f}"))
+    share = rules.kindergarten_public_share
+    if all_places and public_places < share * all_places - 1e-9:
+        out.append(
+            Violation(
+                "public kindergarten places",
+                "plan",
+                f"{public_places} of {all_places} places public < {share:.0%}",
+            )
+        )

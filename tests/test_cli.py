@@ -70,12 +70,12 @@ def test_infeasible_limit_is_explained(tiny_dir, capsys):
     path = tiny_dir / "scenario.yaml"
     path.write_text(
         path.read_text().replace(
-            'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'
+            'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p13: {one_way_min: 1, walk_km: 0}'
         )
     )
     assert main(["run", str(path), "--out", str(tiny_dir / "out")]) == 2
     err = capsys.readouterr().err
     assert (
-        "village C band p46 (30 pupils): no school within the 1-minute one-way limit; "
-        "the nearest, P2, is 1.8 min away"
+        "village C band p13 (30 pupils): no school within the 1-minute one-way limit; "
+        "the nearest, P2, is 1.8 min away (a limit of 2 min would serve it)"
     ) in err

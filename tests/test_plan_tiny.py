@@ -76,3 +76,42 @@ def test_same_inputs_same_plan(tiny):
     first, _ = make_plan(scenario, region)
     again, _ = make_plan(scenario, load_region(scenario.region_files()))
     assert first.to_json() == again.to_json()
+
+
+def test_grades_4_6_board_when_the_bus_is_too_far_and_beds_are_built(tiny):
+    scenario, region = tiny
+    bands = {
+        **scenario.policy.bands,
+        "p46": scenario.policy.bands["p46"].model_copy(update={"one_way_min": 1, "walk_km": 0}),
+    }
+    policy = scenario.policy.model_copy(update={"bands": bands})
+    plan, problem = make_plan(scenario.model_copy(update={"policy": policy}), region)
+    modes = {(a.village, a.band): a.mode for a in plan.assignments}
+    assert modes[("C", "p46")] == "board" and modes[("A", "p46")] == "board"
+    assert modes[("A", "p13")] == "bus"  # grades 1-3 never board
+    p2 = next(s for s in plan.schools if s.id == "P2")
+    assert p2.boarders_after == 45 and p2.investment["boarding_beds"] == 45
+    # Lunch for 45 boarders + 30 bused grades 1-3 pupils, over 2 sittings.
+    assert p2.lunch_pupils_after == 75 and p2.investment["canteen_seats"] == 38
+    assert verify(plan, problem) == []
+    assert {v.item: v.status for v in plan.vetoes if v.school == "P1"} == {
+        "journey": "pass",
+        "transport safety": "pass",
+        "dining and boarding": "pass",
+        "school and class size": "pass",
+        "parents and representatives": "manual",
+    }
+
+
+def test_minimum_enrolment_keeps_a_small_school_only_as_a_teaching_point(tiny):
+    scenario, region = tiny
+    schools = scenario.policy.schools.model_copy(update={"min_enrolment": 50})
+    policy = scenario.policy.model_copy(update={"schools": schools})
+    problem = build_problem(region, policy, name="t")
+    cost = problem.running_cost.copy()
+    cost[0] = 0  # P1 costs nothing to run, but it has 45 pupils < 50
+    capacity = problem.capacity.copy()
+    capacity[1] = 60  # and P2 cannot take them
+    result = solve_closures(dataclasses.replace(problem, running_cost=cost, capacity=capacity))
+    assert result.open.tolist() == [True, True]
+    assert result.teaching_point.tolist() == [True, False]
