@@ -273,6 +273,7 @@ def run_sweep(
     staging = staging_dir(out_dir)
     try:
         tasks = tasks_for(variants, staging / "variants", cache_dir)
+        workers = min(workers, len(tasks))  # no idle processes holding a region each
         where = f"scheduler {scheduler}" if scheduler else f"{workers} worker(s)"
         if scheduler is None and workers <= 0:
             where = "this process"

@@ -112,9 +112,8 @@ def test_a_variant_gives_the_same_plan_serially_and_on_a_cluster(sweeps):
         serial = (tmp / "serial" / "variants" / vid / "plan.json").read_bytes()
         assert serial == (tmp / "dask" / "variants" / vid / "plan.json").read_bytes()
     assert (tmp / "serial" / "sweep.csv").read_bytes() == (tmp / "dask" / "sweep.csv").read_bytes()
-    assert sorted(p.name for p in (tmp / "c").iterdir()) == [
-        p.name for p in (tmp / "c").iterdir() if p.suffix == ".pickle"
-    ]  # one shared cache entry, no temporaries left
+    cached = [p.name for p in (tmp / "c").iterdir()]
+    assert len(cached) == 1 and cached[0].endswith(".pickle")  # one shared entry, no temporaries
 
 
 def test_the_table_lists_every_variant_and_explains_the_infeasible(sweeps):
