@@ -191,7 +191,7 @@ def run_tasks(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: never clash with another cluster
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
