@@ -1,32 +1,33 @@
-"""Morning school-bus runs to each receiving school: an OR-Tools routing model.
+"""Morning school-bus runs to each receiving school, on the shared VRP core.
 
 A run collects pupils at village stops and arrives at the school before the bell.
 Each pupil's ride, from the bus reaching their stop to the school, must stay within
 the one-way limit of the youngest band at that stop. A ride time depends on what
 comes *after* a stop, so the model routes the run backwards: it starts at the
-school at time zero and follows every road the other way round (the transit from
-``i`` to ``j`` is the stop time at ``i`` plus the real drive ``j -> i``). The time
-dimension at a stop is then exactly the ride of the pupils boarding there, and the
-limit is a plain upper bound. Objective: fewest buses (a fixed cost per bus), then
-driving time, then (as a tie-break) the sum of the rides. Stops with more riders
-than seats are split into seat-sized groups.
+school at time zero and follows every road the other way round (the travel from
+``i`` to ``j`` is the real drive ``j -> i``, after the stop time at ``i``). The
+arrival at a stop is then exactly the ride of the pupils boarding there, and the
+limit is a plain time window. Objective: fewest buses (a fixed cost per bus), then
+driving time (loaded legs count twice: shorter rides). Stops with more riders
+than seats are split into seat-sized groups. The engines (PyVRP by default,
+OR-Tools routing as the alternative) live in :mod:`optimizer.vrp`; both return
+the same route objects and every run is re-timed and re-checked by the verifier.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-import ortools
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+import numpy as np
 
 from geodata.places import BANDS
 from optimizer.plan import SolverRun
 from optimizer.problem import Problem
 from optimizer.scenario import Solver
+from optimizer.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
-#: Driving time weighs this much more than pupils' ride time in the objective.
-DRIVE_WEIGHT = 10
+#: Loaded driving counts this many times (empty driving from the yard once).
+LOADED_WEIGHT = 2
 #: Riders of one school: village index -> band -> pupils.
 Riders = dict[int, dict[str, int]]
 
@@ -103,23 +104,23 @@ def route_school(
     riders
         Who rides to this school, by village and band.
     config
-        Solver settings: a solution limit makes the result reproducible; the time
-        limit is a guard.
+        Solver settings: the engine (PyVRP by default, OR-Tools routing as the
+        alternative), a seed and an iteration or solution limit make the result
+        reproducible; the time limit is a guard.
 
     Raises
     ------
     UnroutableRiders
-        When a stop's direct ride alone is over its limit.
+        When a stop's direct ride alone is over its limit, or the search found none.
     """
     config = config or Solver()
     pickups = [p for v in sorted(riders) for p in split_pickups(problem, v, riders[v])]
     school_place = problem.school_place(school)
-    places = [school_place] + [p.village for p in pickups]
-    service = [0] + [stop_time_s(problem, p.pupils) for p in pickups]
-    limits = [0] + [ride_limit_s(problem, p.boarding) for p in pickups]
+    service = np.array([stop_time_s(problem, p.pupils) for p in pickups], dtype=np.int64)
+    limits = np.array([ride_limit_s(problem, p.boarding) for p in pickups], dtype=np.int64)
     reasons = []
-    for i, p in enumerate(pickups, start=1):
-        direct = int(problem.time_s[places[i], school_place]) + service[i]
+    for i, p in enumerate(pickups):
+        direct = int(problem.time_s[p.village, school_place]) + int(service[i])
         if direct > limits[i]:
             reasons.append(
                 f"village {problem.village_ids[p.village]} -> school "
@@ -128,93 +129,81 @@ def route_school(
             )
     if reasons:
         raise UnroutableRiders(reasons)
-    n = len(places)
-    manager = pywrapcp.RoutingIndexManager(n, max(n - 1, 1), 0)
-    routing = pywrapcp.RoutingModel(manager)
-    drive = problem.time_s
-
-    def backward_drive(i: int, j: int) -> int:
-        return int(drive[places[j], places[i]])
-
-    def arc_cost(from_index: int, to_index: int) -> int:
-        i, j = manager.IndexToNode(from_index), manager.IndexToNode(to_index)
-        return DRIVE_WEIGHT * backward_drive(i, j)
-
-    def transit(from_index: int, to_index: int) -> int:
-        i, j = manager.IndexToNode(from_index), manager.IndexToNode(to_index)
-        return service[i] + backward_drive(i, j)
-
-    cost_cb = routing.RegisterTransitCallback(arc_cost)
-    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
-    # Fewest buses first: one more bus costs more than any possible driving time.
-    routing.SetFixedCostOfAllVehicles(
-        DRIVE_WEIGHT * int(drive[places][:, places].max()) * (n + 1) + sum(limits) + 1
+    model = backward_model(problem, school, pickups, service, limits)
+    settings = VrpSettings(
+        engine=config.routing_engine,
+        seed=config.seed,
+        max_iterations=config.routing_iterations,
+        solution_limit=config.routing_solution_limit,
+        time_limit_s=config.routing_time_limit_s,
     )
-    time_cb = routing.RegisterTransitCallback(transit)
-    horizon = max(limits) + max(service) + int(drive[places][:, places].max()) + 1
-    routing.AddDimension(time_cb, 0, horizon, True, "ride")
-    ride = routing.GetDimensionOrDie("ride")
-    for i in range(1, n):
-        index = manager.NodeToIndex(i)
-        ride.CumulVar(index).SetRange(0, limits[i] - service[i])
-        # Tie-break between equally long runs: shorter rides for the pupils.
-        ride.SetCumulVarSoftUpperBound(index, 0, 1)
-    demand_cb = routing.RegisterUnaryTransitCallback(
-        lambda index: (
-            0 if manager.IndexToNode(index) == 0 else pickups[manager.IndexToNode(index) - 1].pupils
-        )
-    )
-    seats = problem.policy.bus.seats
-    routing.AddDimensionWithVehicleCapacity(demand_cb, 0, [seats] * (max(n - 1, 1)), True, "load")
-
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.solution_limit = config.routing_solution_limit
-    params.time_limit.FromMilliseconds(int(config.routing_time_limit_s * 1000))
-    started = time.perf_counter()
-    solution = routing.SolveWithParameters(params)
-    # A run cut by the wall-clock guard (not by the solution limit) may differ elsewhere.
-    timed_out = time.perf_counter() - started >= 0.98 * config.routing_time_limit_s
-    settings = {
-        "first_solution": "PARALLEL_CHEAPEST_INSERTION",
-        "metaheuristic": "GUIDED_LOCAL_SEARCH",
-        "solution_limit": config.routing_solution_limit,
-        "time_limit_s": config.routing_time_limit_s,
-    }
-    engine = f"OR-Tools routing {ortools.__version__}"
-    if solution is None:
-        # Every stop alone fits its limit (checked above), so this means the limits
-        # stopped the search before a first solution: say so rather than drop riders.
+    result = solve_vrp(model, settings)
+    if result.status != "FEASIBLE":
         raise UnroutableRiders(
             [
-                f"school {problem.school_ids[school]}: the routing search found no solution "
-                f"within {config.routing_time_limit_s:g} s; raise solver.routing_time_limit_s"
+                f"school {problem.school_ids[school]}: the {config.routing_engine} search "
+                f"found no routes for every rider ({result.status}); raise "
+                "solver.routing_iterations or solver.routing_time_limit_s"
             ]
         )
-    runs = []
-    for vehicle in range(routing.vehicles()):
-        index = routing.Start(vehicle)
-        backward = []
-        index = solution.Value(routing.NextVar(index))
-        while not routing.IsEnd(index):
-            backward.append(pickups[manager.IndexToNode(index) - 1])
-            index = solution.Value(routing.NextVar(index))
-        if backward:
-            runs.append(Run(school, tuple(reversed(backward))))
+    runs = [
+        Run(school, tuple(pickups[c] for c in reversed(route.visits))) for route in result.routes
+    ]
     runs.sort(key=lambda r: [(p.village, sorted(p.boarding.items())) for p in r.pickups])
     run = SolverRun(
         stage=f"buses {problem.school_ids[school]}",
-        engine=engine,
-        status=routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status()),
-        objective=float(solution.ObjectiveValue()),
+        engine=result.engine,
+        status=result.status,
+        objective=float(result.cost),
         bound=None,
         gap=None,
-        settings=settings,
-        reproducible=not timed_out,
+        settings={
+            "engine": settings.engine,
+            "seed": settings.seed,
+            "max_iterations": settings.max_iterations,
+            "solution_limit": settings.solution_limit,
+            "time_limit_s": settings.time_limit_s,
+        },
+        reproducible=result.reproducible,
     )
     return runs, run
+
+
+def backward_model(
+    problem: Problem,
+    school: int,
+    pickups: list[Pickup],
+    service: np.ndarray,
+    limits: np.ndarray,
+) -> VrpModel:
+    """The morning run of one school as a VRP routed backwards from the school.
+
+    Node 0 is the school (the depot), then each village with pickups. Travel from
+    ``i`` to ``j`` is the real drive ``j -> i``; a pickup's latest arrival is its ride
+    limit less its own stop, so the arrival time is the ride of its pupils. The cost
+    counts loaded legs twice and the empty leg from the yard once: fewest buses,
+    then driving, then shorter rides.
+    """
+    villages = sorted({p.village for p in pickups})
+    places = np.array([problem.school_place(school), *villages], dtype=np.int64)
+    node = {v: i + 1 for i, v in enumerate(villages)}
+    drive = problem.time_s[np.ix_(places, places)].astype(np.int64)
+    backward = drive.T.copy()
+    cost = LOADED_WEIGHT * backward
+    cost[1:, 0] = backward[1:, 0]  # back to the "depot" = the empty run out from the yard
+    n = len(pickups)
+    fixed = int(cost.max(initial=0)) * (len(places) + 1) * 2 + 1
+    return VrpModel(
+        duration=backward,
+        distance=cost,
+        depots=np.array([0]),
+        clients=np.array([node[p.village] for p in pickups], dtype=np.int64),
+        vehicle_types=(
+            VehicleType(count=n, capacity=problem.policy.bus.seats, depot=0, fixed_cost=fixed),
+        ),
+        demand=np.array([p.pupils for p in pickups], dtype=np.int64),
+        service=service,
+        tw_early=np.zeros(n, dtype=np.int64),
+        tw_late=limits - service,
+        objective="distance",
+    )

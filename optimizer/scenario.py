@@ -208,6 +208,12 @@ class Solver(_Frozen):
         gt=0,
         description="wall-clock guard; a run that reaches it is flagged non-reproducible",
     )
+    routing_engine: Literal["pyvrp", "ortools"] = Field(
+        "pyvrp", description="bus routing: PyVRP (default) or OR-Tools routing"
+    )
+    routing_iterations: int = Field(
+        2000, gt=0, description="PyVRP: stop after this many iterations"
+    )
     routing_solution_limit: int = Field(
         200, gt=0, description="OR-Tools routing: stop after this many solutions"
     )

@@ -115,3 +115,16 @@ def test_minimum_enrolment_keeps_a_small_school_only_as_a_teaching_point(tiny):
     result = solve_closures(dataclasses.replace(problem, running_cost=cost, capacity=capacity))
     assert result.open.tolist() == [True, True]
     assert result.teaching_point.tolist() == [True, False]
+
+
+def test_both_routing_engines_give_the_same_runs(tiny):
+    scenario, region = tiny
+    plans = []
+    for engine in ("pyvrp", "ortools"):
+        solver = scenario.solver.model_copy(update={"routing_engine": engine})
+        plan, problem = make_plan(scenario.model_copy(update={"solver": solver}), region)
+        assert verify(plan, problem) == []
+        plans.append(
+            [(r.school, [s.village for s in r.stops], r.stops[0].ride_s) for r in plan.routes]
+        )
+    assert plans[0] == plans[1] == [("P2", ["A", "B"], plans[0][0][2])]
