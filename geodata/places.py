@@ -231,9 +231,11 @@ def read_places(
             seen[place_id] = i + 2
     issues.raise_if_any()
     frame = pd.DataFrame(parsed)
-    return gpd.GeoDataFrame(
+    table = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
     )
+    table.attrs["source"] = str(path)
+    return table
 
 
 def _read_raw(

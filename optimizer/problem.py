@@ -161,30 +161,29 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
     serves = np.array([[band in LEVEL_BANDS[level] for band in BANDS] for level in levels])
     issues = IssueCollector()
     current = np.full((len(villages), len(BANDS)), -1, dtype=np.int64)
+    source = villages.attrs.get("source", "villages")
     for v, row in enumerate(villages.itertuples(index=False)):
-        for b, band in enumerate(BANDS):
-            named = getattr(row, CURRENT_COLUMN[band])
+        for column in dict.fromkeys(CURRENT_COLUMN.values()):  # each column once
+            named = getattr(row, column)
             if not named:
                 continue
             s = school_index.get(named)
+            bands = [b for b, band in enumerate(BANDS) if CURRENT_COLUMN[band] == column]
             if s is None:
                 issues.add(
-                    "villages",
-                    f"id {row.id}",
-                    CURRENT_COLUMN[band],
-                    "the id of a school in the schools table",
-                    named,
+                    source, f"id {row.id}", column, "the id of a school in the schools table", named
                 )
-            elif not serves[s, b]:
+            elif not all(serves[s, b] for b in bands):
+                teaching = ", ".join(BANDS[b] for b in bands)
                 issues.add(
-                    "villages",
+                    source,
                     f"id {row.id}",
-                    CURRENT_COLUMN[band],
-                    f"a school teaching band {band}",
+                    column,
+                    f"a school teaching {teaching}",
                     f"{named} ({levels[s]})",
                 )
             else:
-                current[v, b] = s
+                current[v, bands] = s
     issues.raise_if_any()
     return Problem(
         name=name,
