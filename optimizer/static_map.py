@@ -318,7 +318,9 @@ def use_fonts(strings: Sequence[str]) -> Iterator[None]:
                 stacklevel=3,
             )
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        # PDF fonts as Type 3 (glyph outlines): also right for CFF-flavoured CJK fonts,
+        # which matplotlib would embed wrongly as TrueType (Type 42).
         with matplotlib.rc_context(
-            {"font.family": family, "pdf.fonttype": 42, "svg.hashsalt": "schoolplan"}
+            {"font.family": family, "pdf.fonttype": 3, "svg.hashsalt": "schoolplan"}
         ):
             yield
