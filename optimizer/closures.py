@@ -216,7 +216,11 @@ class _Side:
 
     def model(self) -> SideModel:
         """The collected side model."""
-        rows, cols, coefs = (np.array(a) for a in zip(*self.entries, strict=True))
+        rows, cols, coefs = (
+            (np.array(a) for a in zip(*self.entries, strict=True))
+            if (self.entries)
+            else (np.zeros(0), np.zeros(0), np.zeros(0))
+        )
         return SideModel(
             lower=np.array(self.lower, float),
             upper=np.array(self.upper, float),
@@ -271,6 +275,19 @@ class ClosureModel:
         current = np.array([problem.current[self.customers[c]] for c in pc], dtype=np.int64)
         self.pair_moves = self.pair_facility != current
         self.pair_bus = (self.pair_mode == "ride") & self.pair_moves & (self.pair_band != 0)
+        if policy.bus.max_new_buses == 0:  # no new bus: nobody may move onto one
+            keep = ~self.pair_bus
+            for name in (
+                "pair_customer",
+                "pair_facility",
+                "pair_mode",
+                "pair_time",
+                "pair_cost",
+                "pair_band",
+                "pair_moves",
+                "pair_bus",
+            ):
+                setattr(self, name, getattr(self, name)[keep])
         self.pair_lunch = self.pair_bus | (self.pair_mode == "board")
 
     def _classroom_model(self) -> np.ndarray:
@@ -392,6 +409,15 @@ class ClosureModel:
                 side.row([(beds, 1.0), *terms], -float(p.boarding_beds[s]), np.inf)
                 side.row([(beds, 1.0), (s, -float(most))], -np.inf, 0.0)
                 budget_terms.append((beds, invest.bed_cost))
+        most_buses = policy.bus.max_new_buses
+        bused = np.flatnonzero(self.pair_bus)
+        if most_buses and len(bused):
+            # Seats alone: the routes may need more buses, which the plan then reports.
+            side.row(
+                [(int(x[k]), float(self.demand[self.pair_customer[k]])) for k in bused],
+                -np.inf,
+                float(most_buses * policy.bus.seats),
+            )
         if budget_terms:
             side.row([(c, float(cost)) for c, cost in budget_terms], -np.inf, float(invest.budget))
         kindergartens = [s for s in range(n_f) if p.school_levels[s] == "kindergarten"]
@@ -426,7 +452,7 @@ class ClosureModel:
             pair_customer=self.pair_customer,
             pair_facility=self.pair_facility,
             pair_cost=pair_cost,
-            forced_open=p.must_keep | ~p.may_close,
+            forced_open=p.must_keep | ~p.may_close | (not policy.closures.allow),
             stay=self.stay,
             unserved_penalty=penalty,
             side=side.model(),

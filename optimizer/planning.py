@@ -10,7 +10,7 @@ import numpy as np
 from geodata.places import BANDS
 from geodata.region import Region
 from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s
-from optimizer.closures import ClosureResult, option, solve_closures
+from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
 from optimizer.plan import (
     Assignment,
     Plan,
@@ -63,6 +63,16 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
         runs.append(solver_run)
         for run in school_runs:
             routes.append(_route(problem, region, run, f"R{len(routes) + 1:03d}"))
+    most = scenario.policy.bus.max_new_buses
+    if most is not None and len(routes) > most:
+        raise InfeasibleScenario(
+            [
+                f"the pupils who move need {len(routes)} school buses (routes to "
+                + ", ".join(sorted({r.school for r in routes}))
+                + f"), more than policy.bus.max_new_buses = {most}; raise it or set it to 0 "
+                "(merge only where no bus is needed)"
+            ]
+        )
     assignments = _with_rides(draft, routes)
     schools = _schools(problem, region, closures, assignments)
     plan = Plan(

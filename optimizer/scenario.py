@@ -335,10 +335,7 @@ def validate_scenario_data(
 #: Settings that the models do not honour yet, each with the value that changes
 #: nothing. A run refuses a scenario setting one otherwise, rather than plan as if
 #: it were not there; remove an entry once the model honours the setting.
-PENDING_SETTINGS: dict[str, object] = {
-    "policy.closures.allow": True,
-    "policy.bus.max_new_buses": None,
-}
+PENDING_SETTINGS: dict[str, object] = {}
 
 
 def pending_settings(scenario: Scenario) -> list[InputIssue]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -134,4 +136,8 @@ def test_shipped_policies_run_on_the_tiny_region_or_are_refused_clearly(path, ti
         assert code == 2 and "does not honour" in err and "Traceback" not in err
     else:
         assert code == 0, err
-        assert (tiny_dir / "out" / "plan.json").is_file()
+        plan = json.loads((tiny_dir / "out" / "plan.json").read_text())
+        if path.stem == "keep_all":
+            assert plan["kpis"]["schools_closed"] == 0
+        if path.stem == "no_new_buses":
+            assert plan["routes"] == [] and plan["kpis"]["pupils_newly_bused"] == 0
