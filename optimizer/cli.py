@@ -54,15 +54,17 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
         return EXIT_REJECTED
     from optimizer.outputs import write_outputs
 
-    written = write_outputs(
-        plan,
-        out_dir,
-        language=scenario.output.language,
-        tiles=scenario.output.tiles,
-        road_lines=region.road_lines(),
-    )
-    # Known gap: manifest.json joins the folder just after it is moved into place.
-    written = sorted([*written, write_manifest(out_dir, build_manifest(scenario, plan, written))])
+    with progress.step("writing map, print map, report and tables"):
+        written = write_outputs(
+            plan,
+            out_dir,
+            language=scenario.output.language,
+            tiles=scenario.output.tiles,
+            road_lines=region.road_lines(),
+        )
+        # Known gap: manifest.json joins the folder just after it is moved into place.
+        manifest = write_manifest(out_dir, build_manifest(scenario, plan, written))
+    written = sorted([*written, manifest])
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
     return 0
