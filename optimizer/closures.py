@@ -33,6 +33,7 @@ that need it are reported with the limit at fault instead of a solver status.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -174,11 +175,14 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
 
 
 def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> None:
+    if result.status == "INFEASIBLE":
+        raise InfeasibleScenario(_contradictions(problem))
     if not result.has_solution:
         raise InfeasibleScenario(
             [
                 f"the closure model found no plan within its limits ({result.status} after "
-                f"{result.wall_time_s:.1f} s); raise solver.closures_deterministic_time"
+                f"{result.wall_time_s:.1f} s); raise solver.closures_time_limit_s (or, with "
+                "the sat engine, solver.closures_deterministic_time)"
             ]
         )
     lacking = [builder.customers[c] for c in np.flatnonzero(result.choice < 0)]
@@ -349,7 +353,8 @@ class ClosureModel:
                 tp = side.var(0, 1)
                 cols["tp"][(s,)] = tp
                 side.row([(tp, 1.0), (s, -1.0)], -np.inf, 0.0)
-            if rules.min_enrolment > 0:
+            closable = p.may_close[s] and not p.must_keep[s] and policy.closures.allow
+            if rules.min_enrolment > 0 and closable and level in rules.min_enrolment_levels:
                 terms = [(int(x[k]), float(self.demand[self.pair_customer[k]])) for k in ks]
                 terms.append((s, -float(rules.min_enrolment)))
                 if tp is not None:
@@ -525,10 +530,74 @@ class ClosureModel:
         )
 
 
+#: School-wide rules that can contradict each other, and the setting that lifts each.
+_RELAXATIONS = (
+    ("the minimum enrolment", "policy.schools.min_enrolment", ("schools", "min_enrolment"), 0),
+    ("the largest school size", "policy.schools.max_classes", ("schools", "max_classes"), {}),
+    ("the investment budget", "policy.investment.budget", ("investment", "budget"), 1e15),
+    (
+        "the public share of kindergarten places",
+        "policy.schools.kindergarten_public_share",
+        ("schools", "kindergarten_public_share"),
+        0.0,
+    ),
+)
+
+
+def _contradictions(problem: Problem) -> list[str]:
+    """Which school-wide rule, lifted alone, would let a plan exist."""
+    found = []
+    for label, key, (section, field), lifted in _RELAXATIONS:
+        part = getattr(problem.policy, section)
+        if getattr(part, field) == lifted:
+            continue
+        policy = problem.policy.model_copy(
+            update={section: part.model_copy(update={field: lifted})}
+        )
+        relaxed = dataclasses.replace(problem, policy=policy)
+        result = solve_facility(
+            ClosureModel(relaxed).model(), SolveSettings(engine="highs", time_limit_s=60)
+        )
+        if result.has_solution:
+            found.append(
+                f"{label} ({key} = {getattr(part, field)!r}) cannot be met together "
+                "with the schools that must stay open and the journey limits; "
+                f"without it a plan exists"
+            )
+    return found or [
+        "the school-wide rules (minimum enrolment, school size, budget, "
+        "kindergarten places) cannot all be met together; no single one of "
+        "them, lifted alone, gives a plan"
+    ]
+
+
 def _capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
+    rules = problem.policy.schools
+    reach = np.zeros(problem.n_schools, dtype=np.int64)  # pupils who could go to each school
+    for v in range(problem.n_villages):
+        for b in range(len(BANDS)):
+            for s in candidate_schools(problem, v, b):
+                reach[s] += problem.pupils[v, b]
     reasons = []
     for v, b in lacking:
         cands = candidate_schools(problem, v, b)
+        small = [
+            s
+            for s in cands
+            if problem.school_levels[s] in rules.min_enrolment_levels
+            and reach[s] < rules.min_enrolment
+            and not problem.must_keep[s]
+        ]
+        if rules.min_enrolment and small == cands:
+            names = ", ".join(f"{problem.school_ids[s]} (at most {reach[s]} pupils)" for s in cands)
+            reasons.append(
+                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
+                f"pupils): the only schools within "
+                f"{problem.policy.bands[BANDS[b]].one_way_min:g} min ({names}) can never "
+                f"reach the minimum enrolment of {rules.min_enrolment} "
+                "(policy.schools.min_enrolment); keep one as a teaching point or must_keep"
+            )
+            continue
         names = ", ".join(
             f"{problem.school_ids[s]} (capacity {problem.capacity[s]}, "
             f"{problem.classrooms[s]} classrooms)"

@@ -98,6 +98,10 @@ class SchoolRules(_Frozen):
     min_enrolment: int = Field(
         0, ge=0, description="a kept school needs this many pupils, unless a teaching point"
     )
+    min_enrolment_levels: list[Literal["kindergarten", "primary", "junior", "nine_year"]] = Field(
+        default_factory=lambda: ["primary", "junior", "nine_year"],
+        description="school levels the minimum enrolment applies to",
+    )
     teaching_points: bool = Field(
         True, description="a small primary school may be kept as a teaching point"
     )

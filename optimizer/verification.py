@@ -314,6 +314,8 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
             rules.min_enrolment
             and not tp
             and not (problem.must_keep[s] or not problem.may_close[s])
+            and problem.school_levels[s] in rules.min_enrolment_levels
+            and policy.closures.allow
         ):
             if total < rules.min_enrolment:
                 out.append(
