@@ -149,7 +149,7 @@ def manifest_json(manifest: dict[str, Any]) -> str:
 
 def write_manifest(out_dir: str | Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.json`` into ``out_dir`` whole (a temporary file, then a rename)."""
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=out_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
