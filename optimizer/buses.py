@@ -61,6 +61,23 @@ class UnroutableRiders(Exception):
         super().__init__("riders no bus can serve:\n  " + "\n  ".join(reasons))
 
 
+def yard(problem: Problem, school: int) -> tuple[int, str]:
+    """Where the buses of a school start: the nearest bus yard (depot), by drive time to
+    the school, or the school's own yard when the region has no depots.
+
+    Returns
+    -------
+    place, label
+        The yard's place index and its name in the plan (a depot id or ``"<school> yard"``).
+    """
+    school_place = problem.school_place(school)
+    if not problem.depot_ids:
+        return school_place, f"{problem.school_ids[school]} yard"
+    first = problem.n_villages + problem.n_schools
+    d = int(np.argmin(problem.time_s[first : first + len(problem.depot_ids), school_place]))
+    return first + d, problem.depot_ids[d]
+
+
 def stop_time_s(problem: Problem, pupils: int) -> int:
     """Time a bus spends at a stop where ``pupils`` board."""
     bus = problem.policy.bus
@@ -190,7 +207,8 @@ def backward_model(
     drive = problem.time_s[np.ix_(places, places)].astype(np.int64)
     backward = drive.T.copy()
     cost = LOADED_WEIGHT * backward
-    cost[1:, 0] = backward[1:, 0]  # back to the "depot" = the empty run out from the yard
+    # Back to the "depot" in the backward run = the empty drive out from the yard.
+    cost[1:, 0] = problem.time_s[yard(problem, school)[0], places[1:]]
     n = len(pickups)
     fixed = int(cost.max(initial=0)) * (len(places) + 1) * 2 + 1
     return VrpModel(

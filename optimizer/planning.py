@@ -9,7 +9,7 @@ import numpy as np
 
 from geodata.places import BANDS
 from geodata.region import Region
-from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s
+from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s, yard
 from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
 from optimizer.plan import (
     Assignment,
@@ -149,7 +149,8 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
         t, nxt = arrive, pickup.village
     timed.reverse()
     first = run.pickups[0].village
-    depart_yard = timed[0][1] - int(problem.time_s[school_place, first])
+    yard_place, yard_name = yard(problem, run.school)
+    depart_yard = timed[0][1] - int(problem.time_s[yard_place, first])
     stops, load = [], 0
     for pickup, arrive, depart in timed:
         load += pickup.pupils
@@ -168,14 +169,14 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
                 limit_s=ride_limit_s(problem, pickup.boarding),
             )
         )
-    sequence = [school_place, *(p.village for p in run.pickups), school_place]
+    sequence = [yard_place, *(p.village for p in run.pickups), school_place]
     drive = sum(int(problem.time_s[a, b]) for a, b in zip(sequence, sequence[1:]))
     geometry, _ = region.route_path(sequence[1:])
     _, length = region.route_path(sequence)
     return Route(
         id=route_id,
         school=problem.school_ids[run.school],
-        start=f"{problem.school_ids[run.school]} yard",
+        start=yard_name,
         seats=policy.bus.seats,
         depart_s=depart_yard,
         stops=tuple(stops),

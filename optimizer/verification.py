@@ -225,10 +225,15 @@ def _check_routes(
                     )
                 )
         first = village_index[route.stops[0].village]
-        if (
-            route.stops[0].arrive_s - route.depart_s
-            < problem.time_s[problem.school_place(s), first]
-        ):
+        depots = {
+            d: problem.n_villages + problem.n_schools + i for i, d in enumerate(problem.depot_ids)
+        }
+        start = depots.get(
+            route.start, problem.school_place(s) if route.start == f"{route.school} yard" else None
+        )
+        if start is None:
+            out.append(Violation("yard", route.id, f"unknown yard {route.start!r}"))
+        elif route.stops[0].arrive_s - route.depart_s < problem.time_s[start, first]:
             out.append(Violation("drive", route.id, "leaves the yard too late for stop 1"))
     for key in sorted(set(bus) | set(boarded)):
         if bus.get(key, 0) != boarded.get(key, 0):

@@ -128,3 +128,26 @@ def test_both_routing_engines_give_the_same_runs(tiny):
             [(r.school, [s.village for s in r.stops], r.stops[0].ride_s) for r in plan.routes]
         )
     assert plans[0] == plans[1] == [("P2", ["A", "B"], plans[0][0][2])]
+
+
+def test_buses_start_from_the_nearest_yard(tiny_dir):
+    (tiny_dir / "depots.csv").write_text(
+        "id,name,lon,lat\nD1,East yard,118.1000000,36.0000000\nD2,Far yard,118.0500000,36.0\n"
+    )
+    path = tiny_dir / "scenario.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  schools: schools.csv\n", "  schools: schools.csv\n  depots: depots.csv\n"
+        )
+    )
+    scenario = load_scenario(path)
+    plan, problem = make_plan(scenario, load_region(scenario.region_files()))
+    (route,) = plan.routes
+    # D1 (node 11) is 2 road segments from P2 (node 9); D2 (node 6) is 3, one at 20 km/h.
+    assert route.start == "D1"
+    t = problem.time_s
+    yard, village_a = problem.n_villages + problem.n_schools, 0
+    assert route.stops[0].arrive_s - route.depart_s == t[yard, village_a]
+    assert verify(plan, problem) == []
+    broken = dataclasses.replace(plan, routes=(dataclasses.replace(route, start="D9"),))
+    assert "yard" in {v.rule for v in verify(broken, problem)}
