@@ -155,6 +155,8 @@ def render_html(
             text = e(row[c])
             if c == "folder" and row[c]:
                 text = f'<a href="{e(row[c])}/report.html">{text}</a>'
+            elif len(row[c]) > 40 and " " in row[c]:  # a long list: folded
+                text = f"<details><summary>{len(row[c].split())} items</summary>{text}</details>"
             cells.append(f"<td>{text}</td>")
         css = ' class="pareto"' if row["pareto"] else ""
         css = ' class="noplan"' if row["status"] != OK else css
@@ -170,7 +172,7 @@ def render_html(
 <style>
 body {{ font-family: sans-serif; margin: 1.5em; }}
 table {{ border-collapse: collapse; font-size: 0.85em; }}
-th, td {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: right; }}
+th, td {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: right; vertical-align: top; }}
 tr.pareto {{ background: #e6f4e6; }}
 tr.noplan {{ background: #fbe9e9; }}
 </style></head><body>
