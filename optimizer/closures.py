@@ -22,7 +22,9 @@ Side rules (the core's :class:`~optimizer.facility.SideModel`), per kept school:
 - transport estimate: each bused pupil costs ``fixed_cost / seats`` of a bus a year;
 - minimum enrolment unless the school is kept as a teaching point (primary only);
 - investment only at kept schools, within the budget;
-- kindergartens: public places >= the public share of all places kept.
+- kindergartens: public places >= the public share of all places kept, and
+  inclusive places (public or private-inclusive) >= the inclusive share (100 %);
+  a kept private kindergarten may be made inclusive with a yearly subsidy per place.
 
 Objective (yuan/year): running cost of kept schools + transport estimate + capital
 (weighted) + boarding cost + value of pupils' travel time. Optionally
@@ -81,6 +83,7 @@ class ClosureResult:
     added_classrooms: np.ndarray
     added_canteen_seats: np.ndarray
     added_beds: np.ndarray
+    subsidised: np.ndarray
     buses_estimate: np.ndarray
     run: SolverRun
 
@@ -92,7 +95,8 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     band = BANDS[b]
     limit = problem.policy.limit_s(band)
     how, seconds, metres = problem.journey(b, v, s)
-    if seconds <= limit:
+    today = s == problem.current[v, b] and not problem.policy.limits_apply_to_unmoved
+    if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
         return Option("walk" if how == "walk" else "ride", seconds, metres)
     drive = int(problem.time_s[v, problem.school_place(s)])
     dist = int(problem.dist_m[v, problem.school_place(s)])
@@ -335,6 +339,7 @@ class ClosureModel:
             "rooms": {},
             "seats": {},
             "beds": {},
+            "subsidy": {},
             "tp": {},
         }
         cols = self.columns
@@ -426,9 +431,9 @@ class ClosureModel:
         if budget_terms:
             side.row([(c, float(cost)) for c, cost in budget_terms], -np.inf, float(invest.budget))
         kindergartens = [s for s in range(n_f) if p.school_levels[s] == "kindergarten"]
+        places = [self._places(s) for s in kindergartens]
         share = rules.kindergarten_public_share
-        if kindergartens and share > 0:
-            places = [self._places(s) for s in kindergartens]
+        if kindergartens and share > 0:  # kept public places >= share x kept places
             side.row(
                 [
                     (s, (float(p.public[s]) - share) * n)
@@ -437,6 +442,22 @@ class ClosureModel:
                 0.0,
                 np.inf,
             )
+        share = rules.kindergarten_inclusive_share
+        if kindergartens and share > 0:
+            # A kept private kindergarten may be made inclusive with a yearly subsidy.
+            terms = [
+                (s, (float(p.inclusive[s]) - share) * n)
+                for s, n in zip(kindergartens, places, strict=True)
+            ]
+            for s, n in zip(kindergartens, places, strict=True):
+                if not p.inclusive[s]:
+                    subsidy = side.var(
+                        0, 1, cost=scale * n * policy.investment.inclusive_subsidy_per_place
+                    )
+                    cols["subsidy"][(s,)] = subsidy
+                    side.row([(subsidy, 1.0), (s, -1.0)], -np.inf, 0.0)
+                    terms.append((subsidy, float(n)))
+            side.row(terms, 0.0, np.inf)
         p13 = np.flatnonzero(self.pair_band == BANDS.index("p13"))
         if minimise_longest_p13:
             longest = side.var(0, float(self.pair_time.max(initial=0)), cost=1.0, integral=False)
@@ -525,6 +546,7 @@ class ClosureModel:
             added_classrooms=read("rooms", (n_f,)),
             added_canteen_seats=read("seats", (n_f,)),
             added_beds=read("beds", (n_f,)),
+            subsidised=read("subsidy", (n_f,)).astype(bool),
             buses_estimate=self._buses_estimate(result.choice),
             run=run,
         )

@@ -219,6 +219,16 @@ def school_needs(problem: Problem, s: int, assignments) -> dict[str, int]:
     return {"load": load, "lunch": lunch, "boarders": boarders}
 
 
+def kindergarten_places(problem: Problem, s: int) -> int:
+    """Places a kindergarten offers: classrooms x the norm, or its capacity."""
+    rooms = int(problem.classrooms[s])
+    return (
+        rooms * problem.policy.schools.class_size["kindergarten"]
+        if rooms
+        else int(problem.capacity[s])
+    )
+
+
 def _schools(
     problem: Problem, region: Region, closures: ClosureResult, assignments: tuple[Assignment, ...]
 ) -> tuple[SchoolResult, ...]:
@@ -253,6 +263,10 @@ def _schools(
             else 0,
             "boarding_beds": max(0, needs["boarders"] - int(problem.boarding_beds[s]))
             if kept
+            else 0,
+            # Private places made inclusive with a yearly subsidy (not capital).
+            "inclusive_places": kindergarten_places(problem, s)
+            if kept and closures.subsidised[s]
             else 0,
         }
         capital = (

@@ -63,8 +63,8 @@ class Problem:
         Per school flags.
     classrooms, canteen_seats, boarding_beds
         Per school today (``classrooms`` 0: unknown, ``capacity`` in pupils applies).
-    public
-        Per school: publicly owned (kindergarten places count as public).
+    public, inclusive
+        Per school: publicly owned; public or private-inclusive (kindergarten places).
     serves
         ``S x 4`` whether a school teaches a band.
     time_s, dist_m, walk_m
@@ -90,6 +90,7 @@ class Problem:
     canteen_seats: np.ndarray
     boarding_beds: np.ndarray
     public: np.ndarray
+    inclusive: np.ndarray
     serves: np.ndarray
     time_s: np.ndarray
     dist_m: np.ndarray
@@ -203,6 +204,7 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         canteen_seats=_frozen(schools["canteen_seats"].to_numpy(dtype=np.int64)),
         boarding_beds=_frozen(schools["boarding_beds"].to_numpy(dtype=np.int64)),
         public=_frozen(schools["ownership"].eq("public").to_numpy(dtype=bool)),
+        inclusive=_frozen(schools["ownership"].ne("private").to_numpy(dtype=bool)),
         serves=_frozen(serves),
         time_s=_frozen(region.bus_time_s),
         dist_m=_frozen(region.road_m),

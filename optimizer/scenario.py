@@ -110,6 +110,12 @@ class SchoolRules(_Frozen):
     kindergarten_public_share: float = Field(
         0.7, ge=0, le=1, description="public places / all kindergarten places after merges"
     )
+    kindergarten_inclusive_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="inclusive places (public or private_inclusive) / all kindergarten places",
+    )
 
 
 class Investment(_Frozen):
@@ -119,6 +125,11 @@ class Investment(_Frozen):
     canteen_seat_cost: float = Field(4_000, ge=0)
     bed_cost: float = Field(25_000, ge=0)
     max_classrooms: int = Field(6, ge=0, description="added classrooms per school at most")
+    inclusive_subsidy_per_place: float = Field(
+        1500.0,
+        ge=0,
+        description="yuan/year to make a private kindergarten place inclusive (subsidised)",
+    )
     budget: float = Field(30_000_000, ge=0, description="total capital, yuan")
 
 
@@ -156,6 +167,11 @@ class Policy(_Frozen):
     bands: dict[str, BandRule] = Field(default_factory=_default_bands)
     bell: str = Field("08:00", pattern=r"^\d{2}:\d{2}$", description="school starts, HH:MM")
     walk_kph: float = Field(4.0, gt=0, description="pupils' walking speed")
+    limits_apply_to_unmoved: bool = Field(
+        True,
+        description="false: the one-way limits bind only pupils who move; a journey "
+        "that is longer today stands (and is shown) while the school stays open",
+    )
     move_only_from_closed: bool = Field(
         True, description="a pupil changes school only when their school closes"
     )

@@ -104,8 +104,8 @@ def _check_assignments(
                 out.append(Violation("walk", subject, f"walks {walk} m, over the walk limit"))
             if abs(a.time_s - expected) > 1:
                 out.append(Violation("time", subject, f"reported {a.time_s} s, walk {expected} s"))
-        elif walk_ok:
-            out.append(Violation("mode", subject, f"{a.mode}, but within walking distance"))
+        elif walk_ok and math.ceil(walk / (policy.walk_kph / 3.6)) <= limit:
+            out.append(Violation("mode", subject, f"{a.mode}, but the walk is allowed"))
         elif a.mode in ("guardian", "as_today"):
             if a.mode == "guardian" and a.band != "k":
                 out.append(Violation("mode", subject, "only kindergarten children are brought"))
@@ -124,7 +124,8 @@ def _check_assignments(
                 out.append(Violation("time", subject, f"reported {a.time_s} s, drive {drive} s"))
         else:
             out.append(Violation("mode", subject, f"unknown mode {a.mode!r}"))
-        if a.mode != "board" and a.time_s > limit:
+        unmoved_exempt = not policy.limits_apply_to_unmoved and not a.moved
+        if a.mode != "board" and a.time_s > limit and not unmoved_exempt:
             out.append(
                 Violation("limit", subject, f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min")
             )
@@ -260,7 +261,7 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
         lunch[a.school] += a.pupils if a.mode in ("bus", "board") else 0
         boarders[a.school] += a.pupils if a.mode == "board" else 0
     capital = 0.0
-    public_places = all_places = 0
+    public_places = inclusive_places = all_places = 0
     for s, sid in enumerate(problem.school_ids):
         result = by_id.get(sid)
         if result is None:
@@ -335,14 +336,19 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
             places = rooms * rules.class_size["kindergarten"] if rooms else int(problem.capacity[s])
             all_places += places
             public_places += places if problem.public[s] else 0
+            made_inclusive = added.get("inclusive_places", 0) == places
+            inclusive_places += places if problem.inclusive[s] or made_inclusive else 0
     if capital > invest.budget + 0.5:
         out.append(Violation("budget", "plan", f"capital {capital:,.0f} > {invest.budget:,.0f}"))
-    share = rules.kindergarten_public_share
-    if all_places and public_places < share * all_places - 1e-9:
-        out.append(
-            Violation(
-                "public kindergarten places",
-                "plan",
-                f"{public_places} of {all_places} places public < {share:.0%}",
+    for label, kept, share in (
+        ("public", public_places, rules.kindergarten_public_share),
+        ("inclusive", inclusive_places, rules.kindergarten_inclusive_share),
+    ):
+        if all_places and kept < share * all_places - 1e-9:
+            out.append(
+                Violation(
+                    f"{label} kindergarten places",
+                    "plan",
+                    f"{kept} of {all_places} places {label} < {share:.0%}",
+                )
             )
-        )

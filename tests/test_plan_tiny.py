@@ -151,3 +151,57 @@ def test_buses_start_from_the_nearest_yard(tiny_dir):
     assert verify(plan, problem) == []
     broken = dataclasses.replace(plan, routes=(dataclasses.replace(route, start="D9"),))
     assert "yard" in {v.rule for v in verify(broken, problem)}
+
+
+def _with(scenario, **policy_updates):
+    """The scenario with some policy sections replaced (model_copy updates)."""
+    return scenario.model_copy(update={"policy": scenario.policy.model_copy(update=policy_updates)})
+
+
+def test_lexicographic_puts_the_longest_young_journey_first(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    cost = problem.running_cost.copy()
+    cost[0] = 0  # P1 costs nothing: by cost alone it stays, and A and B walk 13.5 min
+    weighted = solve_closures(dataclasses.replace(problem, running_cost=cost))
+    assert weighted.open.tolist() == [True, True]
+    weights = scenario.policy.weights.model_copy(update={"objective": "lexicographic"})
+    lexi = dataclasses.replace(
+        problem, running_cost=cost, policy=scenario.policy.model_copy(update={"weights": weights})
+    )
+    result = solve_closures(lexi)
+    # Closing P1 brings the longest grades 1-3 journey from 13.5 min (walks) to a 9-min drive.
+    assert result.open.tolist() == [False, True]
+    assert result.run.settings["stages"] == [f"longest grades 1-3 journey {problem.time_s[0, 4]} s"]
+
+
+def test_tight_limits_give_a_plan_or_an_explanation_never_a_rejected_plan(tiny_dir, capsys):
+    from optimizer.cli import main
+
+    path = tiny_dir / "scenario.yaml"
+    path.write_text(
+        path.read_text().replace(
+            'bell: "08:00"',
+            'bell: "08:00"\n  bands:\n    p13: {one_way_min: 5}\n    p46: {one_way_min: 1}',
+        )
+    )
+    code = main(["run", str(path), "--out", str(tiny_dir / "out")])
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    assert "internal error" not in err
+
+
+def test_todays_longer_journeys_may_stand(tiny):
+    scenario, region = tiny
+    bands = {
+        **scenario.policy.bands,
+        "p13": scenario.policy.bands["p13"].model_copy(update={"one_way_min": 0.5}),
+    }
+    strict = _with(scenario, bands=bands)
+    with pytest.raises(InfeasibleScenario, match="village A band p13"):
+        make_plan(strict, region)  # nobody is within 30 s of a school, today or after
+    lenient = _with(scenario, bands=bands, limits_apply_to_unmoved=False)
+    plan, problem = make_plan(lenient, region)
+    assert verify(plan, problem) == []
+    assert [s.status for s in plan.schools] == ["kept", "kept"]
+    assert plan.kpis["p13_over_limit"] == 60  # A, B and C as today: shown, not hidden

@@ -116,3 +116,68 @@ def test_load_misreported(planned):
     stop = dataclasses.replace(route.stops[1], load_after=10)
     broken = dataclasses.replace(route, stops=(route.stops[0], stop))
     assert "load" in rules(dataclasses.replace(plan, routes=(broken,)), problem)
+
+
+@pytest.fixture(scope="module")
+def boarding_plan(tmp_path_factory):
+    """The tiny region where grades 4-6 board at P2 (beds and canteen seats are built)."""
+    from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+
+    d = tmp_path_factory.mktemp("board")
+    (d / "roads.osm").write_text(tiny_osm())
+    (d / "villages.csv").write_text(VILLAGES_CSV)
+    (d / "schools.csv").write_text(SCHOOLS_CSV)
+    (d / "scenario.yaml").write_text(
+        SCENARIO_YAML.replace(
+            'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'
+        )
+    )
+    scenario = load_scenario(d / "scenario.yaml")
+    return make_plan(scenario, load_region(scenario.region_files()))
+
+
+def _school(plan, sid, **changes):
+    schools = tuple(dataclasses.replace(s, **changes) if s.id == sid else s for s in plan.schools)
+    return dataclasses.replace(plan, schools=schools)
+
+
+def test_boarding_plan_passes(boarding_plan):
+    assert verify(*boarding_plan) == []
+
+
+def test_canteen_too_small_for_lunch(boarding_plan):
+    plan, problem = boarding_plan
+    p2 = next(s for s in plan.schools if s.id == "P2")
+    fewer = {**p2.investment, "canteen_seats": p2.investment["canteen_seats"] - 1}
+    assert "lunch" in rules(_school(plan, "P2", investment=fewer), problem)
+
+
+def test_boarders_without_beds(boarding_plan):
+    plan, problem = boarding_plan
+    p2 = next(s for s in plan.schools if s.id == "P2")
+    fewer = {**p2.investment, "boarding_beds": p2.investment["boarding_beds"] - 1}
+    assert "beds" in rules(_school(plan, "P2", investment=fewer), problem)
+
+
+def test_grades_1_3_never_board(boarding_plan):
+    plan, problem = boarding_plan
+    young = tuple(
+        dataclasses.replace(a, mode="board") if a.band == "p13" and a.mode == "bus" else a
+        for a in plan.assignments
+    )
+    assert "board" in rules(dataclasses.replace(plan, assignments=young), problem)
+
+
+def test_capital_over_the_budget(boarding_plan):
+    plan, problem = boarding_plan
+    invest = problem.policy.investment.model_copy(update={"budget": 1000})
+    poorer = dataclasses.replace(
+        problem, policy=problem.policy.model_copy(update={"investment": invest})
+    )
+    assert "budget" in rules(plan, poorer)
+
+
+def test_classes_over_the_classrooms(planned):
+    plan, problem = planned
+    rooms = problem.capacity * 0 + 1  # one classroom each: P2's 105 pupils need 3 classes
+    assert "classrooms" in rules(plan, dataclasses.replace(problem, classrooms=rooms))
