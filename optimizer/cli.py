@@ -11,7 +11,7 @@ from geodata.errors import InputError
 from geodata.region import load_region
 from optimizer.buses import UnroutableRiders
 from optimizer.closures import InfeasibleScenario
-from optimizer.manifest import build_manifest, write_manifest
+from optimizer.manifest import MANIFEST, build_manifest, manifest_json
 from optimizer.planning import PlanRejected, make_plan
 from optimizer.progress import Progress
 from optimizer.scenario import load_scenario, pending_settings
@@ -61,10 +61,8 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            extra=lambda files: {MANIFEST: manifest_json(build_manifest(scenario, plan, files))},
         )
-        # Known gap: manifest.json joins the folder just after it is moved into place.
-        manifest = write_manifest(out_dir, build_manifest(scenario, plan, written))
-    written = sorted([*written, manifest])
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
     return 0

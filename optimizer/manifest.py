@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -145,18 +144,3 @@ def build_manifest(scenario: Scenario, plan: Plan, outputs: Sequence[Path] = ())
 def manifest_json(manifest: dict[str, Any]) -> str:
     """Canonical JSON text: sorted keys, fixed indentation."""
     return json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-
-
-def write_manifest(out_dir: str | Path, manifest: dict[str, Any]) -> Path:
-    """Write ``manifest.json`` into ``out_dir`` whole (a temporary file, then a rename)."""
-    out_dir = Path(out_dir).resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(manifest_json(manifest))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_dir / MANIFEST)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out_dir / MANIFEST

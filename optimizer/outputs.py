@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from optimizer.catchments import catchments as compute_catchments
@@ -28,6 +28,7 @@ def write_outputs(
     language: str = "en",
     tiles: bool = False,
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
+    extra: Callable[[list[Path]], dict[str, str]] | None = None,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
@@ -49,6 +50,10 @@ def write_outputs(
     road_lines : sequence of lines of (lon, lat), optional
         The county's roads (``Region.road_lines()``): the maps' background, and the
         extent of the county hull that clips the catchments.
+    extra : callable, optional
+        Called with the files written (still in the temporary folder); returns more
+        files (name -> text) to write before the folder moves into place, e.g. the
+        manifest with every output's hash.
 
     Returns
     -------
@@ -76,6 +81,9 @@ def write_outputs(
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
         write_geopackage(plan_layers(plan, tables, areas), tmp / "plan.gpkg")
+        if extra is not None:
+            for name, text in extra(sorted(tmp.iterdir())).items():
+                (tmp / name).write_text(text, encoding="utf-8")
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)

@@ -76,7 +76,7 @@ def run_variant(task: Task) -> VariantResult:
     """
     from optimizer.buses import UnroutableRiders
     from optimizer.closures import InfeasibleScenario
-    from optimizer.manifest import build_manifest, write_manifest
+    from optimizer.manifest import MANIFEST, build_manifest, manifest_json
     from optimizer.outputs import write_outputs
     from optimizer.planning import PlanRejected, make_plan
 
@@ -95,14 +95,14 @@ def run_variant(task: Task) -> VariantResult:
             cache_dir=Path(task.cache_dir),
         )
         plan, _ = make_plan(scenario, region)
-        written = write_outputs(
+        write_outputs(
             plan,
             task.out_dir,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            extra=lambda files: {MANIFEST: manifest_json(build_manifest(scenario, plan, files))},
         )
-        write_manifest(task.out_dir, build_manifest(scenario, plan, written))
     except InputError as exc:
         return VariantResult(task.id, BAD_INPUT, "; ".join(str(i) for i in exc.issues))
     except (InfeasibleScenario, UnroutableRiders) as exc:
