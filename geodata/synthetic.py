@@ -98,6 +98,109 @@ DEPOT_COLUMNS = ("id", "name", "town", "lon", "lat")
 
 
 @dataclass(frozen=True)
+class CountySize:
+    """How big a county to generate; the defaults give the bundled demo county.
+
+    Attributes
+    ----------
+    half_x_km, half_y_km
+        Half the county's width and height (km).
+    towns
+        Township seats, the county seat included. Up to ten lie on a ring around the
+        county seat (the demo); more are spread over the county at least
+        ``0.75 * sqrt(area / towns)`` apart.
+    villages_per_town
+        Villages drawn around each town (the county seat five more; the others two
+        more or fewer at random), besides the town's own communities.
+    town_radius_km
+        Villages lie up to this far from their town centre (the county seat 1 km more).
+    county_road_km
+        Neighbouring towns farther apart than this get no county road of their own.
+    nine_year_towns
+        Towns whose primary and junior school is one nine-year school.
+    village_primary
+        Village primary schools besides the hill schools.
+    village_kindergarten
+        Village kindergartens besides the hill kindergartens; up to
+        ``extra_kindergarten`` more while a child would be over the kindergarten limit.
+    extra_primary
+        Up to this many more village primary schools while a village would be over
+        the primary limit from every primary school (0 in the demo, which needs none).
+    node_spacing_km
+        Range of the distance between intermediate road nodes (drawn per road).
+    motorway_step_km
+        Distance between the motorway's nodes.
+    """
+
+    half_x_km: float = 22.5
+    half_y_km: float = 20.0
+    towns: int = 10
+    villages_per_town: int = 21
+    town_radius_km: float = 6.0
+    county_road_km: float = 20.0
+    nine_year_towns: int = 3
+    village_primary: int = 21
+    village_kindergarten: int = 5
+    extra_kindergarten: int = 4
+    extra_primary: int = 0
+    node_spacing_km: tuple[float, float] = (0.40, 0.55)
+    motorway_step_km: float = 0.5
+
+    @classmethod
+    def scaled(cls, factor: float, *, node_spacing_m: float | None = None) -> CountySize:
+        """A county ``factor`` times the demo's area with about ``factor`` times its villages.
+
+        Towns grow with ``sqrt(factor)`` (bigger townships, as in the plains), village
+        schools with ``factor ** 0.75`` (fewer, larger schools than in the demo, the
+        result of earlier merging), so ``scaled(4.5)`` has about 1000 villages and 150
+        schools. ``node_spacing_m`` sets the intermediate road nodes' spacing (metres,
+        +-15 %); the demo's 400-550 m otherwise. ``scaled(1.0)`` is the demo.
+        """
+        if factor <= 0:
+            raise ValueError(f"scale factor must be positive, not {factor}")
+        base = cls()
+        root = math.sqrt(factor)
+        towns = max(2, round(base.towns * root))
+        spacing = (
+            base.node_spacing_km
+            if node_spacing_m is None
+            else (0.85 * node_spacing_m / 1000.0, 1.15 * node_spacing_m / 1000.0)
+        )
+        if factor == 1.0:
+            return replace(base, node_spacing_km=spacing)
+        per_town = base.villages_per_town * factor * base.towns / towns
+        return replace(
+            base,
+            half_x_km=base.half_x_km * root,
+            half_y_km=base.half_y_km * root,
+            towns=towns,
+            villages_per_town=max(3, round(per_town)),
+            town_radius_km=base.town_radius_km * math.sqrt(per_town / base.villages_per_town),
+            county_road_km=base.county_road_km * math.sqrt(factor * base.towns / towns),
+            nine_year_towns=min(towns - 1, round(base.nine_year_towns * towns / base.towns)),
+            village_primary=round(base.village_primary * factor**0.75),
+            village_kindergarten=round(base.village_kindergarten * factor**0.75),
+            extra_kindergarten=round(base.extra_kindergarten * factor),
+            extra_primary=round(4 * factor),
+            node_spacing_km=spacing,
+            motorway_step_km=min(base.motorway_step_km, spacing[1]),
+        )
+
+    @property
+    def x_scale(self) -> float:
+        """East-west size relative to the demo county."""
+        return self.half_x_km / CountySize.half_x_km
+
+    @property
+    def y_scale(self) -> float:
+        """North-south size relative to the demo county."""
+        return self.half_y_km / CountySize.half_y_km
+
+
+DEMO_SIZE = CountySize()
+
+
+@dataclass(frozen=True)
 class CountyFiles:
     """The files of a generated county.
 
@@ -291,8 +394,8 @@ def haversine_m(
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def _inside(point: np.ndarray, inset: float) -> bool:
-    return abs(point[0]) <= HALF_X_KM - inset and abs(point[1]) <= HALF_Y_KM - inset
+def _inside(point: np.ndarray, inset: float, size: CountySize = DEMO_SIZE) -> bool:
+    return abs(point[0]) <= size.half_x_km - inset and abs(point[1]) <= size.half_y_km - inset
 
 
 def _polar(rng: np.random.Generator, centre: np.ndarray, r_min: float, r_max: float) -> np.ndarray:
@@ -302,12 +405,18 @@ def _polar(rng: np.random.Generator, centre: np.ndarray, r_min: float, r_max: fl
 
 
 def _interior(
-    rng: np.random.Generator, a: np.ndarray, b: np.ndarray, bend: float | None = None
+    rng: np.random.Generator,
+    a: np.ndarray,
+    b: np.ndarray,
+    bend: float | None = None,
+    spacing_km: tuple[float, float] = DEMO_SIZE.node_spacing_km,
 ) -> np.ndarray:
-    """Intermediate points every ~300-600 m between two junctions, gently bent and jittered."""
+    """Intermediate points every ~300-600 m (``spacing_km``) between two junctions,
+    gently bent and jittered (less where the nodes are closer)."""
     delta = b - a
     length = float(np.hypot(*delta))
-    spacing = rng.uniform(0.40, 0.55)
+    spacing = rng.uniform(*spacing_km)
+    jitter = 0.012 * min(1.0, spacing_km[1] / DEMO_SIZE.node_spacing_km[1])
     segments = max(1, math.ceil(length / spacing))
     if segments == 1:
         return np.zeros((0, 2))
@@ -315,7 +424,7 @@ def _interior(
     normal = np.array([-delta[1], delta[0]]) / length
     if bend is None:
         bend = float(np.clip(rng.normal(0.0, 0.05), -0.12, 0.12))
-    lateral = bend * length * np.sin(np.pi * t) + rng.normal(0.0, 0.012, segments - 1)
+    lateral = bend * length * np.sin(np.pi * t) + rng.normal(0.0, jitter, segments - 1)
     return a + t[:, None] * delta + lateral[:, None] * normal
 
 
@@ -330,12 +439,19 @@ class _Namer:
         self._used: set[str] = set()
 
     def stem(self) -> str:
-        """A new two-syllable name such as ``Dongzhuang``."""
+        """A new two-syllable name such as ``Dongzhuang``.
+
+        Once half of the two-syllable names are used (a county much larger than the
+        demo), three syllables such as ``Dongzhuangling``.
+        """
+        long = len(self._used) >= len(_INITIALS) * len(_FINALS) // 2
         while True:
             stem = (
                 _INITIALS[self._rng.integers(len(_INITIALS))]
                 + _FINALS[self._rng.integers(len(_FINALS))]
             )
+            if long:
+                stem += _FINALS[self._rng.integers(len(_FINALS))]
             if stem not in self._used and stem != "Chengguan":
                 self._used.add(stem)
                 return stem
@@ -344,17 +460,27 @@ class _Namer:
 # ----------------------------------------------------------------------------- layout
 
 
-def _place_towns(rng: np.random.Generator, namer: _Namer, mway: Motorway) -> tuple[Town, ...]:
-    """The county seat near the centre and nine towns on a jittered ring around it.
+def _place_towns(
+    rng: np.random.Generator, namer: _Namer, mway: Motorway, size: CountySize = DEMO_SIZE
+) -> tuple[Town, ...]:
+    """The county seat near the centre and the other towns around it.
 
-    A town is kept 2 km off the motorway, so that no place of it snaps onto a carriageway.
+    Up to nine towns lie on a jittered ring around the seat (the demo's nine); more are
+    spread over the county (:func:`_spread_towns`). A town is kept 2 km off the
+    motorway, so that no place of it snaps onto a carriageway.
     """
     points = [(rng.uniform(-1.5, 1.5), rng.uniform(-0.5, 2.5))]
-    start = rng.uniform(0.0, 40.0)
-    for i in range(N_RING_TOWNS):
-        angle = math.radians(start + 40.0 * i + rng.uniform(-5.0, 5.0))
-        rx, ry = rng.uniform(12.5, 16.0), rng.uniform(10.0, 13.0)
-        points.append((rx * math.cos(angle), ry * math.sin(angle)))
+    ring = size.towns - 1
+    if ring <= N_RING_TOWNS:
+        step = 360.0 / ring
+        start = rng.uniform(0.0, step)
+        for i in range(ring):
+            angle = math.radians(start + step * i + rng.uniform(-5.0, 5.0))
+            rx = rng.uniform(12.5, 16.0) * size.x_scale
+            ry = rng.uniform(10.0, 13.0) * size.y_scale
+            points.append((rx * math.cos(angle), ry * math.sin(angle)))
+    else:
+        points += _spread_towns(rng, points[0], size)
     towns = []
     for index, (x, y) in enumerate(points):
         line = float(mway.y(x))
@@ -365,22 +491,52 @@ def _place_towns(rng: np.random.Generator, namer: _Namer, mway: Motorway) -> tup
     return tuple(towns)
 
 
-def _motorway(rng: np.random.Generator) -> Motorway:
+def _spread_towns(
+    rng: np.random.Generator, seat: tuple[float, float], size: CountySize
+) -> list[tuple[float, float]]:
+    """``size.towns - 1`` towns over the county, evenly but at random (dart throwing)."""
+    area = 4.0 * size.half_x_km * size.half_y_km
+    gap = 0.75 * math.sqrt(area / size.towns)
+    inset = 0.4 * gap
+    points = [seat]
+    for _ in range(size.towns * 2000):
+        if len(points) == size.towns:
+            break
+        point = (
+            rng.uniform(-size.half_x_km + inset, size.half_x_km - inset),
+            rng.uniform(-size.half_y_km + inset, size.half_y_km - inset),
+        )
+        if all(math.hypot(point[0] - x, point[1] - y) >= gap for x, y in points):
+            points.append(point)
+    if len(points) < size.towns:
+        raise RuntimeError(f"no room for {size.towns} towns {gap:.1f} km apart")
+    return points[1:]
+
+
+def _motorway(rng: np.random.Generator, size: CountySize = DEMO_SIZE) -> Motorway:
+    sx, sy = size.x_scale, size.y_scale
     return Motorway(
-        -19.0, 19.0, rng.uniform(-8.0, -4.5), rng.uniform(-8.0, -4.5), rng.uniform(-1.5, 1.5)
+        -19.0 * sx,
+        19.0 * sx,
+        rng.uniform(-8.0, -4.5) * sy,
+        rng.uniform(-8.0, -4.5) * sy,
+        rng.uniform(-1.5, 1.5) * sy,
     )
 
 
-def _edge_spots(rng: np.random.Generator, taken: np.ndarray, mway: Motorway) -> list[np.ndarray]:
+def _edge_spots(
+    rng: np.random.Generator, taken: np.ndarray, mway: Motorway, size: CountySize = DEMO_SIZE
+) -> list[np.ndarray]:
     """Two hill-cluster anchors, then three remote villages.
 
     Each lies towards the emptiest stretches of the county edge, pulled in to
     :data:`HILL_LINK_KM` (:data:`REMOTE_LINK_KM`) from the nearest place already laid out.
     """
-    xs = np.arange(-HALF_X_KM + 1.0, HALF_X_KM - 0.9, 1.0)
-    ys = np.arange(-HALF_Y_KM + 1.0, HALF_Y_KM - 0.9, 1.0)
-    ring = [(x, s * (HALF_Y_KM - 1.0)) for x in xs for s in (-1, 1)]
-    ring += [(s * (HALF_X_KM - 1.0), y) for y in ys for s in (-1, 1)]
+    half_x, half_y = size.half_x_km, size.half_y_km
+    xs = np.arange(-half_x + 1.0, half_x - 0.9, 1.0)
+    ys = np.arange(-half_y + 1.0, half_y - 0.9, 1.0)
+    ring = [(x, s * (half_y - 1.0)) for x in xs for s in (-1, 1)]
+    ring += [(s * (half_x - 1.0), y) for y in ys for s in (-1, 1)]
     candidates = np.array(sorted(set(ring)))
     gaps = np.linalg.norm(candidates[:, None] - taken[None], axis=2)
     far = gaps.min(axis=1)
@@ -413,7 +569,11 @@ def _town_sites(rng: np.random.Generator, town: Town) -> list[np.ndarray]:
 
 
 def _hill_cluster(
-    rng: np.random.Generator, anchor: np.ndarray, taken: np.ndarray, mway: Motorway
+    rng: np.random.Generator,
+    anchor: np.ndarray,
+    taken: np.ndarray,
+    mway: Motorway,
+    size: CountySize = DEMO_SIZE,
 ) -> list[np.ndarray]:
     """A hill school village and up to three hill villages beyond it, 1-2 km apart."""
     points = [anchor]
@@ -421,7 +581,7 @@ def _hill_cluster(
         if len(points) == 4:
             break
         candidate = _polar(rng, anchor, 1.2, 2.2)
-        if not _inside(candidate, 0.4) or mway.clearance(candidate) < 1.0:
+        if not _inside(candidate, 0.4, size) or mway.clearance(candidate) < 1.0:
             continue
         if np.min(np.linalg.norm(taken - candidate, axis=1)) < HILL_LINK_KM - 0.3:
             continue
@@ -437,6 +597,7 @@ def _scatter(
     count: int,
     taken: list[np.ndarray],
     radius: float,
+    size: CountySize = DEMO_SIZE,
 ) -> list[np.ndarray]:
     """Up to ``count`` villages around a town, at least 0.8 km apart."""
     placed: list[np.ndarray] = []
@@ -444,7 +605,7 @@ def _scatter(
         if len(placed) == count:
             break
         point = _polar(rng, centre, 1.4, radius)
-        if not _inside(point, 0.8) or mway.clearance(point) < 0.5:
+        if not _inside(point, 0.8, size) or mway.clearance(point) < 0.5:
             continue
         near = np.array(taken + placed)
         if np.min(np.linalg.norm(near - point, axis=1)) < 0.8:
@@ -453,7 +614,12 @@ def _scatter(
     return placed
 
 
-def _build_layout(rng: np.random.Generator, towns: Sequence[Town], mway: Motorway) -> Layout:
+def _build_layout(
+    rng: np.random.Generator,
+    towns: Sequence[Town],
+    mway: Motorway,
+    size: CountySize = DEMO_SIZE,
+) -> Layout:
     """Town centres and sites, interchanges, villages, then hill and remote villages."""
     points: list[np.ndarray] = []
     kinds: list[str] = []
@@ -471,14 +637,15 @@ def _build_layout(rng: np.random.Generator, towns: Sequence[Town], mway: Motorwa
     for x in (mway.x_west, mway.x_east):
         add(np.array([x - math.copysign(0.6, x), float(mway.y(x)) + 1.0]), "hub")
     for town in towns:
-        count = 26 if town.index == 0 else 21 + int(rng.integers(-2, 3))
-        radius = 7.0 if town.index == 0 else 6.0
-        for point in _scatter(rng, mway, town.xy, count, points, radius):
+        per_town = size.villages_per_town
+        count = per_town + 5 if town.index == 0 else per_town + int(rng.integers(-2, 3))
+        radius = size.town_radius_km + (1.0 if town.index == 0 else 0.0)
+        for point in _scatter(rng, mway, town.xy, count, points, radius, size):
             add(point, "village")
     taken = np.array(points)
-    spots = _edge_spots(rng, taken, mway)
+    spots = _edge_spots(rng, taken, mway, size)
     for group, anchor in enumerate(spots[:2]):
-        for point in _hill_cluster(rng, anchor, taken, mway):
+        for point in _hill_cluster(rng, anchor, taken, mway, size):
             add(point, "hill", group)
     for group, spot in enumerate(spots[2:], start=2):
         add(spot, "remote", group)
@@ -534,12 +701,15 @@ def _county_routes(
     towns: Sequence[Town],
     edges: np.ndarray,
     lengths: np.ndarray,
+    max_km: float = DEMO_SIZE.county_road_km,
 ) -> list[tuple[list[tuple[int, int]], dict[str, str]]]:
     """County roads between neighbouring towns and from each interchange to its town."""
     centre_point = {t.index: layout.indices("centre")[t.index] for t in towns}
     town_edges = _delaunay_edges(np.array([t.xy for t in towns]))
     pairs = [
-        (int(a), int(b)) for a, b in town_edges if np.linalg.norm(towns[a].xy - towns[b].xy) <= 20.0
+        (int(a), int(b))
+        for a, b in town_edges
+        if np.linalg.norm(towns[a].xy - towns[b].xy) <= max_km
     ]
     main = _main_edges(layout, edges)
     graph = _edge_graph(len(layout.kind), edges[main], lengths[main])
@@ -604,13 +774,13 @@ def _township_usage(
 
 
 def _choose_roads(
-    rng: np.random.Generator, layout: Layout, towns: Sequence[Town]
+    rng: np.random.Generator, layout: Layout, towns: Sequence[Town], size: CountySize = DEMO_SIZE
 ) -> dict[tuple[int, int], dict[str, str]]:
     """Which junctions are joined by a road, and the road's OSM tags."""
     xy, n = layout.xy, len(layout.kind)
     edges = _delaunay_edges(xy)
     lengths = np.linalg.norm(xy[edges[:, 0]] - xy[edges[:, 1]], axis=1)
-    routes = _county_routes(rng, layout, towns, edges, lengths)
+    routes = _county_routes(rng, layout, towns, edges, lengths, size.county_road_km)
     selected = _spanning_edges(n, edges, lengths) | _loop_edges(rng, layout, edges, lengths)
     for path, _ in routes:
         selected.update(path)
@@ -660,13 +830,16 @@ def _add_hazards(
 
 
 def _road_ways(
-    rng: np.random.Generator, xy: np.ndarray, roads: Mapping[tuple[int, int], Mapping[str, str]]
+    rng: np.random.Generator,
+    xy: np.ndarray,
+    roads: Mapping[tuple[int, int], Mapping[str, str]],
+    spacing_km: tuple[float, float] = DEMO_SIZE.node_spacing_km,
 ) -> tuple[list[np.ndarray], list[tuple[tuple[int, ...], Mapping[str, str]]]]:
     """Junctions are nodes ``1..n``; each road gets its own intermediate nodes after them."""
     points = list(xy)
     ways = []
     for (i, j), tags in sorted(roads.items()):
-        interior = _interior(rng, xy[i], xy[j])
+        interior = _interior(rng, xy[i], xy[j], spacing_km=spacing_km)
         first = len(points) + 1
         points.extend(interior)
         ids = (i + 1, *range(first, first + len(interior)), j + 1)
@@ -675,10 +848,15 @@ def _road_ways(
 
 
 def _motorway_ways(
-    rng: np.random.Generator, mway: Motorway, hub_ids: Sequence[int], points: list[np.ndarray]
+    rng: np.random.Generator,
+    mway: Motorway,
+    hub_ids: Sequence[int],
+    points: list[np.ndarray],
+    size: CountySize = DEMO_SIZE,
 ) -> list[tuple[tuple[int, ...], Mapping[str, str]]]:
     """Two one-way carriageways, and at each interchange an on-ramp and an off-ramp."""
-    xs = np.linspace(mway.x_west, mway.x_east, math.ceil((mway.x_east - mway.x_west) / 0.5) + 1)
+    steps = math.ceil((mway.x_east - mway.x_west) / size.motorway_step_km)
+    xs = np.linspace(mway.x_west, mway.x_east, steps + 1)
     ys = mway.y(xs)
     slope = np.gradient(ys, xs)
     normal = np.column_stack([-slope, np.ones_like(slope)]) / np.hypot(slope, 1.0)[:, None]
@@ -704,7 +882,9 @@ def _motorway_ways(
         (hub_ids[1], west_ids[0]),
     ]
     for start, end in ramps:
-        inner = _interior(rng, points[start - 1], points[end - 1], bend=0.2)
+        inner = _interior(
+            rng, points[start - 1], points[end - 1], bend=0.2, spacing_km=size.node_spacing_km
+        )
         ways.append(((start, *_append(points, inner), end), link))
     return ways
 
@@ -721,12 +901,13 @@ def _build_network(
     layout: Layout,
     mway: Motorway,
     roads: Mapping[tuple[int, int], Mapping[str, str]],
+    size: CountySize = DEMO_SIZE,
 ) -> Network:
     """Nodes and ways of the chosen roads, then of the motorway."""
-    points, ways = _road_ways(rng, layout.xy, roads)
+    points, ways = _road_ways(rng, layout.xy, roads, size.node_spacing_km)
     n_local = len(points)
     hub_ids = [i + 1 for i in layout.indices("hub")]
-    ways += _motorway_ways(rng, mway, hub_ids, points)
+    ways += _motorway_ways(rng, mway, hub_ids, points, size)
     xy = np.array(points)
     lon, lat = to_lonlat(xy)
     return Network(lon, lat, xy, tuple(ways), n_local)
@@ -822,15 +1003,21 @@ def _make_villages(
 
 
 def _town_site_specs(
-    rng: np.random.Generator, layout: Layout, towns: Sequence[Town]
+    rng: np.random.Generator,
+    layout: Layout,
+    towns: Sequence[Town],
+    nine_year_towns: int = N_NINE_YEAR_TOWNS,
 ) -> tuple[list[SiteSpec], dict[int, int]]:
     """Town schools and kindergartens, each on its own street corner; and each town's yard."""
     nine_year = {
-        int(t) for t in rng.choice(np.arange(1, len(towns)), N_NINE_YEAR_TOWNS, replace=False)
+        int(t) for t in rng.choice(np.arange(1, len(towns)), nine_year_towns, replace=False)
     }
     plain = [t.index for t in towns[1:] if t.index not in nine_year]
-    extra_private = int(plain[int(rng.integers(len(plain)))])
-    inclusive = {int(t) for t in rng.choice(np.arange(1, len(towns)), 2, replace=False)}
+    # a second private kindergarten in one town, in a county of five or more towns
+    extra_private = int(plain[int(rng.integers(len(plain)))]) if plain and len(towns) > 5 else -1
+    # two of the demo's nine other towns; in proportion (at least one) in other counties
+    n_inclusive = min(len(towns) - 1, max(1, round(2 * (len(towns) - 1) / N_RING_TOWNS)))
+    inclusive = {int(t) for t in rng.choice(np.arange(1, len(towns)), n_inclusive, replace=False)}
     specs: list[SiteSpec] = []
     depots: dict[int, int] = {}
     for town in towns:
@@ -873,7 +1060,10 @@ def _town_schools(
 
 
 def _village_school_points(
-    rng: np.random.Generator, layout: Layout, villages: Sequence[Village]
+    rng: np.random.Generator,
+    layout: Layout,
+    villages: Sequence[Village],
+    count: int = N_VILLAGE_PRIMARY,
 ) -> list[int]:
     """Villages that still have a primary school: larger villages away from the towns."""
     centres = layout.xy[layout.indices("centre")]
@@ -892,8 +1082,10 @@ def _village_school_points(
         for p in order:
             if all(np.linalg.norm(layout.xy[p] - layout.xy[q]) >= gap for q in chosen):
                 chosen.append(p)
-            if len(chosen) == N_VILLAGE_PRIMARY:
+            if len(chosen) == count:
                 return sorted(chosen)
+        if gap < 0.1:  # fewer candidates than schools wanted
+            return sorted(chosen)
         gap *= 0.9
 
 
@@ -903,14 +1095,30 @@ def _village_site_specs(
     villages: Sequence[Village],
     reach: np.ndarray,
     town_specs: Sequence[SiteSpec],
+    size: CountySize = DEMO_SIZE,
 ) -> list[SiteSpec]:
     """Village primary schools (one in each hill cluster) and village kindergartens."""
     stem = {v.point: v.name.removesuffix(" Cun") for v in villages}
     hills = [v.point for v in villages if layout.kind[v.point] == "hill"]
     anchors = sorted({int(layout.group[p]): p for p in reversed(hills)}.items())
-    sites = _village_school_points(rng, layout, villages)
+    sites = _village_school_points(rng, layout, villages, size.village_primary)
+    if size.extra_primary:
+        primary = [s.point for s in town_specs if _serves(s.level, "p13")]
+        sites += _extra_points(
+            reach,
+            villages,
+            primary + [p for _, p in anchors] + sites,
+            [],
+            band=1,
+            limit_s=PRIMARY_LIMIT_S,
+            wanted=0,
+            extra=size.extra_primary,
+        )
+        sites.sort()
     kinder = [s.point for s in town_specs if s.level == "kindergarten"] + [p for _, p in anchors]
-    extra = _kindergarten_points(reach, villages, kinder, sites)
+    extra = _kindergarten_points(
+        reach, villages, kinder, sites, size.village_kindergarten, size.extra_kindergarten
+    )
 
     def spec(level: str, point: int, name: str, group: int = -1) -> SiteSpec:
         return SiteSpec(level, "public", name, point, int(layout.town[point]), False, group)
@@ -924,31 +1132,67 @@ def _village_site_specs(
 
 
 def _kindergarten_points(
-    reach: np.ndarray, villages: Sequence[Village], kinder: Sequence[int], sites: Sequence[int]
+    reach: np.ndarray,
+    villages: Sequence[Village],
+    kinder: Sequence[int],
+    sites: Sequence[int],
+    wanted: int = N_VILLAGE_KINDERGARTEN,
+    extra: int = 4,
 ) -> list[int]:
     """Village kindergartens, one at a time where they most shorten the longest trip.
 
     ``reach[v, q]`` is the bus time from village ``v`` to junction ``q``. Candidates are
-    the villages; one that keeps a primary school wins a tie. More than
-    :data:`N_VILLAGE_KINDERGARTEN` (up to four more) only while some child would still
-    be over :data:`KINDERGARTEN_LIMIT_S` away.
+    the villages; one that keeps a primary school wins a tie. More than ``wanted``
+    (:data:`N_VILLAGE_KINDERGARTEN`; up to ``extra`` more) only while some child would
+    still be over :data:`KINDERGARTEN_LIMIT_S` away.
     """
-    rows = np.array([i for i, v in enumerate(villages) if v.pupils[0] > 0])
-    best = reach[np.ix_(rows, list(kinder))].min(axis=1)
-    free = np.array(sorted({v.point for v in villages} - set(kinder)))
-    penalty = np.isin(free, list(sites), invert=True)
-    extra: list[int] = []
-    while len(extra) < N_VILLAGE_KINDERGARTEN or (
-        best.max() > KINDERGARTEN_LIMIT_S and len(extra) < N_VILLAGE_KINDERGARTEN + 4
+    return _extra_points(
+        reach,
+        villages,
+        kinder,
+        sites,
+        band=0,
+        limit_s=KINDERGARTEN_LIMIT_S,
+        wanted=wanted,
+        extra=extra,
+    )
+
+
+def _extra_points(
+    reach: np.ndarray,
+    villages: Sequence[Village],
+    existing: Sequence[int],
+    preferred: Sequence[int],
+    *,
+    band: int,
+    limit_s: float,
+    wanted: int,
+    extra: int,
+) -> list[int]:
+    """Village schools of one level, one at a time where they most shorten the longest trip.
+
+    ``wanted`` of them, then up to ``extra`` more while some pupil of ``band`` (index
+    into the village's pupils) would be over ``limit_s`` from the ``existing`` schools
+    and those chosen. A village in ``preferred`` wins a tie.
+    """
+    rows = np.array([i for i, v in enumerate(villages) if v.pupils[band] > 0])
+    if len(rows) == 0:
+        return []
+    best = reach[np.ix_(rows, list(existing))].min(axis=1)
+    free = np.array(sorted({v.point for v in villages} - set(existing)))
+    penalty = np.isin(free, list(preferred), invert=True)
+    extra_points: list[int] = []
+    while len(extra_points) < wanted or (
+        best.max() > limit_s and len(extra_points) < wanted + extra
     ):
         after = np.minimum(best[:, None], reach[np.ix_(rows, free)])
-        excess = np.maximum(after - KINDERGARTEN_LIMIT_S, 0.0).sum(axis=0)
-        taken = np.isin(free, extra)
+        excess = np.maximum(after - limit_s, 0.0).sum(axis=0)
+        taken = np.isin(free, extra_points)
         order = np.lexsort((free, penalty, np.round(excess), np.round(after.max(axis=0)), taken))
         chosen = int(free[order[0]])
-        extra.append(chosen)
+        extra_points.append(chosen)
         best = np.minimum(best, reach[rows, chosen])
-    return sorted(extra)
+    return sorted(extra_points)
 
 
 def _snap(network: Network, lonlat: Sequence[tuple[float, float]]) -> np.ndarray:
@@ -1094,13 +1338,15 @@ def _school_ids(specs: Sequence[SiteSpec]) -> list[str]:
 # ----------------------------------------------------------------------------- assembly
 
 
-def build_county(seed: int = 2027) -> County:
+def build_county(seed: int = 2027, size: CountySize = DEMO_SIZE) -> County:
     """Generate the whole county in memory.
 
     Parameters
     ----------
     seed
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same county.
+    size
+        How big a county (:meth:`CountySize.scaled`); the default is the demo county.
 
     Returns
     -------
@@ -1109,16 +1355,16 @@ def build_county(seed: int = 2027) -> County:
     """
     rng = np.random.default_rng(seed)
     namer = _Namer(rng)
-    mway = _motorway(rng)
-    towns = _place_towns(rng, namer, mway)
-    layout = _build_layout(rng, towns, mway)
-    network = _build_network(rng, layout, mway, _choose_roads(rng, layout, towns))
+    mway = _motorway(rng, size)
+    towns = _place_towns(rng, namer, mway, size)
+    layout = _build_layout(rng, towns, mway, size)
+    network = _build_network(rng, layout, mway, _choose_roads(rng, layout, towns, size), size)
     villages = _make_villages(rng, layout, towns, namer, network)
     from_villages = dijkstra(
         bus_time_graph(network), directed=True, indices=[v.node for v in villages]
     )
-    town_specs, depot_points = _town_site_specs(rng, layout, towns)
-    specs = town_specs + _village_site_specs(rng, layout, villages, from_villages, town_specs)
+    town_specs, depot_points = _town_site_specs(rng, layout, towns, size.nine_year_towns)
+    specs = town_specs + _village_site_specs(rng, layout, villages, from_villages, town_specs, size)
     specs.sort(key=lambda spec: _LEVEL_ORDER.index(spec.level))
     schools, times, current = _open_schools(
         rng, layout, network, towns, villages, specs, from_villages
@@ -1360,18 +1606,68 @@ def _reach_line(county: County) -> str:
     )
 
 
+def reach_problems(county: County) -> list[str]:
+    """Villages with pupils beyond the limit of every school of a level today.
+
+    The limits are the national ones (30 min for primary, 20 min for kindergarten, by
+    school bus); junior pupils may board, so they have none. An empty list means the
+    keep-all plan is feasible on travel time.
+    """
+    levels = [s.level for s in county.schools]
+    problems = []
+    for band, index, limit_min in (("k", 0, 20), ("p13", 1, 30)):
+        serving = [i for i, lv in enumerate(levels) if _serves(lv, band)]
+        best = county.times_s[:, serving].min(axis=1)
+        far = [
+            f"{v.id} ({best[i] / 60:.1f} min)"
+            for i, v in enumerate(county.villages)
+            if v.pupils[index] > 0 and best[i] > limit_min * 60
+        ]
+        if far:
+            problems.append(f"{band}: {len(far)} villages over {limit_min} min: {', '.join(far)}")
+    return problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m geodata.synthetic --seed 2027 --out scenarios/demo_county``."""
+    """Command line: ``python -m geodata.synthetic --seed 2027 --out scenarios/demo_county``.
+
+    ``--scale F`` generates a county ``F`` times the demo's area and villages
+    (:meth:`CountySize.scaled`); ``--towns``, ``--villages-per-town``,
+    ``--village-primary``, ``--village-kindergarten`` and ``--node-spacing-m`` override
+    single sizes. ``--scale 4.5 --node-spacing-m 32`` gives about 1000 villages, 150
+    schools and 100k road nodes.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m geodata.synthetic",
         description="Generate the synthetic demo county (not a real place).",
     )
     parser.add_argument("--seed", type=int, default=2027, help="random seed (default 2027)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files to")
+    size = parser.add_argument_group("size (default: the demo county)")
+    size.add_argument(
+        "--scale", type=float, default=1.0, help="area and villages relative to the demo"
+    )
+    size.add_argument("--towns", type=int, help="towns, the county seat included")
+    size.add_argument("--villages-per-town", type=int, help="villages drawn around each town")
+    size.add_argument("--village-primary", type=int, help="village primary schools")
+    size.add_argument("--village-kindergarten", type=int, help="village kindergartens")
+    size.add_argument(
+        "--node-spacing-m", type=float, help="distance between road nodes (demo: 400-550 m)"
+    )
     args = parser.parse_args(argv)
-    county = build_county(args.seed)
+    county_size = CountySize.scaled(args.scale, node_spacing_m=args.node_spacing_m)
+    overrides = {
+        "towns": args.towns,
+        "villages_per_town": args.villages_per_town,
+        "village_primary": args.village_primary,
+        "village_kindergarten": args.village_kindergarten,
+    }
+    county_size = replace(county_size, **{k: v for k, v in overrides.items() if v is not None})
+    county = build_county(args.seed, county_size)
     files = write_county(county, args.out)
     print(summary(county))
+    for problem in reach_problems(county):
+        print(f"warning: {problem}")
     print(f"wrote {files.roads}, {files.villages}, {files.schools}, {files.depots}")
     return 0
 
