@@ -87,14 +87,14 @@ def write_outputs(
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
-        _replace_dir(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sorted(out_dir.iterdir())
 
 
-def _replace_dir(new: Path, target: Path) -> None:
+def replace_dir(new: Path, target: Path) -> None:
     """Put ``new`` in the place of ``target``; the old folder goes only once it is there."""
     old = None
     if target.exists():

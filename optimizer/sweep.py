@@ -31,6 +31,7 @@ from typing import Any
 
 from geodata.errors import InputError, InputIssue
 from geodata.region import load_region
+from optimizer.outputs import replace_dir
 from optimizer.progress import Progress
 from optimizer.scenario import validate_scenario_data
 from optimizer.variants import Variant, Vary, make_variants
@@ -223,17 +224,6 @@ def tasks_for(variants: Sequence[Variant], variants_dir: Path, cache_dir: Path) 
         )
         for v in variants
     ]
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Put the finished folder ``new`` in the place of ``target`` (the old one goes last)."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def staging_dir(out_dir: Path) -> Path:
