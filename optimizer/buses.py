@@ -47,10 +47,11 @@ class Pickup:
 
 @dataclass(frozen=True)
 class Run:
-    """One bus run in driving order: pickups, then the school."""
+    """One bus run in driving order: pickups, then the school; ``bus`` indexes the fleet."""
 
     school: int
     pickups: tuple[Pickup, ...]
+    bus: int = 0
 
 
 class UnroutableRiders(Exception):
@@ -90,8 +91,8 @@ def ride_limit_s(problem: Problem, boarding: dict[str, int]) -> int:
 
 
 def split_pickups(problem: Problem, village: int, boarding: dict[str, int]) -> list[Pickup]:
-    """Split a village's riders into groups that each fit one bus (youngest first)."""
-    seats = problem.policy.bus.seats
+    """Split a village's riders into groups that each fit the largest bus (youngest first)."""
+    seats = max(t.seats for t in problem.policy.bus.fleet())
     groups: list[dict[str, int]] = [{}]
     room = seats
     for band in BANDS:
@@ -132,6 +133,18 @@ def route_school(
     """
     config = config or Solver()
     pickups = [p for v in sorted(riders) for p in split_pickups(problem, v, riders[v])]
+    largest = max(t.seats for t in problem.policy.bus.fleet())
+    if not problem.policy.bus.split_stops:
+        crowded = [v for v in sorted(riders) if sum(riders[v].values()) > largest]
+        if crowded:
+            raise UnroutableRiders(
+                [
+                    f"village {problem.village_ids[v]} -> school {problem.school_ids[school]}: "
+                    f"{sum(riders[v].values())} riders, the largest bus has {largest} seats and "
+                    "policy.bus.split_stops is false"
+                    for v in crowded
+                ]
+            )
     school_place = problem.school_place(school)
     service = np.array([stop_time_s(problem, p.pupils) for p in pickups], dtype=np.int64)
     limits = np.array([ride_limit_s(problem, p.boarding) for p in pickups], dtype=np.int64)
@@ -164,7 +177,8 @@ def route_school(
             ]
         )
     runs = [
-        Run(school, tuple(pickups[c] for c in reversed(route.visits))) for route in result.routes
+        Run(school, tuple(pickups[c] for c in reversed(route.visits)), route.vehicle_type)
+        for route in result.routes
     ]
     runs.sort(key=lambda r: [(p.village, sorted(p.boarding.items())) for p in r.pickups])
     run = SolverRun(
@@ -210,14 +224,23 @@ def backward_model(
     # Back to the "depot" in the backward run = the empty drive out from the yard.
     cost[1:, 0] = problem.time_s[yard(problem, school)[0], places[1:]]
     n = len(pickups)
-    fixed = int(cost.max(initial=0)) * (len(places) + 1) * 2 + 1
+    # A bus costs more than any driving: cheapest fleet first (fewest buses, one type).
+    base = int(cost.max(initial=0)) * (len(places) + 1) * 2 + 1
+    fleet = problem.policy.bus.fleet()
+    dearest = max(max(t.fixed_cost for t in fleet), 1.0)
     return VrpModel(
         duration=backward,
         distance=cost,
         depots=np.array([0]),
         clients=np.array([node[p.village] for p in pickups], dtype=np.int64),
-        vehicle_types=(
-            VehicleType(count=n, capacity=problem.policy.bus.seats, depot=0, fixed_cost=fixed),
+        vehicle_types=tuple(
+            VehicleType(
+                count=n if t.count is None else t.count,
+                capacity=t.seats,
+                depot=0,
+                fixed_cost=int(round(base * max(t.fixed_cost, 1.0) / dearest)),
+            )
+            for t in fleet
         ),
         demand=np.array([p.pupils for p in pickups], dtype=np.int64),
         service=service,

@@ -112,6 +112,7 @@ class Route:
     drive_s: int
     longest_ride_s: int
     geometry: tuple[tuple[float, float], ...]
+    bus_type: str = ""
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,30 @@ def _default_bands() -> dict[str, BandRule]:
     }
 
 
-class BusRule(_Frozen):
-    """The school bus used for merged schools and its running costs."""
+#: Legal maximum of occupants of a primary or junior school bus.
+LEGAL_MAX_SEATS = 56
 
-    seats: int = Field(56, gt=0, description="rated seats; one pupil per seat")
+
+class BusType(_Frozen):
+    """A kind of school bus besides the standard one."""
+
+    name: str
+    seats: int = Field(gt=0, le=LEGAL_MAX_SEATS, description="rated seats (legal max 56)")
+    fixed_cost: float = Field(ge=0, description="yuan per bus per year")
+    count: int | None = Field(None, ge=0, description="at most this many per school")
+
+
+class BusRule(_Frozen):
+    """The school buses used for merged schools and their running costs."""
+
+    seats: int = Field(
+        56, gt=0, le=LEGAL_MAX_SEATS, description="rated seats of the standard bus (legal max 56)"
+    )
     fixed_cost: float = Field(150_000, ge=0, description="yuan per bus per year")
+    other_types: list[BusType] = Field(
+        default_factory=list, description="other buses the routes may use, e.g. a minibus"
+    )
+    split_stops: bool = Field(True, description="the pupils of one stop may ride on several buses")
     cost_per_km: float = Field(6.0, ge=0, description="yuan per km driven")
     stop_time_s: int = Field(30, ge=0, description="time at every stop, seconds")
     stop_time_per_pupil_s: int = Field(3, ge=0, description="extra per pupil boarding")
@@ -52,6 +71,11 @@ class BusRule(_Frozen):
     max_new_buses: int | None = Field(
         None, ge=0, description="buses the plan may add; 0: no new bus; empty: no limit"
     )
+
+    def fleet(self) -> list[BusType]:
+        """Every bus type: the standard bus first, then the others."""
+        standard = BusType(name=f"{self.seats}-seat", seats=self.seats, fixed_cost=self.fixed_cost)
+        return [standard, *self.other_types]
 
 
 class Weights(_Frozen):

@@ -308,6 +308,7 @@ def _route_row(r: Route, names: Mapping[str, str]) -> dict[str, Any]:
         "school": r.school,
         "school_name": names.get(r.school, ""),
         "start": r.start,
+        "bus_type": r.bus_type,
         "seats": r.seats,
         "stops": len(r.stops),
         "pupils": figures.route_pupils(r),

@@ -163,8 +163,15 @@ def _check_routes(
         if s is None or not route.stops:
             out.append(Violation("route", route.id, "unknown school or no stops"))
             continue
-        if route.seats > policy.bus.seats:
-            out.append(Violation("seats", route.id, f"{route.seats} seats > {policy.bus.seats}"))
+        fleet = {t.name: t.seats for t in policy.bus.fleet()}
+        if fleet.get(route.bus_type) != route.seats:
+            out.append(
+                Violation(
+                    "seats",
+                    route.id,
+                    f"bus {route.bus_type!r} with {route.seats} seats is not in the fleet {fleet}",
+                )
+            )
         if route.arrive_school_s > latest:
             out.append(Violation("bell", route.id, "arrives after the bell"))
         load = 0

@@ -8,6 +8,7 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
+from optimizer.buses import UnroutableRiders
 from optimizer.closures import InfeasibleScenario, solve_closures
 from optimizer.planning import make_plan
 from optimizer.problem import build_problem
@@ -205,3 +206,28 @@ def test_todays_longer_journeys_may_stand(tiny):
     assert verify(plan, problem) == []
     assert [s.status for s in plan.schools] == ["kept", "kept"]
     assert plan.kpis["p13_over_limit"] == 60  # A, B and C as today: shown, not hidden
+
+
+def test_a_cheaper_minibus_takes_a_small_run_and_unsplittable_stops_are_named(tiny):
+    scenario, region = tiny
+    minibus = {"name": "minibus", "seats": 19, "fixed_cost": 60_000}
+    # A and B have 45 riders: a 56-seat bus (150k) is cheaper than three minibuses (180k).
+    bus = scenario.policy.bus.model_copy(
+        update={"other_types": [scenario.policy.bus.fleet()[0].model_copy(update=minibus)]}
+    )
+    plan, problem = make_plan(_with(scenario, bus=bus), region)
+    assert [(r.bus_type, r.seats) for r in plan.routes] == [("56-seat", 56)]
+    # With a 49-seat minibus at 60k, one minibus carries the 45 for less.
+    bigger = {**minibus, "seats": 49}
+    bus = scenario.policy.bus.model_copy(
+        update={"other_types": [scenario.policy.bus.fleet()[0].model_copy(update=bigger)]}
+    )
+    plan, problem = make_plan(_with(scenario, bus=bus), region)
+    assert [(r.bus_type, r.seats) for r in plan.routes] == [("minibus", 49)]
+    assert verify(plan, problem) == []
+    # A 30-seat standard bus and no splitting: A's 35 riders fit no bus.
+    bus = scenario.policy.bus.model_copy(update={"seats": 30, "split_stops": False})
+    with pytest.raises(
+        UnroutableRiders, match="village A -> school P2: 35 riders, the largest bus has 30 seats"
+    ):
+        make_plan(_with(scenario, bus=bus), region)
