@@ -303,6 +303,7 @@ class Result:
     peak_mb: float
     met: bool
     stages: dict[str, Stage]
+    failed: bool = False
 
 
 def run_pipeline(
@@ -310,18 +311,23 @@ def run_pipeline(
 ) -> Result:
     """Plan the scenario stage by stage as ``schoolplan run`` does; print one line per stage.
 
-    Raises whatever the pipeline raises (an infeasible scenario is a benchmark failure).
+    A plan that cannot be made (no closure solution within the limits, unroutable
+    riders, a rejected plan) prints ``FAILED ...`` after the plan stages and returns a
+    result that does not meet the target; the output stages then do not run.
     """
     import geodata.region as region_mod
     import optimizer.manifest as manifest_mod
     import optimizer.planning as planning_mod
     from geodata.region import load_region
+    from optimizer.buses import UnroutableRiders
+    from optimizer.closures import InfeasibleScenario
     from optimizer.manifest import build_manifest
     from optimizer.outputs import write_outputs
-    from optimizer.planning import make_plan
+    from optimizer.planning import PlanRejected, make_plan
     from optimizer.scenario import load_scenario, pending_settings
 
     nodes = {"osm": 0}
+    failure = ""
     with Meter(trace=trace) as meter:
         with meter.stage("scenario"):
             scenario = load_scenario(scenario_path)
@@ -359,6 +365,9 @@ def run_pipeline(
                     speeds=policy.speeds.model(),
                     walk_kph=policy.walk_kph,
                     max_snap_m=scenario.region.max_snap_m,
+                    cutoff_s=None
+                    if scenario.region.cutoff_min is None
+                    else 60 * scenario.region.cutoff_min,
                     cache_dir=None,
                 )
         meter.other("region")
@@ -371,10 +380,16 @@ def run_pipeline(
                 ("verify", "plan/verify"),
             ):
                 wraps.enter_context(meter.wrapping(planning_mod, attr, name))
-            with meter.stage("plan"):
-                plan, _ = make_plan(scenario, region)
+            try:
+                with meter.stage("plan"):
+                    plan, _ = make_plan(scenario, region)
+            except (InfeasibleScenario, UnroutableRiders, PlanRejected) as exc:
+                failure = f"{type(exc).__name__}: {exc}".replace("\n", " | ")
         meter.other("plan")
         print_stages(meter, "plan")
+        if failure:
+            print(f"FAILED {failure}", flush=True)
+            return _result(meter, region, nodes["osm"], failed=True)
         closures = plan.solver[0]
         gap = "na" if closures.gap is None else f"{100 * closures.gap:.3f}%"
         print(
@@ -417,17 +432,23 @@ def run_pipeline(
                 with meter.stage("outputs/manifest"):
                     manifest_mod.write_manifest(out_dir, build_manifest(scenario, plan, written))
         print_stages(meter, "outputs")
+    return _result(meter, region, nodes["osm"])
+
+
+def _result(meter: Meter, region: Any, nodes: int, *, failed: bool = False) -> Result:
+    """The SUMMARY numbers of the stages that ran; a failed plan never meets the target."""
     top = [s for n, s in meter.stages.items() if "/" not in n]
     total_s = sum(s.seconds for s in top)
     peak_mb = _maxrss_mb()
     return Result(
         villages=len(region.villages),
         schools=len(region.schools),
-        nodes=nodes["osm"],
+        nodes=nodes,
         total_s=total_s,
         peak_mb=peak_mb,
-        met=total_s <= TARGET_S and peak_mb <= TARGET_MB,
+        met=not failed and total_s <= TARGET_S and peak_mb <= TARGET_MB,
         stages=dict(meter.stages),
+        failed=failed,
     )
 
 
@@ -454,6 +475,7 @@ def summary_line(result: Result) -> str:
         f"SUMMARY set=county villages={result.villages} schools={result.schools} "
         f"nodes={result.nodes} total_s={result.total_s:.1f} peak_mb={result.peak_mb:.0f} "
         f"target_s={TARGET_S:.0f} target_mb={TARGET_MB:.0f} met={'yes' if result.met else 'no'}"
+        + (" (plan failed; outputs not run)" if result.failed else "")
     )
 
 
