@@ -14,7 +14,12 @@ UNREACHABLE = np.iinfo(np.int32).max
 
 
 def node_matrix(
-    csr: sp.csr_matrix, sources: np.ndarray, targets: np.ndarray, *, chunk: int = 256
+    csr: sp.csr_matrix,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    *,
+    chunk: int = 256,
+    cutoff: float | None = None,
 ) -> np.ndarray:
     """Shortest-path weights from each source node to each target node (directed).
 
@@ -26,6 +31,9 @@ def node_matrix(
         Node indices.
     chunk
         Sources per Dijkstra call, to bound memory (chunk x n floats).
+    cutoff
+        Stop each search at this weight: farther targets count as unreachable
+        (``inf``), which keeps large networks fast when only near pairs matter.
 
     Returns
     -------
@@ -38,7 +46,9 @@ def node_matrix(
     rows = np.empty((len(unique), len(targets)))
     for start in range(0, len(unique), chunk):
         block = unique[start : start + chunk]
-        rows[start : start + len(block)] = dijkstra(csr, directed=True, indices=block)[:, targets]
+        rows[start : start + len(block)] = dijkstra(
+            csr, directed=True, indices=block, limit=np.inf if cutoff is None else cutoff
+        )[:, targets]
     return rows[inverse]
 
 

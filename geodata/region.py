@@ -203,6 +203,7 @@ def load_region(
     walk_kph: float = 4.0,
     max_snap_m: float = 1000.0,
     cache_dir: Path | None = None,
+    cutoff_s: float | None = None,
 ) -> Region:
     """Read, validate and snap a region, and compute its place-to-place matrices.
 
@@ -217,6 +218,9 @@ def load_region(
     max_snap_m
         A place farther than this from any road is an error (reported by id, never
         silently moved).
+    cutoff_s
+        Bus times beyond this are left unreachable (faster on large networks when
+        only journeys within the limits matter); ``None``: every pair.
     cache_dir
         Where to keep the computed region under a hash of every input's content and
         every setting; a second run with the same inputs loads it instead.
@@ -229,12 +233,12 @@ def load_region(
     speeds = speeds or SpeedModel()
     key = None
     if cache_dir is not None:
-        key = _cache_key(files, speeds, walk_kph, max_snap_m)
+        key = _cache_key(files, speeds, walk_kph, (max_snap_m, cutoff_s))
         cached = Path(cache_dir) / f"region-{key}.pickle"
         if cached.is_file():
             with cached.open("rb") as fh:
                 return pickle.load(fh)
-    region = _compute_region(files, speeds, walk_kph, max_snap_m)
+    region = _compute_region(files, speeds, walk_kph, max_snap_m, cutoff_s)
     if key is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         # A temporary name of its own: runs in parallel may fill the same cache entry.
@@ -251,7 +255,11 @@ def load_region(
 
 
 def _compute_region(
-    files: RegionFiles, speeds: SpeedModel, walk_kph: float, max_snap_m: float
+    files: RegionFiles,
+    speeds: SpeedModel,
+    walk_kph: float,
+    max_snap_m: float,
+    cutoff_s: float | None = None,
 ) -> Region:
     roads = Path(files.roads)
     raw = read_osm_graph(roads)
@@ -305,7 +313,7 @@ def _compute_region(
         depots=depots,
         network=drive_net,
         walk_network=walk_net,
-        bus_time_s=to_int(node_matrix(drive_net.time_csr, nodes, nodes)),
+        bus_time_s=to_int(node_matrix(drive_net.time_csr, nodes, nodes, cutoff=cutoff_s)),
         road_m=to_int(node_matrix(drive_net.length_csr, nodes, nodes)),
         walk_m=to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)),
     )
@@ -315,9 +323,9 @@ def _all(tables, column: str) -> set[int]:
     return {int(n) for _, t in tables if not t.empty for n in t[column]}
 
 
-def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, max_snap_m: float) -> str:
+def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, limits: object) -> str:
     digest = hashlib.sha256()
-    digest.update(repr((CACHE_VERSION, speeds, walk_kph, max_snap_m)).encode())
+    digest.update(repr((CACHE_VERSION, speeds, walk_kph, limits)).encode())
     for source in (files.roads, files.villages, files.schools, files.depots):
         if source is None:
             digest.update(b"-")

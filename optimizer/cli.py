@@ -39,6 +39,9 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
                 speeds=policy.speeds.model(),
                 walk_kph=policy.walk_kph,
                 max_snap_m=scenario.region.max_snap_m,
+                cutoff_s=None
+                if scenario.region.cutoff_min is None
+                else 60 * scenario.region.cutoff_min,
                 cache_dir=cache_dir,
             )
         with progress.step("planning (closures, bus routes, verification)"):
@@ -140,6 +143,21 @@ def compare(
     return 0
 
 
+def fetch_roads(args: argparse.Namespace) -> int:
+    """Download a road network once; scenarios then read the saved file offline."""
+    from geodata.download import download_roads
+
+    try:
+        path = download_roads(
+            args.out, place=args.place, bbox=args.bbox, polygon=args.polygon, cache_dir=args.cache
+        )
+    except InputError as exc:
+        print(f"schoolplan: download failed\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {path}; name it as region.roads in a scenario")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``schoolplan`` console script."""
     parser = argparse.ArgumentParser(prog="schoolplan", description=__doc__)
@@ -180,7 +198,18 @@ def main(argv: list[str] | None = None) -> int:
     cmp_p.add_argument("plan_b", type=Path, help="plan.json, or an output folder holding one")
     cmp_p.add_argument("--out", type=Path, default=None, help="write compare.html here")
     cmp_p.add_argument("--language", choices=("en", "zh"), default="en")
+    fetch_p = sub.add_parser(
+        "fetch-roads", help="download a road network from OpenStreetMap (online) to GraphML"
+    )
+    area = fetch_p.add_mutually_exclusive_group(required=True)
+    area.add_argument("--place", help='a place name, e.g. "Vaduz, Liechtenstein"')
+    area.add_argument("--bbox", type=float, nargs=4, metavar=("W", "S", "E", "N"))
+    area.add_argument("--polygon", type=Path, help="a file with the area's polygon")
+    fetch_p.add_argument("--out", type=Path, required=True, help="GraphML file to write")
+    fetch_p.add_argument("--cache", type=Path, default=None, help="osmnx response cache")
     args = parser.parse_args(argv)
+    if args.command == "fetch-roads":
+        return fetch_roads(args)
     if args.command == "compare":
         return compare(args.plan_a, args.plan_b, out_dir=args.out, language=args.language)
     if args.command == "validate":

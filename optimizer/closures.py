@@ -190,6 +190,15 @@ def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> N
             ]
         )
     lacking = [builder.customers[c] for c in np.flatnonzero(result.choice < 0)]
+    if lacking and result.status != "OPTIMAL":
+        raise InfeasibleScenario(
+            [
+                f"the closure solver stopped at its limit ({result.status}, "
+                f"{result.wall_time_s:.0f} s) with {len(lacking)} village bands not yet served: "
+                "that proves nothing about capacity; raise solver.closures_time_limit_s (or the "
+                "sat engine's solver.closures_deterministic_time)"
+            ]
+        )
     if lacking:
         raise InfeasibleScenario(_capacity_reasons(problem, lacking))
 

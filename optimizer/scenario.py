@@ -284,6 +284,9 @@ class RegionPaths(_Frozen):
     schools: str | PlaceSource
     depots: str | PlaceSource | None = None
     max_snap_m: float = Field(1000.0, gt=0, description="farther from a road is an error")
+    cutoff_min: float | None = Field(
+        None, gt=0, description="bus times beyond this are not computed (large regions)"
+    )
 
 
 class Output(_Frozen):

@@ -93,6 +93,9 @@ def run_variant(task: Task) -> VariantResult:
             speeds=scenario.policy.speeds.model(),
             walk_kph=scenario.policy.walk_kph,
             max_snap_m=scenario.region.max_snap_m,
+            cutoff_s=None
+            if scenario.region.cutoff_min is None
+            else 60 * scenario.region.cutoff_min,
             cache_dir=Path(task.cache_dir),
         )
         plan, _ = make_plan(scenario, region)
@@ -152,6 +155,7 @@ def warm_cache(variants: Sequence[Variant], cache_dir: Path) -> None:
             speeds=s.policy.speeds.model(),
             walk_kph=s.policy.walk_kph,
             max_snap_m=s.region.max_snap_m,
+            cutoff_s=None if s.region.cutoff_min is None else 60 * s.region.cutoff_min,
             cache_dir=cache_dir,
         )
 

@@ -152,3 +152,29 @@ def test_place_outside_the_extent_with_swapped_axes(tiny_dir):
         _region(tiny_dir, osm)
     assert "id B: lon/lat: expected a point inside the extent of roads.osm" in str(err.value)
     assert "lon and lat look swapped" in str(err.value)
+
+
+def test_cutoff_leaves_far_pairs_unreachable(tiny_dir):
+    full = _region(tiny_dir, tiny_dir / "roads.osm")
+    near = _region(tiny_dir, tiny_dir / "roads.osm", cutoff_s=300)
+    within = full.bus_time_s <= 300
+    assert np.array_equal(near.bus_time_s[within], full.bus_time_s[within])
+    assert (near.bus_time_s[~within] == np.iinfo(np.int32).max).all()
+    assert (~within).any()
+
+
+def test_download_needs_one_area_and_offline_is_a_clear_error(tmp_path, monkeypatch):
+    from geodata.download import download_roads
+
+    # No server: a closed port on this machine stands for being offline, at once.
+    monkeypatch.setattr(ox.settings, "overpass_url", "http://127.0.0.1:9/api")
+    monkeypatch.setattr(ox.settings, "overpass_rate_limit", False)
+    with pytest.raises(InputError, match="exactly one of place, bbox or polygon"):
+        download_roads(tmp_path / "r.graphml", place="Vaduz", bbox=(9.5, 47.1, 9.52, 47.12))
+    out = tmp_path / "roads.graphml"
+    try:
+        download_roads(out, bbox=(9.5, 47.1, 9.52, 47.12), cache_dir=tmp_path / "c", timeout_s=3)
+    except InputError as exc:
+        assert "works offline from local files" in str(exc) and not out.exists()
+    else:
+        raise AssertionError("a download from a closed port cannot succeed")
