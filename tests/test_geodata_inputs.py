@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bz2
+
 import geopandas as gpd
 import numpy as np
 import osmium
@@ -21,7 +23,7 @@ def _region(d, roads, **kw):
     return load_region(RegionFiles(roads, d / "villages.csv", d / "schools.csv"), **kw)
 
 
-def test_pbf_and_graphml_give_the_same_matrices(tiny_dir):
+def test_pbf_graphml_and_bz2_give_the_same_matrices(tiny_dir):
     xml = tiny_dir / "roads.osm"
     pbf = tiny_dir / "roads.osm.pbf"
     with osmium.SimpleWriter(str(pbf)) as writer:
@@ -29,8 +31,10 @@ def test_pbf_and_graphml_give_the_same_matrices(tiny_dir):
             writer.add(obj)
     graphml = tiny_dir / "roads.graphml"
     ox.save_graphml(read_osm_graph(xml), graphml)
+    compressed = tiny_dir / "roads.osm.bz2"
+    compressed.write_bytes(bz2.compress(xml.read_bytes()))
     base = _region(tiny_dir, xml)
-    for other in (pbf, graphml):
+    for other in (pbf, graphml, compressed):
         region = _region(tiny_dir, other)
         assert np.array_equal(region.bus_time_s, base.bus_time_s), other.name
         assert np.array_equal(region.road_m, base.road_m), other.name
