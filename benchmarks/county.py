@@ -318,7 +318,6 @@ def run_pipeline(
     import geodata.region as region_mod
     import optimizer.manifest as manifest_mod
     import optimizer.planning as planning_mod
-    from geodata.region import load_region
     from optimizer.buses import UnroutableRiders
     from optimizer.closures import InfeasibleScenario
     from optimizer.manifest import build_manifest
@@ -337,7 +336,6 @@ def run_pipeline(
             if pending_settings(scenario):
                 raise RuntimeError(pending_settings(scenario))
         print_stages(meter, "scenario")
-        policy = scenario.policy
         original_read = region_mod.read_osm_graph
 
         def read_counting(path: Any) -> Any:
@@ -360,16 +358,7 @@ def run_pipeline(
             ):
                 wraps.enter_context(meter.wrapping(region_mod, attr, name))
             with meter.stage("region"):
-                region = load_region(
-                    scenario.region_files(),
-                    speeds=policy.speeds.model(),
-                    walk_kph=policy.walk_kph,
-                    max_snap_m=scenario.region.max_snap_m,
-                    cutoff_s=None
-                    if scenario.region.cutoff_min is None
-                    else 60 * scenario.region.cutoff_min,
-                    cache_dir=None,
-                )
+                region = scenario.load_region(cache_dir=None)
         meter.other("region")
         print_stages(meter, "region")
         with contextlib.ExitStack() as wraps:

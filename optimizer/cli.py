@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from geodata.errors import InputError
-from geodata.region import load_region
 from optimizer.buses import UnroutableRiders
 from optimizer.closures import InfeasibleScenario
 from optimizer.manifest import MANIFEST, build_manifest, manifest_json
@@ -32,18 +31,8 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
         scenario = load_scenario(scenario_path)
         if pending_settings(scenario):
             raise InputError(pending_settings(scenario))
-        policy = scenario.policy
         with progress.step("loading region (road graph, snapping, matrices)"):
-            region = load_region(
-                scenario.region_files(),
-                speeds=policy.speeds.model(),
-                walk_kph=policy.walk_kph,
-                max_snap_m=scenario.region.max_snap_m,
-                cutoff_s=None
-                if scenario.region.cutoff_min is None
-                else 60 * scenario.region.cutoff_min,
-                cache_dir=cache_dir,
-            )
+            region = scenario.load_region(cache_dir=cache_dir)
         with progress.step("planning (closures, bus routes, verification)"):
             plan, _ = make_plan(scenario, region)
     except InputError as exc:

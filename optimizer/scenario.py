@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from geodata.errors import InputError, InputIssue
 from geodata.places import BANDS
-from geodata.region import PlaceFile, RegionFiles
+from geodata.region import PlaceFile, Region, RegionFiles, load_region
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
 from optimizer.inheritance import read_scenario_source
 from optimizer.schema_errors import describe
@@ -309,6 +309,18 @@ class Scenario(_Frozen):
     sources: tuple[Path, ...] = Field(
         (), exclude=True, description="the scenario file, then every file it extends"
     )
+
+    def load_region(self, cache_dir: Path | None = None) -> Region:
+        """The scenario's region, read with its speed model, walking speed and limits."""
+        cutoff = self.region.cutoff_min
+        return load_region(
+            self.region_files(),
+            speeds=self.policy.speeds.model(),
+            walk_kph=self.policy.walk_kph,
+            max_snap_m=self.region.max_snap_m,
+            cutoff_s=None if cutoff is None else 60 * cutoff,
+            cache_dir=cache_dir,
+        )
 
     def region_files(self) -> RegionFiles:
         """The region's files as absolute paths."""

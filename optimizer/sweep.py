@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from geodata.errors import InputError, InputIssue
-from geodata.region import load_region
 from optimizer.outputs import replace_dir
 from optimizer.progress import Progress
 from optimizer.scenario import validate_scenario_data
@@ -88,16 +87,7 @@ def run_variant(task: Task) -> VariantResult:
             sources=tuple(Path(s) for s in task.sources),
             file_of=lambda loc: task.id,
         )
-        region = load_region(
-            scenario.region_files(),
-            speeds=scenario.policy.speeds.model(),
-            walk_kph=scenario.policy.walk_kph,
-            max_snap_m=scenario.region.max_snap_m,
-            cutoff_s=None
-            if scenario.region.cutoff_min is None
-            else 60 * scenario.region.cutoff_min,
-            cache_dir=Path(task.cache_dir),
-        )
+        region = scenario.load_region(cache_dir=Path(task.cache_dir))
         plan, _ = make_plan(scenario, region)
         write_outputs(
             plan,
@@ -146,18 +136,11 @@ def warm_cache(variants: Sequence[Variant], cache_dir: Path) -> None:
     seen = set()
     for variant in variants:
         s = variant.scenario
-        key = (str(s.region_files()), repr(s.policy.speeds), s.policy.walk_kph, s.region.max_snap_m)
+        key = (str(s.region_files()), repr(s.policy.speeds), s.policy.walk_kph, repr(s.region))
         if key in seen:
             continue
         seen.add(key)
-        load_region(
-            s.region_files(),
-            speeds=s.policy.speeds.model(),
-            walk_kph=s.policy.walk_kph,
-            max_snap_m=s.region.max_snap_m,
-            cutoff_s=None if s.region.cutoff_min is None else 60 * s.region.cutoff_min,
-            cache_dir=cache_dir,
-        )
+        s.load_region(cache_dir=cache_dir)
 
 
 def run_tasks(
