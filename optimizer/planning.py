@@ -82,7 +82,10 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
         assignments=assignments,
         routes=tuple(routes),
         solver=tuple(runs),
-        kpis=compute_kpis(schools, assignments, tuple(routes)),
+        kpis={
+            **compute_kpis(schools, assignments, tuple(routes)),
+            "years_ahead": scenario.policy.years_ahead,
+        },
         vetoes=veto_checklist(problem, schools, assignments, tuple(routes)),
     )
     violations = verify(plan, problem)

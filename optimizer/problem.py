@@ -15,6 +15,7 @@ from geodata.errors import IssueCollector
 from geodata.matrices import UNREACHABLE
 from geodata.places import BANDS
 from geodata.region import Region
+from optimizer.projection import project
 from optimizer.scenario import Policy
 
 #: Which grade bands each school level teaches.
@@ -194,7 +195,13 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         school_names=tuple(schools["name"]),
         school_levels=levels,
         depot_ids=tuple(region.depots["id"]),
-        pupils=_frozen(villages[list(BANDS)].to_numpy(dtype=np.int64)),
+        pupils=_frozen(
+            project(
+                villages[list(BANDS)].to_numpy(dtype=np.int64),
+                villages["annual_change"].to_numpy(dtype=float),
+                policy.years_ahead,
+            )
+        ),
         current=_frozen(current),
         capacity=_frozen(schools["capacity"].to_numpy(dtype=np.int64)),
         running_cost=_frozen(np.rint(schools["running_cost"].to_numpy(float)).astype(np.int64)),

@@ -191,6 +191,13 @@ class Policy(_Frozen):
     bands: dict[str, BandRule] = Field(default_factory=_default_bands)
     bell: str = Field("08:00", pattern=r"^\d{2}:\d{2}$", description="school starts, HH:MM")
     walk_kph: float = Field(4.0, gt=0, description="pupils' walking speed")
+    years_ahead: int = Field(
+        0,
+        ge=0,
+        le=15,
+        description="plan for the enrolment projected this many years ahead (cohort model "
+        "with each village's annual_change); 0: today's numbers",
+    )
     limits_apply_to_unmoved: bool = Field(
         True,
         description="false: the one-way limits bind only pupils who move; a journey "
