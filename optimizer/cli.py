@@ -34,7 +34,12 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
         with progress.step("loading region (road graph, snapping, matrices)"):
             region = scenario.load_region(cache_dir=cache_dir)
         with progress.step("planning (closures, bus routes, verification)"):
-            plan, _ = make_plan(scenario, region)
+            if scenario.policy.timeline_years:
+                from optimizer.timeline import plan_timeline
+
+                years = plan_timeline(scenario, region)
+            else:
+                plan, _ = make_plan(scenario, region)
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -46,6 +51,13 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
         return EXIT_REJECTED
     from optimizer.outputs import write_outputs
 
+    if scenario.policy.timeline_years:
+        with progress.step("writing each year's map, report and tables"):
+            written = write_timeline(scenario, region, years, out_dir)
+        for y in years:
+            print(y.plan.summary())
+        print(f"wrote {len(written)} entries to {out_dir}: " + ", ".join(written))
+        return 0
     with progress.step("writing map, print map, report and tables"):
         written = write_outputs(
             plan,
@@ -58,6 +70,42 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
     return 0
+
+
+def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
+    """One output folder per year (``year+1``, ...) and ``timeline.csv``, all at once."""
+    import csv
+    import shutil
+    import tempfile
+
+    from optimizer.outputs import replace_dir, write_outputs
+    from optimizer.timeline import timeline_rows
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for y in years:
+            write_outputs(
+                y.plan,
+                tmp / f"year+{y.year}",
+                language=scenario.output.language,
+                tiles=scenario.output.tiles,
+                road_lines=region.road_lines(),
+                extra=lambda files, plan=y.plan: {
+                    MANIFEST: manifest_json(build_manifest(scenario, plan, files))
+                },
+            )
+        with (tmp / "timeline.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, ["year", "event", "school", "detail"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(timeline_rows(years))
+        tmp.chmod(0o755)
+        replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(p.name for p in out_dir.iterdir())
 
 
 def validate(scenario_path: Path) -> int:

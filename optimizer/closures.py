@@ -90,7 +90,7 @@ class ClosureResult:
 
 def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     """The way pupils of band ``b`` in village ``v`` reach school ``s``, if allowed."""
-    if not problem.serves[s, b]:
+    if not problem.serves[s, b] or (problem.closed is not None and problem.closed[s]):
         return None
     band = BANDS[b]
     limit = problem.policy.limit_s(band)
@@ -289,8 +289,8 @@ class ClosureModel:
         self.pair_time = np.array(times, dtype=np.int64)
         self.pair_cost = np.array(cost, dtype=np.int64)
         self.pair_band = np.array([self.customers[c][1] for c in pc], dtype=np.int64)
-        current = np.array([problem.current[self.customers[c]] for c in pc], dtype=np.int64)
-        self.pair_moves = self.pair_facility != current
+        today = np.array([problem.today[self.customers[c]] for c in pc], dtype=np.int64)
+        self.pair_moves = self.pair_facility != today  # moved since the base year: a bus
         self.pair_bus = (self.pair_mode == "ride") & self.pair_moves & (self.pair_band != 0)
         if policy.bus.max_new_buses == 0:  # no new bus: nobody may move onto one
             keep = ~self.pair_bus
@@ -439,15 +439,29 @@ class ClosureModel:
             )
         if budget_terms:
             side.row([(c, float(cost)) for c, cost in budget_terms], -np.inf, float(invest.budget))
+        if p.closed is not None:  # closed by an earlier year of a timeline: stays closed
+            for s in np.flatnonzero(p.closed).tolist():
+                side.row([(s, 1.0)], -np.inf, 0.0)
         kindergartens = [s for s in range(n_f) if p.school_levels[s] == "kindergarten"]
         places = [self._places(s) for s in kindergartens]
+        room_places = rules.class_size["kindergarten"]
+
+        def built(flag: np.ndarray, share: float) -> list[tuple[int, float]]:
+            """Places of added classrooms, by kind (private ones are not made inclusive)."""
+            return [
+                (cols["rooms"][(s,)], (float(flag[s]) - share) * room_places)
+                for s in kindergartens
+                if (s,) in cols["rooms"]
+            ]
+
         share = rules.kindergarten_public_share
         if kindergartens and share > 0:  # kept public places >= share x kept places
             side.row(
                 [
                     (s, (float(p.public[s]) - share) * n)
                     for s, n in zip(kindergartens, places, strict=True)
-                ],
+                ]
+                + built(p.public, share),
                 0.0,
                 np.inf,
             )
@@ -466,7 +480,7 @@ class ClosureModel:
                     cols["subsidy"][(s,)] = subsidy
                     side.row([(subsidy, 1.0), (s, -1.0)], -np.inf, 0.0)
                     terms.append((subsidy, float(n)))
-            side.row(terms, 0.0, np.inf)
+            side.row(terms + built(p.inclusive, share), 0.0, np.inf)
         p13 = np.flatnonzero(self.pair_band == BANDS.index("p13"))
         if minimise_longest_p13:
             longest = side.var(0, float(self.pair_time.max(initial=0)), cost=1.0, integral=False)

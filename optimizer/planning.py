@@ -35,8 +35,12 @@ class PlanRejected(Exception):
         )
 
 
-def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
+def make_plan(
+    scenario: Scenario, region: Region, problem: Problem | None = None
+) -> tuple[Plan, Problem]:
     """Plan one scenario on a loaded region and verify the result.
+
+    ``problem`` replaces the one built from the scenario (a year of a timeline).
 
     Raises
     ------
@@ -45,7 +49,7 @@ def make_plan(scenario: Scenario, region: Region) -> tuple[Plan, Problem]:
     PlanRejected
         When the independent verifier finds a broken rule (a bug, never expected).
     """
-    problem = build_problem(region, scenario.policy, name=scenario.name)
+    problem = problem or build_problem(region, scenario.policy, name=scenario.name)
     closures = solve_closures(problem, scenario.solver)
     draft = _assignments(problem, region, closures.school)
     riders: dict[int, Riders] = defaultdict(lambda: defaultdict(dict))
@@ -106,7 +110,7 @@ def _assignments(problem: Problem, region: Region, school: np.ndarray) -> list[A
             pupils = int(problem.pupils[v, b])
             if pupils == 0:
                 continue
-            s, cur = int(school[v, b]), int(problem.current[v, b])
+            s, cur = int(school[v, b]), int(problem.today[v, b])
             way = option(problem, b, v, s)
             seconds, dist = way.time_s, way.distance_m
             moved = s != cur
@@ -259,7 +263,11 @@ def _schools(
             norm_shown = max(norm_shown, norm)
         rooms = int(problem.classrooms[s])
         added = {
-            "classrooms": max(0, classes - rooms) if rooms > 0 and kept else 0,
+            # At least what the classes need; more where the model builds public
+            # kindergarten places for the public share.
+            "classrooms": max(classes - rooms, int(closures.added_classrooms[s]))
+            if rooms > 0 and kept
+            else 0,
             "canteen_seats": max(
                 0, math.ceil(needs["lunch"] / rules.lunch_sittings) - int(problem.canteen_seats[s])
             )
@@ -291,8 +299,7 @@ def _schools(
                 capacity=int(problem.capacity[s]),
                 running_cost=int(problem.running_cost[s]),
                 enrolment_before={
-                    BANDS[b]: int(problem.pupils[problem.current[:, b] == s, b].sum())
-                    for b in bands
+                    BANDS[b]: int(problem.pupils[problem.today[:, b] == s, b].sum()) for b in bands
                 },
                 enrolment_after={
                     BANDS[b]: int(problem.pupils[closures.school[:, b] == s, b].sum())

@@ -72,6 +72,11 @@ class Problem:
         Place-to-place bus time (s), drivable road distance (m) and walking distance (m).
     policy
         Rules and weights.
+    origin
+        In a multi-year timeline, ``current`` is the school after the previous year
+        and ``origin`` the school of the base year (``None``: the same as current).
+    closed
+        Schools closed by earlier years of a timeline (they may not receive pupils).
     """
 
     name: str
@@ -97,6 +102,13 @@ class Problem:
     dist_m: np.ndarray
     walk_m: np.ndarray
     policy: Policy
+    origin: np.ndarray | None = None
+    closed: np.ndarray | None = None
+
+    @property
+    def today(self) -> np.ndarray:
+        """``V x 4`` the school of the base year (before any plan year): who has moved."""
+        return self.current if self.origin is None else self.origin
 
     @property
     def n_villages(self) -> int:

@@ -198,6 +198,15 @@ class Policy(_Frozen):
         description="plan for the enrolment projected this many years ahead (cohort model "
         "with each village's annual_change); 0: today's numbers",
     )
+    timeline_years: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="plan each of the next N years (build first, close after); 0: one plan",
+    )
+    allow_second_move: bool = Field(
+        False, description="in a timeline, pupils who moved may move again later"
+    )
     limits_apply_to_unmoved: bool = Field(
         True,
         description="false: the one-way limits bind only pupils who move; a journey "

@@ -129,12 +129,15 @@ def _check_assignments(
             out.append(
                 Violation("limit", subject, f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min")
             )
-        cur = int(problem.current[v, b])
-        before = problem.school_ids[cur] if cur >= 0 else ""
+        cur, origin = int(problem.current[v, b]), int(problem.today[v, b])
+        before = problem.school_ids[origin] if origin >= 0 else ""
+        last = problem.school_ids[cur] if cur >= 0 else ""
         if a.before_school != before or a.moved != (a.school != before):
             out.append(Violation("before", subject, "today's school or the moved flag is wrong"))
-        if policy.move_only_from_closed and before in kept and a.school != before:
-            out.append(Violation("move", subject, f"moved although {before} stays open"))
+        if policy.move_only_from_closed and last in kept and a.school != last:
+            out.append(Violation("move", subject, f"moved although {last} stays open"))
+        if problem.closed is not None and problem.closed[s]:
+            out.append(Violation("closed", subject, f"{a.school} closed in an earlier year"))
     for v in range(problem.n_villages):
         for b in range(len(BANDS)):
             expected = 1 if problem.pupils[v, b] > 0 else 0
@@ -275,6 +278,8 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
             continue
         total = sum(load[sid].values())
         added = result.investment
+        if problem.closed is not None and problem.closed[s] and result.status != "closed":
+            out.append(Violation("closed", sid, "reopened after an earlier year closed it"))
         if result.status == "closed":
             if added:
                 out.append(Violation("investment", sid, "investment at a closed school"))
@@ -340,11 +345,14 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
             + added.get("boarding_beds", 0) * invest.bed_cost
         )
         if problem.school_levels[s] == "kindergarten":
-            places = rooms * rules.class_size["kindergarten"] if rooms else int(problem.capacity[s])
+            norm = rules.class_size["kindergarten"]
+            base = rooms * norm if rooms else int(problem.capacity[s])
+            places = base + added.get("classrooms", 0) * norm
             all_places += places
             public_places += places if problem.public[s] else 0
-            made_inclusive = added.get("inclusive_places", 0) == places
-            inclusive_places += places if problem.inclusive[s] or made_inclusive else 0
+            # A subsidy makes today's private places inclusive, not added ones.
+            made_inclusive = base if added.get("inclusive_places", 0) == base else 0
+            inclusive_places += places if problem.inclusive[s] else made_inclusive
     if capital > invest.budget + 0.5:
         out.append(Violation("budget", "plan", f"capital {capital:,.0f} > {invest.budget:,.0f}"))
     for label, kept, share in (

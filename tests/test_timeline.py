@@ -1,0 +1,62 @@
+"""Multi-year plans on the tiny region: closed stays closed, nobody moves twice."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+
+from geodata.region import load_region
+from optimizer import verify
+from optimizer.cli import main
+from optimizer.scenario import load_scenario
+from optimizer.timeline import plan_timeline
+
+
+def _with_junior_school(tiny_dir):
+    """Projected years move pupils into grades 7-9: the tiny county gets a junior school."""
+    with (tiny_dir / "schools.csv").open("a") as fh:
+        fh.write("J1,Junior school,118.0900000,36.0000000,junior,500,false,true,1000000\n")
+
+
+def test_two_years_keep_the_closure_and_the_buses(tiny_dir):
+    _with_junior_school(tiny_dir)
+    scenario = load_scenario(tiny_dir / "scenario.yaml")
+    scenario = scenario.model_copy(
+        update={"policy": scenario.policy.model_copy(update={"timeline_years": 2})}
+    )
+    years = plan_timeline(scenario, load_region(scenario.region_files()))
+    assert [y.year for y in years] == [1, 2]
+    for y in years:
+        assert verify(y.plan, y.problem) == []
+        assert [s.status for s in y.plan.schools] == ["closed", "kept", "kept"]
+        # Moved since the base year: still on the school bus, still counted as moved.
+        modes = {(a.village, a.band): (a.mode, a.moved) for a in y.plan.assignments}
+        assert modes[("A", "p13")] == ("bus", True)
+    second = years[1]
+    # P1 may not come back, and P2, which received the moved pupils, stays.
+    assert second.problem.closed.tolist() == [True, False, False]
+    reopened = dataclasses.replace(
+        second.plan,
+        schools=tuple(dataclasses.replace(s, status="kept") for s in second.plan.schools),
+    )
+    assert "closed" in {v.rule for v in verify(reopened, second.problem)}
+
+
+def test_the_cli_writes_a_folder_per_year_and_the_timeline(tiny_dir, capsys):
+    _with_junior_school(tiny_dir)
+    path = tiny_dir / "scenario.yaml"
+    path.write_text(path.read_text().replace('bell: "08:00"', 'bell: "08:00"\n  timeline_years: 2'))
+    out = tiny_dir / "out"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["timeline.csv", "year+1", "year+2"]
+    assert (out / "year+2" / "manifest.json").is_file()
+    plan = json.loads((out / "year+1" / "plan.json").read_text())
+    assert plan["kpis"]["years_ahead"] == 1
+    rows = list(csv.DictReader((out / "timeline.csv").open()))
+    assert {"year": "1", "event": "close", "school": "P1"}.items() <= next(
+        r for r in rows if r["event"] == "close"
+    ).items()
+    builds = [r for r in rows if r["event"] == "build"]
+    assert builds and all(int(r["year"]) < 2 for r in builds)  # built before the year needs it
+    assert "(year +1)" in capsys.readouterr().out
