@@ -79,7 +79,7 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
     import tempfile
 
     from optimizer.outputs import replace_dir, write_outputs
-    from optimizer.timeline import timeline_rows
+    from optimizer.timeline import timeline_html, timeline_rows
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +100,7 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
             writer = csv.DictWriter(fh, ["year", "event", "school", "detail"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(timeline_rows(years))
+        (tmp / "timeline.html").write_text(timeline_html(scenario.name, years), encoding="utf-8")
         tmp.chmod(0o755)
         replace_dir(tmp, out_dir)
     except BaseException:

@@ -151,3 +151,32 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     out = np.array(array, copy=True)
     out.setflags(write=False)
     return out
+
+
+def timeline_html(title: str, years: list[YearPlan]) -> str:
+    """A self-contained page: the timeline table and a link to each year's map and report."""
+    from html import escape
+
+    links = "".join(
+        f'<li>year +{y.year}: <a href="year+{y.year}/map.html">map</a> · '
+        f'<a href="year+{y.year}/report.html">report</a> — '
+        f"{y.plan.kpis['schools_closed']} closed, {y.plan.kpis['pupils']} pupils, "
+        f"{y.plan.kpis['buses']} buses</li>"
+        for y in years
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(str(r[k]))}</td>" for k in ("year", "event", "school", "detail"))
+        + "</tr>"
+        for r in timeline_rows(years)
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}: timeline</title><style>body{{font-family:system-ui,"
+        "sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
+        "padding:.2em .5em}</style></head><body>"
+        f"<h1>{escape(title)}: timeline</h1><p>Building work is scheduled the year before "
+        "the closures it serves (build first, close after). Year 0 is the base year.</p>"
+        f"<ul>{links}</ul><table><tr><th>year</th><th>event</th><th>school</th>"
+        f"<th>detail</th></tr>{rows}</table></body></html>\n"
+    )

@@ -49,7 +49,10 @@ def test_the_cli_writes_a_folder_per_year_and_the_timeline(tiny_dir, capsys):
     path.write_text(path.read_text().replace('bell: "08:00"', 'bell: "08:00"\n  timeline_years: 2'))
     out = tiny_dir / "out"
     assert main(["run", str(path), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["timeline.csv", "year+1", "year+2"]
+    names = ["timeline.csv", "timeline.html", "year+1", "year+2"]
+    assert sorted(p.name for p in out.iterdir()) == names
+    page = (out / "timeline.html").read_text()
+    assert 'href="year+2/map.html"' in page and "http" not in page
     assert (out / "year+2" / "manifest.json").is_file()
     plan = json.loads((out / "year+1" / "plan.json").read_text())
     assert plan["kpis"]["years_ahead"] == 1
