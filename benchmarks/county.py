@@ -316,11 +316,10 @@ def run_pipeline(
     result that does not meet the target; the output stages then do not run.
     """
     import geodata.region as region_mod
-    import optimizer.manifest as manifest_mod
     import optimizer.planning as planning_mod
     from optimizer.buses import UnroutableRiders
     from optimizer.closures import InfeasibleScenario
-    from optimizer.manifest import build_manifest
+    from optimizer.manifest import manifest_file
     from optimizer.outputs import write_outputs
     from optimizer.planning import PlanRejected, make_plan
     from optimizer.scenario import load_scenario, pending_settings
@@ -399,27 +398,21 @@ def run_pipeline(
         with meter.stage("outputs"):
             with meter.stage("outputs/road_lines"):
                 lines = region.road_lines()
-            options: dict[str, Any] = {}
-            if hasattr(manifest_mod, "manifest_json"):  # written with the other files
+            add_manifest = manifest_file(scenario, plan)
 
-                def manifest(files: Any) -> dict[str, Any]:
-                    with meter.stage("outputs/manifest"):
-                        text = manifest_mod.manifest_json(build_manifest(scenario, plan, files))
-                        return {manifest_mod.MANIFEST: text}
+            def manifest(files: Any) -> dict[str, str]:
+                with meter.stage("outputs/manifest"):
+                    return add_manifest(files)
 
-                options["extra"] = manifest
             with meter.stage("outputs/write"):
-                written = write_outputs(
+                write_outputs(
                     plan,
                     out_dir,
                     language=scenario.output.language,
                     tiles=scenario.output.tiles,
                     road_lines=lines,
-                    **options,
+                    extra=manifest,
                 )
-            if not options:  # written after the other files
-                with meter.stage("outputs/manifest"):
-                    manifest_mod.write_manifest(out_dir, build_manifest(scenario, plan, written))
         print_stages(meter, "outputs")
     return _result(meter, region, nodes["osm"])
 

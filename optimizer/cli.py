@@ -10,7 +10,7 @@ from pathlib import Path
 from geodata.errors import InputError
 from optimizer.buses import UnroutableRiders
 from optimizer.closures import InfeasibleScenario
-from optimizer.manifest import MANIFEST, build_manifest, manifest_json
+from optimizer.manifest import manifest_file
 from optimizer.planning import PlanRejected, make_plan
 from optimizer.progress import Progress
 from optimizer.scenario import load_scenario, pending_settings
@@ -65,7 +65,7 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
-            extra=lambda files: {MANIFEST: manifest_json(build_manifest(scenario, plan, files))},
+            extra=manifest_file(scenario, plan),
         )
     print(plan.summary())
     print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
@@ -92,9 +92,7 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
                 language=scenario.output.language,
                 tiles=scenario.output.tiles,
                 road_lines=region.road_lines(),
-                extra=lambda files, plan=y.plan: {
-                    MANIFEST: manifest_json(build_manifest(scenario, plan, files))
-                },
+                extra=manifest_file(scenario, y.plan),
             )
         with (tmp / "timeline.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, ["year", "event", "school", "detail"], lineterminator="\n")

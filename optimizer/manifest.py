@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,11 @@ def build_manifest(scenario: Scenario, plan: Plan, outputs: Sequence[Path] = ())
         "python": platform.python_version(),
         "platform": f"{platform.system()}-{platform.machine()}",
     }
+
+
+def manifest_file(scenario: Scenario, plan: Plan) -> Callable[[Sequence[Path]], dict[str, str]]:
+    """The ``extra`` hook of :func:`optimizer.outputs.write_outputs` that adds the manifest."""
+    return lambda files: {MANIFEST: manifest_json(build_manifest(scenario, plan, files))}
 
 
 def manifest_json(manifest: dict[str, Any]) -> str:

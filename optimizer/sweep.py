@@ -76,7 +76,7 @@ def run_variant(task: Task) -> VariantResult:
     """
     from optimizer.buses import UnroutableRiders
     from optimizer.closures import InfeasibleScenario
-    from optimizer.manifest import MANIFEST, build_manifest, manifest_json
+    from optimizer.manifest import manifest_file
     from optimizer.outputs import write_outputs
     from optimizer.planning import PlanRejected, make_plan
 
@@ -95,7 +95,7 @@ def run_variant(task: Task) -> VariantResult:
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
-            extra=lambda files: {MANIFEST: manifest_json(build_manifest(scenario, plan, files))},
+            extra=manifest_file(scenario, plan),
         )
     except InputError as exc:
         return VariantResult(task.id, BAD_INPUT, "; ".join(str(i) for i in exc.issues))

@@ -61,11 +61,18 @@ solver:
 """
 
 
+def write_tiny_region(
+    folder: Path, scenario: str = SCENARIO_YAML, name: str = "scenario.yaml"
+) -> Path:
+    """Write the tiny region and a scenario into ``folder``; return the folder."""
+    (folder / "roads.osm").write_text(tiny_osm(), encoding="utf-8")
+    (folder / "villages.csv").write_text(VILLAGES_CSV, encoding="utf-8")
+    (folder / "schools.csv").write_text(SCHOOLS_CSV, encoding="utf-8")
+    (folder / name).write_text(scenario, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def tiny_dir(tmp_path: Path) -> Path:
     """A folder with the tiny region and its scenario."""
-    (tmp_path / "roads.osm").write_text(tiny_osm(), encoding="utf-8")
-    (tmp_path / "villages.csv").write_text(VILLAGES_CSV, encoding="utf-8")
-    (tmp_path / "schools.csv").write_text(SCHOOLS_CSV, encoding="utf-8")
-    (tmp_path / "scenario.yaml").write_text(SCENARIO_YAML, encoding="utf-8")
-    return tmp_path
+    return write_tiny_region(tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import main
-from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+from tests.conftest import write_tiny_region
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
 META = ("expected.txt", "xfail.txt")
@@ -24,10 +24,7 @@ def _case(folder: Path):
 
 @pytest.mark.parametrize("case", [_case(p) for p in sorted(CASES.iterdir()) if p.is_dir()])
 def test_bad_input_gives_exit_2_and_a_clear_message(case: Path, tmp_path: Path, capsys):
-    (tmp_path / "roads.osm").write_text(tiny_osm(), encoding="utf-8")
-    (tmp_path / "villages.csv").write_text(VILLAGES_CSV, encoding="utf-8")
-    (tmp_path / "schools.csv").write_text(SCHOOLS_CSV, encoding="utf-8")
-    (tmp_path / "scenario.yaml").write_text(SCENARIO_YAML, encoding="utf-8")
+    write_tiny_region(tmp_path)
     for path in case.rglob("*"):
         if path.is_file() and path.name not in META:
             target = tmp_path / path.relative_to(case)

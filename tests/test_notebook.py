@@ -11,17 +11,14 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+from tests.conftest import write_tiny_region
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
 
 
 def test_the_walkthrough_runs_without_an_error(tmp_path, monkeypatch):
-    (tmp_path / "roads.osm").write_text(tiny_osm())
-    (tmp_path / "villages.csv").write_text(VILLAGES_CSV)
-    (tmp_path / "schools.csv").write_text(SCHOOLS_CSV)
-    (tmp_path / "tiny.yaml").write_text(SCENARIO_YAML)
+    write_tiny_region(tmp_path, name="tiny.yaml")
     (tmp_path / "tiny_p13_20.yaml").write_text(
         "extends: tiny.yaml\nname: tiny 20 min\npolicy:\n  bands:\n    p13: {one_way_min: 20}\n"
     )

@@ -89,13 +89,9 @@ def test_pareto_front_and_view():
 @pytest.fixture(scope="module")
 def sweeps(tmp_path_factory):
     """The same sweep serially and on a LocalCluster of 2 workers; one infeasible variant."""
-    from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+    from tests.conftest import write_tiny_region
 
-    tmp = tmp_path_factory.mktemp("sweep")
-    (tmp / "roads.osm").write_text(tiny_osm())
-    (tmp / "villages.csv").write_text(VILLAGES_CSV)
-    (tmp / "schools.csv").write_text(SCHOOLS_CSV)
-    (tmp / "scenario.yaml").write_text(SCENARIO_YAML)
+    tmp = write_tiny_region(tmp_path_factory.mktemp("sweep"))
     args = ["sweep", str(tmp / "scenario.yaml"), "--vary", f"{P13}=30,1", "--cache", str(tmp / "c")]
     args += ["--vary", "policy.bus.seats=56,30"]
     codes = [

@@ -14,13 +14,9 @@ from optimizer.scenario import load_scenario
 
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory):
-    from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+    from tests.conftest import write_tiny_region
 
-    d = tmp_path_factory.mktemp("tiny")
-    (d / "roads.osm").write_text(tiny_osm())
-    (d / "villages.csv").write_text(VILLAGES_CSV)
-    (d / "schools.csv").write_text(SCHOOLS_CSV)
-    (d / "scenario.yaml").write_text(SCENARIO_YAML)
+    d = write_tiny_region(tmp_path_factory.mktemp("tiny"))
     scenario = load_scenario(d / "scenario.yaml")
     return make_plan(scenario, load_region(scenario.region_files()))
 
@@ -121,16 +117,13 @@ def test_load_misreported(planned):
 @pytest.fixture(scope="module")
 def boarding_plan(tmp_path_factory):
     """The tiny region where grades 4-6 board at P2 (beds and canteen seats are built)."""
-    from tests.conftest import SCENARIO_YAML, SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
+    from tests.conftest import SCENARIO_YAML, write_tiny_region
 
-    d = tmp_path_factory.mktemp("board")
-    (d / "roads.osm").write_text(tiny_osm())
-    (d / "villages.csv").write_text(VILLAGES_CSV)
-    (d / "schools.csv").write_text(SCHOOLS_CSV)
-    (d / "scenario.yaml").write_text(
+    d = write_tiny_region(
+        tmp_path_factory.mktemp("board"),
         SCENARIO_YAML.replace(
             'bell: "08:00"', 'bell: "08:00"\n  bands:\n    p46: {one_way_min: 1, walk_km: 0}'
-        )
+        ),
     )
     scenario = load_scenario(d / "scenario.yaml")
     return make_plan(scenario, load_region(scenario.region_files()))
