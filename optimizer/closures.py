@@ -398,9 +398,9 @@ class ClosureModel:
                 side.row(
                     [(c, 1.0) for c in class_cols] + [(rooms, -1.0)],
                     -np.inf,
-                    float(p.classrooms[s]),
+                    float(p.room_limit(s)),
                 )
-                most_classes = rules.max_classes.get(level)
+                most_classes = p.size_limit(s)
                 if most_classes is not None:
                     side.row([(c, 1.0) for c in class_cols], -np.inf, float(most_classes))
                 budget_terms.append((rooms, invest.classroom_cost))

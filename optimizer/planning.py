@@ -265,7 +265,7 @@ def _schools(
         added = {
             # At least what the classes need; more where the model builds public
             # kindergarten places for the public share.
-            "classrooms": max(classes - rooms, int(closures.added_classrooms[s]))
+            "classrooms": max(classes - problem.room_limit(s), int(closures.added_classrooms[s]))
             if rooms > 0 and kept
             else 0,
             "canteen_seats": max(
@@ -387,7 +387,8 @@ def veto_checklist(
             r
             for r in receivers
             if by_id[r].largest_class_after > by_id[r].class_norm
-            or by_id[r].classes_after > rules.max_classes.get(by_id[r].level, 10**9)
+            or by_id[r].classes_after
+            > (problem.size_limit(problem.school_ids.index(r)) or by_id[r].classes_after)
         ]
         checks.append(
             VetoCheck(

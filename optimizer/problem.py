@@ -124,6 +124,40 @@ class Problem:
         """Place index of school ``s``."""
         return self.n_villages + s
 
+    def unmoved_classes(self) -> np.ndarray:
+        """``S`` classes each school would have if nobody moved (its pupils of ``current``)."""
+        rules = self.policy.schools
+        classes = np.zeros(self.n_schools, dtype=np.int64)
+        for b, band in enumerate(BANDS):
+            at = self.current[:, b]
+            load = np.bincount(
+                at[at >= 0], weights=self.pupils[at >= 0, b], minlength=self.n_schools
+            )
+            classes += np.ceil(load / rules.class_size[BAND_NORM[band]]).astype(np.int64)
+        return classes
+
+    def room_limit(self, s: int) -> int:
+        """Classes school ``s`` may hold in its rooms before building (classrooms known).
+
+        Its classrooms; a school with more classes than rooms today keeps its own pupils
+        (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
+        """
+        rooms = int(self.classrooms[s])
+        if self.policy.schools.size_limits_apply_to_unmoved:
+            return rooms
+        return max(rooms, int(self.unmoved_classes()[s]))
+
+    def size_limit(self, s: int) -> int | None:
+        """Most classes school ``s`` may have (``None``: no limit for its level).
+
+        The level's largest school size; a school above it today keeps its own pupils
+        (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
+        """
+        limit = self.policy.schools.max_classes.get(self.school_levels[s])
+        if limit is None or self.policy.schools.size_limits_apply_to_unmoved:
+            return limit
+        return max(limit, int(self.unmoved_classes()[s]))
+
     def village_school_time(self) -> np.ndarray:
         """``V x S`` bus time from each village to each school, seconds."""
         v = self.n_villages

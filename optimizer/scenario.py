@@ -129,6 +129,12 @@ class SchoolRules(_Frozen):
     teaching_points: bool = Field(
         True, description="a small primary school may be kept as a teaching point"
     )
+    size_limits_apply_to_unmoved: bool = Field(
+        False,
+        description="false: a school over its classrooms or the level's largest size today "
+        "keeps its own pupils (it takes nobody beyond today's classes); true: its pupils must "
+        "then move or it must close",
+    )
     lunch_sittings: int = Field(2, ge=1, description="canteen seats serve this many sittings")
     boarding: bool = Field(True, description="grades 4-9 may board when the bus is too far")
     kindergarten_public_share: float = Field(

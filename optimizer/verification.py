@@ -294,18 +294,18 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
                 if pupils:
                     norm = rules.class_size["teaching_point" if tp else BAND_NORM[band]]
                     classes += math.ceil(pupils / norm)
-            if classes > rooms + added.get("classrooms", 0):
+            if classes > problem.room_limit(s) + added.get("classrooms", 0):
                 out.append(
                     Violation(
                         "classrooms",
                         sid,
                         f"{classes} classes need rooms; "
-                        f"{rooms} + {added.get('classrooms', 0)} added",
+                        f"{problem.room_limit(s)} + {added.get('classrooms', 0)} added",
                     )
                 )
             if added.get("classrooms", 0) > invest.max_classrooms:
                 out.append(Violation("investment", sid, "more classrooms than allowed"))
-            limit = rules.max_classes.get(problem.school_levels[s])
+            limit = problem.size_limit(s)
             if limit is not None and classes > limit:
                 out.append(Violation("oversized school", sid, f"{classes} classes > {limit}"))
             largest_ok = result.largest_class_after <= result.class_norm

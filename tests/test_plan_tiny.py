@@ -231,3 +231,37 @@ def test_a_cheaper_minibus_takes_a_small_run_and_unsplittable_stops_are_named(ti
         UnroutableRiders, match="village A -> school P2: 35 riders, the largest bus has 30 seats"
     ):
         make_plan(_with(scenario, bus=bus), region)
+
+
+def _oversized_today(scenario, region, *, apply_to_unmoved: bool):
+    """P2 has 2 classes today (C's 30 + 30 pupils) where the level allows 1."""
+    rules = scenario.policy.schools.model_copy(
+        update={
+            "max_classes": {**scenario.policy.schools.max_classes, "primary": 1},
+            "size_limits_apply_to_unmoved": apply_to_unmoved,
+        }
+    )
+    policy = scenario.policy.model_copy(update={"schools": rules})
+    problem = build_problem(region, policy, name="t")
+    classrooms = problem.classrooms.copy()
+    classrooms[1] = 2
+    return dataclasses.replace(problem, classrooms=classrooms)
+
+
+def test_a_school_oversized_today_keeps_its_pupils_and_takes_no_more(tiny):
+    scenario, region = tiny
+    problem = _oversized_today(scenario, region, apply_to_unmoved=False)
+    assert problem.unmoved_classes().tolist() == [2, 2]
+    assert problem.size_limit(1) == 2 and problem.room_limit(1) == 2
+    plan, problem = make_plan(scenario, region, problem)
+    # A and B's 45 pupils would make P2 3 classes: the small school stays open.
+    assert [s.status for s in plan.schools] == ["kept", "kept"]
+    assert verify(plan, problem) == []
+
+
+def test_size_limits_for_unmoved_pupils_make_an_oversized_must_keep_school_infeasible(tiny):
+    scenario, region = tiny
+    problem = _oversized_today(scenario, region, apply_to_unmoved=True)
+    assert problem.size_limit(1) == 1
+    with pytest.raises(InfeasibleScenario):
+        solve_closures(problem)
