@@ -148,11 +148,20 @@ def read_instance(path: Path) -> Instance:
             f"got {len(values)}"
         )
     cut = np.cumsum([2, 2 * m, 2 * n, 1, m, n, m, 1])
-    counts = values[cut[2] :]
-    if (counts < 0).any() or (counts % 1).any():
-        raise InstanceError(
-            f"{path}: capacities, demands, costs and the flag must be non-negative integers"
-        )
+    fields = (
+        ["vehicle capacity"]
+        + [f"capacity of depot {f + 1}" for f in range(m)]
+        + [f"demand of customer {c + 1}" for c in range(n)]
+        + [f"opening cost of depot {f + 1}" for f in range(m)]
+        + ["vehicle cost", "cost flag"]
+    )
+    bad = [
+        f"{name} = {tokens[cut[2] + k]}"
+        for k, name in enumerate(fields)
+        if values[cut[2] + k] < 0 or values[cut[2] + k] % 1
+    ]
+    if bad:
+        raise InstanceError(f"{path}: non-negative integers expected: {'; '.join(bad)}")
     flag = int(values[-1])
     if flag != 0:
         raise InstanceError(
