@@ -20,6 +20,7 @@ DEFAULT_RUNS = [
     ("sscflp", SHARED / "sscflp", 30.0),
     ("vrptw", SHARED / "vrptw" / "solomon25", 20.0),
     ("vrptw", SHARED / "vrptw" / "solomon100", 20.0),
+    ("clrp", SHARED / "clrp", 60.0),
 ]
 
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("FOLDER is required for a single set")
     if not args.folder.is_dir():
         parser.error(f"{args.folder}: not a folder")
-    default = {"pmed": 30.0, "sscflp": 30.0, "vrptw": 20.0}[args.set]
+    default = {"pmed": 30.0, "sscflp": 30.0, "vrptw": 20.0, "clrp": 60.0}[args.set]
     run_set(args.set, args.folder, time_limit_s=args.time_limit or default)
     return 0
 

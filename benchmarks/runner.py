@@ -21,6 +21,7 @@ SETS = {
     "pmed": "benchmarks.pmed",
     "sscflp": "benchmarks.sscflp",
     "vrptw": "benchmarks.vrptw",
+    "clrp": "benchmarks.clrp",
 }
 
 
