@@ -43,6 +43,8 @@ def test_rsrb01_schedule_is_valid_when_rechecked_from_the_files():
     schools = {r["ID"]: r for r in raw_table(SHARED / "RSRB01" / "Schools.txt")}
     stops = raw_table(SHARED / "RSRB01" / "Stops.txt")
     assert len(stops) == 250 and len(schools) == 6
+    # Windows are clock times HHMM (the study's reader): "510"-"540" is 5:10-5:40.
+    assert (instance.schools[0].early_s, instance.schools[0].late_s) == (18_600, 20_400)
     speed, seats = 29.33, 66
     carried = [0] * len(stops)
     start, end = [], []  # (place, time) where each run starts and where it is free
