@@ -37,11 +37,11 @@ OVERHEAD_CLIENTS = 25
 #: Share of the time limit the iteration budget is sized to use: the limit is a guard.
 BUDGET_SHARE = 0.5
 #: OR-Tools routing (guided local search) solutions per second, one core, rounded down
-#: from what was measured on a busy 2-core machine: about 700/s on 25 clients (R101.25:
-#: 2 000 in 3.2 s) and 25/s on 100 (R101.100: 300 in 11.8 s); between them the rate is
-#: interpolated on a log-log scale (about ``clients ** -2.3``).
-SOLUTIONS_PER_S_AT_25 = 500
-SOLUTIONS_PER_S_AT_100 = 20
+#: from what was measured on a 2-core machine busy with other jobs: 5 000 solutions took
+#: 9-18 s on 25 clients (a 12-instance solomon25 subset), 300 took 11.8 s on 100
+#: (R101.100); between them the rate is interpolated on a log-log scale.
+SOLUTIONS_PER_S_AT_25 = 300
+SOLUTIONS_PER_S_AT_100 = 15
 
 _KEYWORD = re.compile(r"([A-Za-z_]+)\s*(:.*)?$")
 _SECTIONS = (
@@ -225,7 +225,7 @@ def iteration_budget(num_clients: int, time_limit_s: float) -> int:
 
 def solution_budget(num_clients: int, time_limit_s: float) -> int:
     """OR-Tools solutions for a run: ``BUDGET_SHARE`` of the time limit at the measured
-    rate (5 000 for 25 clients in 20 s, 200 for 100); depends on its arguments only."""
+    rate (3 000 for 25 clients in 20 s, 150 for 100); depends on its arguments only."""
     slope = math.log(SOLUTIONS_PER_S_AT_100 / SOLUTIONS_PER_S_AT_25) / math.log(4)
     rate = SOLUTIONS_PER_S_AT_25 * (max(num_clients, 1) / 25) ** slope
     return max(1, int(BUDGET_SHARE * time_limit_s * rate))
