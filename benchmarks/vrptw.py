@@ -36,12 +36,14 @@ ITERATIONS_PER_S_AT_100 = 800
 OVERHEAD_CLIENTS = 25
 #: Share of the time limit the iteration budget is sized to use: the limit is a guard.
 BUDGET_SHARE = 0.5
-#: OR-Tools routing (guided local search) solutions per second, one core, rounded down
-#: from what was measured on a 2-core machine busy with other jobs: 5 000 solutions took
-#: 9-18 s on 25 clients (a 12-instance solomon25 subset), 300 took 11.8 s on 100
-#: (R101.100); between them the rate is interpolated on a log-log scale.
+#: OR-Tools routing (guided local search) solutions per second, one core, from runs on a
+#: 2-core machine busy with other jobs: 5 000 solutions took 9-18 s on 25 clients (a
+#: 12-instance solomon25 subset), 300 took 11.8 s on 100 (R101.100). A rough proxy: the
+#: later solutions of a search come slower (R201.100: 150 in 0.4 s, 500 in 17 s), so the
+#: rates are set to use about half the guard. Between 25 and 100 clients the rate is
+#: interpolated on a log-log scale.
 SOLUTIONS_PER_S_AT_25 = 300
-SOLUTIONS_PER_S_AT_100 = 15
+SOLUTIONS_PER_S_AT_100 = 30
 
 _KEYWORD = re.compile(r"([A-Za-z_]+)\s*(:.*)?$")
 _SECTIONS = (
@@ -225,7 +227,7 @@ def iteration_budget(num_clients: int, time_limit_s: float) -> int:
 
 def solution_budget(num_clients: int, time_limit_s: float) -> int:
     """OR-Tools solutions for a run: ``BUDGET_SHARE`` of the time limit at the measured
-    rate (3 000 for 25 clients in 20 s, 150 for 100); depends on its arguments only."""
+    rate (3 000 for 25 clients in 20 s, 300 for 100); depends on its arguments only."""
     slope = math.log(SOLUTIONS_PER_S_AT_100 / SOLUTIONS_PER_S_AT_25) / math.log(4)
     rate = SOLUTIONS_PER_S_AT_25 * (max(num_clients, 1) / 25) ** slope
     return max(1, int(BUDGET_SHARE * time_limit_s * rate))
