@@ -1,7 +1,10 @@
-"""``python -m benchmarks SET FOLDER [--time-limit S]``, or ``all`` for every shipped set.
+"""``python -m benchmarks SET FOLDER [--time-limit S] [--engine E]``, or ``all``.
 
-``matrices`` and ``county`` take no FOLDER (they generate their instance); for
-``county`` the time limit bounds the closure model.
+``all`` runs every shipped set. ``matrices`` and ``county`` take no FOLDER (they
+generate their instance); for ``county`` the time limit bounds the closure model.
+``--engine pyvrp|ortools|both`` picks the routing engine of the routing sets (vrptw,
+sbrp; default pyvrp); ``both`` runs each engine in turn, one SUMMARY line each
+(``engine=`` field), then prints the two engines' gaps side by side.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.runner import SETS, run_set
+from benchmarks.runner import ENGINES, ROUTING_SETS, SETS, print_engines_side_by_side, run_set
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "benchmarks"
@@ -21,7 +24,25 @@ DEFAULT_RUNS = [
     ("vrptw", SHARED / "vrptw" / "solomon25", 20.0),
     ("vrptw", SHARED / "vrptw" / "solomon100", 20.0),
     ("clrp", SHARED / "clrp", 60.0),
+    ("sbrp", SHARED / "sbrp", 60.0),
 ]
+#: Time limit per instance of a single set run (a guard for the routing sets).
+DEFAULT_LIMITS = {"pmed": 30.0, "sscflp": 30.0, "vrptw": 20.0, "sbrp": 60.0, "clrp": 60.0}
+
+
+def run_folder(set_name: str, folder: Path, time_limit_s: float, engine: str | None) -> None:
+    """One set on one folder; a routing set with each engine asked for."""
+    if set_name not in ROUTING_SETS:
+        run_set(set_name, folder, time_limit_s=time_limit_s)
+        return
+    engines = list(ENGINES) if engine == "both" else [engine or ENGINES[0]]
+    rows = {}
+    for name in engines:
+        if len(engines) > 1:
+            print(f"-- engine {name}")
+        rows[name] = run_set(set_name, folder, time_limit_s=time_limit_s, engine=name)
+    if len(engines) > 1:
+        print_engines_side_by_side(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         help="seconds per instance (default: the set's target limit)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=[*ENGINES, "both"],
+        default=None,
+        help="routing engine of vrptw and sbrp (default pyvrp); both: each, side by side",
     )
     args = parser.parse_args(argv)
     if args.set == "matrices":
@@ -63,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, folder, limit in DEFAULT_RUNS:
             if folder.is_dir():
                 print(f"== {name} {folder}")
-                run_set(name, folder, time_limit_s=args.time_limit or limit)
+                run_folder(name, folder, args.time_limit or limit, args.engine)
             else:
                 print(f"== {name}: {folder} not found, skipped")
         return 0
@@ -71,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("FOLDER is required for a single set")
     if not args.folder.is_dir():
         parser.error(f"{args.folder}: not a folder")
-    default = {"pmed": 30.0, "sscflp": 30.0, "vrptw": 20.0, "clrp": 60.0}[args.set]
-    run_set(args.set, args.folder, time_limit_s=args.time_limit or default)
+    if args.engine is not None and args.set not in ROUTING_SETS:
+        parser.error(f"--engine is for the routing sets {', '.join(ROUTING_SETS)}")
+    run_folder(args.set, args.folder, args.time_limit or DEFAULT_LIMITS[args.set], args.engine)
     return 0
 
 

@@ -1,10 +1,16 @@
 """The benchmark runner: every instance of a folder against its ``reference.csv``.
 
 Each set is a module of this package with ``PATTERN`` (a glob for instance files)
-and ``solve_instance(path, time_limit_s) -> Outcome``. The runner prints one row
-per instance and last a SUMMARY line::
+and ``solve_instance(path, time_limit_s) -> Outcome``; a set whose instances are not
+one file each (``sbrp``: a folder per district, two ride limits per district) gives
+``read_cases(folder) -> [(name, reference, case)]`` and ``solve_case(case,
+time_limit_s) -> Outcome`` instead. The routing sets (:data:`ROUTING_SETS`) take
+``engine=`` as well. The runner prints one row per instance and last a SUMMARY line::
 
     SUMMARY set=<set> instances=N solved=N mean_gap=X% max_gap=Y% optimal=K
+
+with ``engine=<engine>`` after the set name for a routing set. ``optimal`` counts the
+instances at or below the reference.
 """
 
 from __future__ import annotations
@@ -22,7 +28,11 @@ SETS = {
     "sscflp": "benchmarks.sscflp",
     "vrptw": "benchmarks.vrptw",
     "clrp": "benchmarks.clrp",
+    "sbrp": "benchmarks.sbrp",
 }
+#: Sets solved on the VRP core, which take ``engine="pyvrp"`` or ``"ortools"``.
+ROUTING_SETS = ("vrptw", "sbrp")
+ENGINES = ("pyvrp", "ortools")
 
 
 @dataclass(frozen=True)
@@ -62,19 +72,40 @@ def instance_name(path: Path, references: dict[str, float]) -> str:
     return path.stem
 
 
-def run_set(set_name: str, folder: Path, *, time_limit_s: float) -> list[Row]:
-    """Solve every instance of ``folder`` and print the rows and the SUMMARY line."""
-    module = importlib.import_module(SETS[set_name])
+def read_cases(module: object, folder: Path) -> list[tuple[str, float | None, object]]:
+    """``(name, reference, case)`` of every instance of ``folder``, in name order."""
+    if hasattr(module, "read_cases"):
+        return module.read_cases(folder)
     references = read_reference(folder)
     files = sorted(p for p in folder.glob(module.PATTERN) if p.is_file())
+    return [
+        (name, references.get(name), path)
+        for path in files
+        for name in [instance_name(path, references)]
+    ]
+
+
+def run_set(
+    set_name: str, folder: Path, *, time_limit_s: float, engine: str | None = None
+) -> list[Row]:
+    """Solve every instance of ``folder`` and print the rows and the SUMMARY line.
+
+    ``engine`` (``"pyvrp"`` or ``"ortools"``) is for the routing sets only; ``None``
+    keeps the set's default.
+    """
+    module = importlib.import_module(SETS[set_name])
+    if engine is not None and set_name not in ROUTING_SETS:
+        raise ValueError(f"set {set_name}: no engine choice (routing sets: {ROUTING_SETS})")
+    if set_name in ROUTING_SETS:
+        engine = engine or ENGINES[0]
+    options = {} if engine is None else {"engine": engine}
+    solve = getattr(module, "solve_case", None) or module.solve_instance
     rows = []
     print(f"{'instance':<24}{'reference':>12}{'ours':>12}{'gap %':>9}{'seconds':>9}  status")
-    for path in files:
-        name = instance_name(path, references)
+    for name, ref, case in read_cases(module, folder):
         started = time.perf_counter()
-        outcome = module.solve_instance(path, time_limit_s)
+        outcome = solve(case, time_limit_s, **options)
         seconds = time.perf_counter() - started
-        ref = references.get(name)
         gap = None if outcome.value is None or ref is None else (outcome.value - ref) / ref
         row = Row(name, ref, outcome.value, gap, seconds, outcome.status)
         rows.append(row)
@@ -83,20 +114,35 @@ def run_set(set_name: str, folder: Path, *, time_limit_s: float) -> list[Row]:
             f"{'-' if gap is None else f'{100 * gap:.3f}':>9}{seconds:>9.1f}  {row.status}",
             flush=True,
         )
-    print(summary_line(set_name, rows), flush=True)
+    print(summary_line(set_name, rows, engine=engine), flush=True)
     return rows
 
 
-def summary_line(set_name: str, rows: list[Row]) -> str:
-    """The SUMMARY line of a set."""
+def summary_line(set_name: str, rows: list[Row], *, engine: str | None = None) -> str:
+    """The SUMMARY line of a set (with ``engine=`` when one is given)."""
     gaps = [r.gap for r in rows if r.gap is not None]
     mean = 100 * sum(gaps) / len(gaps) if gaps else math.nan
     worst = 100 * max(gaps) if gaps else math.nan
     optimal = sum(1 for g in gaps if g <= 1e-9)
+    named = f"set={set_name}" + ("" if engine is None else f" engine={engine}")
     return (
-        f"SUMMARY set={set_name} instances={len(rows)} solved={len(gaps)} "
+        f"SUMMARY {named} instances={len(rows)} solved={len(gaps)} "
         f"mean_gap={mean:.3f}% max_gap={worst:.3f}% optimal={optimal}"
     )
+
+
+def print_engines_side_by_side(rows_by_engine: dict[str, list[Row]]) -> None:
+    """Each instance's gap under each engine, in columns (the SUMMARY lines came with
+    each engine's run)."""
+    engines = list(rows_by_engine)
+    first = rows_by_engine[engines[0]]
+    print(f"{'instance':<24}{'reference':>12}" + "".join(f"{e + ' gap %':>16}" for e in engines))
+    for k, row in enumerate(first):
+        gaps = [rows_by_engine[e][k].gap for e in engines]
+        print(
+            f"{row.instance:<24}{_fmt(row.reference):>12}"
+            + "".join(f"{'-' if g is None else f'{100 * g:.3f}':>16}" for g in gaps)
+        )
 
 
 def _fmt(value: float | None) -> str:

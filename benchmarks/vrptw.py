@@ -12,6 +12,7 @@ route distances), after an independent check of the solution against the file's 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,14 @@ ITERATIONS_PER_S_AT_100 = 800
 OVERHEAD_CLIENTS = 25
 #: Share of the time limit the iteration budget is sized to use: the limit is a guard.
 BUDGET_SHARE = 0.5
+#: OR-Tools routing (guided local search) solutions per second, one core, from runs on a
+#: 2-core machine busy with other jobs: 5 000 solutions took 9-18 s on 25 clients (a
+#: 12-instance solomon25 subset), 300 took 11.8 s on 100 (R101.100). A rough proxy: the
+#: later solutions of a search come slower (R201.100: 150 in 0.4 s, 500 in 17 s), so the
+#: rates are set to use about half the guard. Between 25 and 100 clients the rate is
+#: interpolated on a log-log scale.
+SOLUTIONS_PER_S_AT_25 = 300
+SOLUTIONS_PER_S_AT_100 = 30
 
 _KEYWORD = re.compile(r"([A-Za-z_]+)\s*(:.*)?$")
 _SECTIONS = (
@@ -216,6 +225,14 @@ def iteration_budget(num_clients: int, time_limit_s: float) -> int:
     return max(1, int(BUDGET_SHARE * time_limit_s * rate))
 
 
+def solution_budget(num_clients: int, time_limit_s: float) -> int:
+    """OR-Tools solutions for a run: ``BUDGET_SHARE`` of the time limit at the measured
+    rate (3 000 for 25 clients in 20 s, 300 for 100); depends on its arguments only."""
+    slope = math.log(SOLUTIONS_PER_S_AT_100 / SOLUTIONS_PER_S_AT_25) / math.log(4)
+    rate = SOLUTIONS_PER_S_AT_25 * (max(num_clients, 1) / 25) ** slope
+    return max(1, int(BUDGET_SHARE * time_limit_s * rate))
+
+
 def verify(instance: Instance, result: VrpResult) -> tuple[int | None, str]:
     """The total distance from the visit orders and the file's data, or ``None`` and why.
 
@@ -249,16 +266,22 @@ def verify(instance: Instance, result: VrpResult) -> tuple[int | None, str]:
 
 
 def solve_instance(
-    path: Path, time_limit_s: float, *, settings: VrpSettings | None = None
+    path: Path,
+    time_limit_s: float,
+    *,
+    engine: str = "pyvrp",
+    settings: VrpSettings | None = None,
 ) -> Outcome:
-    """Solve one instance (PyVRP by default) and report its verified total distance."""
+    """Solve one instance with ``engine`` (PyVRP by default, or OR-Tools routing) and
+    report its verified total distance; ``settings``, when given, replace the defaults."""
     instance = read_instance(path)
     model = build_model(instance)
     settings = settings or VrpSettings(
-        engine="pyvrp",
+        engine=engine,
         seed=SEED,
         max_iterations=iteration_budget(model.num_clients, time_limit_s),
         neighbours=NEIGHBOURS,
+        solution_limit=solution_budget(model.num_clients, time_limit_s),
         time_limit_s=time_limit_s,
     )
     value, status = verify(instance, solve_vrp(model, settings))

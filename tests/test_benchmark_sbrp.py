@@ -1,0 +1,116 @@
+"""The sbrp benchmark: reader, runs, chaining, re-checked here from the files."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks import sbrp
+from benchmarks.runner import Row, print_engines_side_by_side, summary_line
+from optimizer.vrp import VrpSettings
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "sbrp"
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "RSRB01").is_dir(), reason=f"the sbrp instances are not at {SHARED}"
+)
+
+
+def raw_table(path: Path) -> list[dict[str, str]]:
+    """A tab-separated file with a header, read without the benchmark's reader."""
+    header, *rows = (line.split() for line in path.read_text().splitlines() if line.strip())
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def clock(value: str) -> int:
+    """``HHMM`` to seconds after midnight."""
+    return 3600 * (int(value) // 100) + 60 * (int(value) % 100)
+
+
+def feet(a, b) -> float:
+    return abs(float(a[0]) - float(b[0])) + abs(float(a[1]) - float(b[1]))
+
+
+@needs_shared
+def test_rsrb01_schedule_is_valid_when_rechecked_from_the_files():
+    max_ride = 2700
+    instance = sbrp.read_instance(SHARED / "RSRB01")
+    settings = VrpSettings(engine="pyvrp", seed=1, max_iterations=300, time_limit_s=60)
+    plan = sbrp.schedule(instance, max_ride, settings)
+
+    schools = {r["ID"]: r for r in raw_table(SHARED / "RSRB01" / "Schools.txt")}
+    stops = raw_table(SHARED / "RSRB01" / "Stops.txt")
+    assert len(stops) == 250 and len(schools) == 6
+    # Windows are clock times HHMM (the study's reader): "510"-"540" is 5:10-5:40.
+    assert (instance.schools[0].early_s, instance.schools[0].late_s) == (18_600, 20_400)
+    speed, seats = 29.33, 66
+    carried = [0] * len(stops)
+    start, end = [], []  # (place, time) where each run starts and where it is free
+    for run, arrive in zip(plan.runs, plan.arrival_s, strict=True):
+        school = schools[instance.schools[run.school].id]
+        assert clock(school["AMEARLY"]) <= arrive <= clock(school["AMLATE"])
+        assert sum(p.pupils for p in run.pickups) <= seats
+        here, ride = (school["X"], school["Y"]), 0.0
+        for p in reversed(run.pickups):  # from the school back to the first stop
+            stop = stops[p.stop]
+            assert stop["EP_ID"] == school["ID"]
+            carried[p.stop] += p.pupils
+            ride += feet((stop["X_COORD"], stop["Y_COORD"]), here) / speed
+            assert ride <= max_ride  # from leaving this stop to the school
+            ride += 19 + 2.6 * p.pupils
+            here = (stop["X_COORD"], stop["Y_COORD"])
+        start.append((here, arrive - ride))
+        end.append(((school["X"], school["Y"]), arrive + 154.4))
+    assert carried == [int(s["STUDENT_COUNT"]) for s in stops]
+    assert sorted(k for duty in plan.duties for k in duty) == list(range(len(plan.runs)))
+    for duty in plan.duties:
+        for i, j in zip(duty, duty[1:], strict=False):
+            assert end[i][1] + feet(end[i][0], start[j][0]) / speed <= start[j][1]
+    # Fewer buses than runs: the staggered bells let buses do several runs; and within
+    # the 15 % target of the study's 31 buses (reference.csv).
+    assert len(plan.duties) < len(plan.runs)
+    assert len(plan.duties) <= 1.15 * 31
+    assert len(plan.runs) >= math.ceil(sum(carried) / seats)
+    assert sbrp.verify(instance, max_ride, plan) == []
+
+
+@needs_shared
+def test_verify_catches_a_late_arrival_and_a_bus_in_two_places():
+    instance = sbrp.read_instance(SHARED / "RSRB01")
+    settings = VrpSettings(engine="pyvrp", seed=1, max_iterations=100, time_limit_s=60)
+    plan = sbrp.schedule(instance, 5400, settings)
+    late = list(plan.arrival_s)
+    late[0] = instance.schools[plan.runs[0].school].late_s + 60
+    assert any("outside" in p for p in sbrp.verify(instance, 5400, replace(plan, arrival_s=late)))
+    one_bus = (tuple(range(len(plan.runs))),)
+    problems = sbrp.verify(instance, 5400, replace(plan, duties=one_bus))
+    assert any(p.startswith("bus 0: reaches run") for p in problems)
+
+
+def test_reader_names_the_bad_field(tmp_path):
+    (tmp_path / "Schools.txt").write_text("ID\tX\tY\tAMEARLY\tAMLATE\n1\t0\t0\t870\t900\n")
+    (tmp_path / "Stops.txt").write_text("ID\tX_COORD\tY_COORD\tEP_ID\tSTUDENT_COUNT\n")
+    with pytest.raises(sbrp.InstanceError, match=r"Schools\.txt: line 2: AMEARLY = 870, a time"):
+        sbrp.read_instance(tmp_path)
+    (tmp_path / "Schools.txt").write_text("ID\tX\tY\tAMEARLY\tAMLATE\n1\t0\t0\t810\t900\n")
+    (tmp_path / "Stops.txt").write_text(
+        "ID\tX_COORD\tY_COORD\tEP_ID\tSTUDENT_COUNT\n7\t1\t1\t2\t5\n"
+    )
+    with pytest.raises(sbrp.InstanceError, match=r"Stops\.txt: line 2: EP_ID 2 is not in"):
+        sbrp.read_instance(tmp_path)
+
+
+def test_summary_lines_carry_the_engine_and_gaps_print_side_by_side(capsys):
+    rows = {
+        "pyvrp": [Row("A-2700", 30.0, 33.0, 0.1, 1.0, "FEASIBLE")],
+        "ortools": [Row("A-2700", 30.0, 30.0, 0.0, 1.0, "FEASIBLE")],
+    }
+    assert summary_line("sbrp", rows["ortools"], engine="ortools") == (
+        "SUMMARY set=sbrp engine=ortools instances=1 solved=1 mean_gap=0.000% "
+        "max_gap=0.000% optimal=1"
+    )
+    print_engines_side_by_side(rows)
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split() == ["A-2700", "30.0", "10.000", "0.000"]
