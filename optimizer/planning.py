@@ -250,8 +250,8 @@ def _with_rides(
             update: dict[str, object] = {"time_s": journey[key]}
             walker = stop_of[key]
             if walker is not None:
-                board = problem.school_place(school_index[a.school])
-                ride_m = int(problem.dist_m[village_index[stop_village[key]], board])
+                place = problem.school_place(school_index[a.school])
+                ride_m = int(problem.dist_m[village_index[stop_village[key]], place])
                 update |= {
                     "stop": stop_village[key],
                     "walk_to_stop_m": walker.walk_m,

@@ -219,7 +219,7 @@ def _check_routes(
             own = dict(stop.boarding)
             ride = route.arrive_school_s - stop.arrive_s
             for w in stop.walkers:
-                _check_walker(problem, route, k, stop, w, ride, out)
+                _check_walker(problem, village_index, (route, k, stop), w, ride, out)
                 for band, n in w.boarding.items():
                     own[band] = own.get(band, 0) - n
                     key = (w.village, band, route.school)
@@ -337,16 +337,15 @@ def _check_routes(
 
 def _check_walker(
     problem: Problem,
-    route: Route,
-    k: int,
-    stop: RouteStop,
+    village_index: dict[str, int],
+    where: tuple[Route, int, RouteStop],
     walker: Walker,
     ride: int,
     out: list[Violation],
 ) -> None:
     """A walk to a stop: a real other village, within the walk limit, walk + ride in time."""
     policy = problem.policy
-    village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
+    route, k, stop = where
     subject = f"{route.id} stop {k + 1} ({stop.village}) walker {walker.village}"
     u, v = village_index.get(walker.village), village_index[stop.village]
     if u is None or u == v:

@@ -9,10 +9,13 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
+from optimizer.maps import render_map
 from optimizer.planning import make_plan
 from optimizer.problem import build_problem
+from optimizer.report import render_report
 from optimizer.scenario import load_scenario
 from optimizer.stops import choose_stops
+from optimizer.tables import plan_tables
 
 #: A straight road along lat 36.0, nodes 0.0033 degrees of longitude (about 297 m) apart.
 STEP = 0.0033
@@ -65,6 +68,12 @@ def line(tmp_path_factory):
     return scenario, load_region(scenario.region_files())
 
 
+@pytest.fixture(scope="module")
+def planned(line):
+    """The verified plan of the line with a 500 m walk to a stop."""
+    return make_plan(*line)
+
+
 RIDERS = {v: {"p13": 10, "p46": 5} for v in range(3)}
 
 
@@ -114,9 +123,8 @@ def test_the_walk_counts_in_the_journey(line):
     assert choice.stops == [0, 1, 2]
 
 
-def test_the_plan_walks_to_one_stop_and_verifies(line):
-    scenario, region = line
-    plan, problem = make_plan(scenario, region)
+def test_the_plan_walks_to_one_stop_and_verifies(planned):
+    plan, problem = planned
     (route,) = plan.routes
     (stop,) = route.stops
     assert stop.village == "V2" and stop.boarding == {"p13": 30, "p46": 15}
@@ -135,19 +143,17 @@ def test_the_plan_walks_to_one_stop_and_verifies(line):
     assert verify(plan, problem) == []
 
 
-def test_the_verifier_catches_a_walk_beyond_the_limit(line):
-    scenario, region = line
-    plan, problem = make_plan(scenario, region)
-    bus = scenario.policy.bus.model_copy(update={"walk_to_stop_m": 250})
+def test_the_verifier_catches_a_walk_beyond_the_limit(planned):
+    plan, problem = planned
+    bus = problem.policy.bus.model_copy(update={"walk_to_stop_m": 250})
     stricter = dataclasses.replace(problem, policy=problem.policy.model_copy(update={"bus": bus}))
     found = [v for v in verify(plan, stricter) if v.rule == "walk to stop"]
     assert len(found) == 4  # V1 and V3, grades 1-3 and 4-6 each
     assert "walks 29" in found[0].detail and "over 250 m" in found[0].detail
 
 
-def test_the_verifier_catches_a_rider_boarding_twice(line):
-    scenario, region = line
-    plan, problem = make_plan(scenario, region)
+def test_the_verifier_catches_a_rider_boarding_twice(planned):
+    plan, problem = planned
     (route,) = plan.routes
     (stop,) = route.stops
     w = stop.walkers[0]
@@ -156,3 +162,36 @@ def test_the_verifier_catches_a_rider_boarding_twice(line):
     seats = {v.subject for v in verify(broken, problem) if v.rule == "bus seat"}
     # V1 counted twice; the stop's total is unchanged, so V2's own riders lose their seats
     assert seats == {f"village {v} band {b}" for v in ("V1", "V2") for b in ("p13", "p46")}
+
+
+def test_route_sheets_map_and_tables_list_the_walking_villages(planned):
+    plan, problem = planned
+    walk = int(problem.walk_m[0, 1])
+    sheet = render_report(plan)
+    assert f"Village 2 (V2); walking here from Village 1 (V1) {walk} m: 15" in sheet
+    assert "arrives at school 07:50 · bell 08:00" in sheet
+    page = render_map(plan)
+    assert f"walking here from Village 1 {walk} m (15), Village 3" in page
+    assert "07:50 (bell 08:00)" in page
+    tables = plan_tables(plan)
+    assert list(tables["stops"]["walk_from"]) == [f"V1 ({walk} m); V3 ({walk} m)"]
+    assert list(tables["assignments"]["stop"]) == ["V2", "V2", "", "", "V2", "V2"]
+    assert list(tables["routes"]["bell"]) == ["08:00"]
+    assert "步行到此站的村庄" in render_report(plan, language="zh")
+
+
+def test_the_demo_with_a_walk_to_a_stop_gives_a_verified_plan():
+    """The shipped variant: up to 1.2 km to a stop, grades 1-3 at most 800 m."""
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios/walk_to_stop.yaml")
+    solver = scenario.solver.model_copy(update={"routing_iterations": 300})  # (a shorter test)
+    scenario = scenario.model_copy(update={"solver": solver})
+    plan, problem = make_plan(scenario, scenario.load_region())
+    assert verify(plan, problem) == []
+    walkers = [(w, s) for r in plan.routes for s in r.stops for w in s.walkers]
+    assert walkers, "some village walks to a neighbour's stop"
+    for w, stop in walkers:
+        assert w.walk_m <= (800 if w.boarding.get("p13") else 1200)
+        assert w.walk_s + stop.ride_s <= min(problem.policy.limit_s(b) for b in w.boarding)
+    assert sum(r.stage.startswith("stops ") for r in plan.solver) == len(
+        {r.school for r in plan.routes}
+    )
