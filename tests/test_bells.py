@@ -65,8 +65,8 @@ def test_the_verifier_holds_each_route_to_its_own_bell(two_bells):
     assert "after the bell of P1" in found[0].detail
 
 
-def test_a_plan_from_before_school_bells_still_reads(two_bells):
-    plan, problem = two_bells
+def _as_before_bells_and_stops(plan: Plan) -> dict:
+    """The plan's dict without the keys that per-school bells and stops added."""
     data = plan.to_dict()
     for route in data["routes"]:
         del route["bell_s"]
@@ -74,9 +74,20 @@ def test_a_plan_from_before_school_bells_still_reads(two_bells):
             del stop["walkers"]
     for a in data["assignments"]:
         del a["stop"], a["walk_to_stop_m"]
-    old = Plan.from_dict(data)
+    return data
+
+
+def test_a_plan_from_before_school_bells_still_reads(two_bells, tmp_path):
+    plan, _ = two_bells
+    old = Plan.from_dict(_as_before_bells_and_stops(plan))
     assert {r.bell_s for r in old.routes} == {plan.bell_s}
     assert all(s.walkers == () for r in old.routes for s in r.stops)
+    assert all(a.stop == "" and a.walk_to_stop_m == 0 for a in old.assignments)
+    # one bell for all, as before: the old plan still verifies
+    scenario = load_scenario(write_tiny_region(tmp_path) / "scenario.yaml")
+    plan, problem = make_plan(scenario, load_region(scenario.region_files()))
+    old = Plan.from_dict(_as_before_bells_and_stops(plan))
+    assert old == plan and verify(old, problem) == []
 
 
 def test_a_malformed_bell_is_one_clear_error(tmp_path):
