@@ -93,6 +93,24 @@ def _optional_text(value: str) -> str:
     return value.strip()
 
 
+def _bell(value: str) -> str:
+    """A school's bell time ``HH:MM`` (24-hour clock); empty: the scenario's ``policy.bell``."""
+    text = value.strip()
+    if not text:
+        return ""
+    hours, sep, minutes = text.partition(":")
+    if (
+        not sep
+        or len(minutes) != 2
+        or not (hours.isdigit() and minutes.isdigit())
+        or not 1 <= len(hours) <= 2
+        or int(hours) > 23
+        or int(minutes) > 59
+    ):
+        raise ValueError("a bell time HH:MM between 00:00 and 23:59 (or empty: policy.bell)")
+    return f"{int(hours):02d}:{minutes}"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """What a place table must hold: required and optional columns with their parsers."""
@@ -138,6 +156,7 @@ SCHOOLS = TableSpec(
         "classrooms": (_count, "0"),
         "canteen_seats": (_count, "0"),
         "boarding_beds": (_count, "0"),
+        "bell": (_bell, ""),
     },
 )
 DEPOTS = TableSpec(

@@ -22,7 +22,7 @@ from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to
 from geodata.speeds import SpeedModel
 
 #: Bump when the cached Region's layout or the way it is computed changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ the same route objects and every run is re-timed and re-checked by the verifier.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +35,15 @@ Riders = dict[int, dict[str, int]]
 
 @dataclass(frozen=True)
 class Pickup:
-    """One group boarding at a stop (a village's riders, split when over the seats)."""
+    """One group boarding at a stop (a village's riders, split when over the seats).
+
+    ``village`` is the stop; ``boarding`` counts everyone boarding by band, of whom
+    ``walkers`` (``(village, band, pupils)``) walked there from other villages.
+    """
 
     village: int
     boarding: dict[str, int]
+    walkers: tuple[tuple[int, str, int], ...] = ()
 
     @property
     def pupils(self) -> int:
@@ -90,26 +96,57 @@ def ride_limit_s(problem: Problem, boarding: dict[str, int]) -> int:
     return min(problem.policy.limit_s(band) for band, n in boarding.items() if n > 0)
 
 
-def split_pickups(problem: Problem, village: int, boarding: dict[str, int]) -> list[Pickup]:
-    """Split a village's riders into groups that each fit the largest bus (youngest first)."""
+def pickup_limit_s(problem: Problem, pickup: Pickup) -> int:
+    """The ride limit of a pickup: each band's one-way limit, less the walk to the stop
+    for those who walked there (walk + ride stays within the limit)."""
+    own = dict(pickup.boarding)
+    limits = []
+    for origin, band, n in pickup.walkers:
+        own[band] -= n
+        walk = int(problem.walk_time_s(int(problem.walk_m[origin, pickup.village])))
+        limits.append(problem.policy.limit_s(band) - walk)
+    limits += [problem.policy.limit_s(band) for band, n in own.items() if n > 0]
+    return min(limits)
+
+
+def split_pickups(
+    problem: Problem,
+    village: int,
+    boarding: dict[str, int],
+    walkers: dict[int, dict[str, int]] | None = None,
+) -> list[Pickup]:
+    """Split the riders boarding at a stop into groups that each fit the largest bus
+    (youngest first; in a band the stop's own riders, then each walking village)."""
     seats = max(t.seats for t in problem.policy.bus.fleet())
+    walkers = walkers or {}
     groups: list[dict[str, int]] = [{}]
+    walked: list[list[tuple[int, str, int]]] = [[]]
     room = seats
     for band in BANDS:
-        left = boarding.get(band, 0)
-        while left > 0:
-            if room == 0:
-                groups.append({})
-                room = seats
-            take = min(left, room)
-            groups[-1][band] = groups[-1].get(band, 0) + take
-            left -= take
-            room -= take
-    return [Pickup(village, g) for g in groups if g]
+        sources = [(village, boarding.get(band, 0))]
+        sources += [(w, walkers[w].get(band, 0)) for w in sorted(walkers)]
+        for origin, left in sources:
+            while left > 0:
+                if room == 0:
+                    groups.append({})
+                    walked.append([])
+                    room = seats
+                take = min(left, room)
+                groups[-1][band] = groups[-1].get(band, 0) + take
+                if origin != village:
+                    walked[-1].append((origin, band, take))
+                left -= take
+                room -= take
+    return [Pickup(village, g, tuple(w)) for g, w in zip(groups, walked) if g]
 
 
 def route_school(
-    problem: Problem, school: int, riders: Riders, config: Solver | None = None
+    problem: Problem,
+    school: int,
+    riders: Riders,
+    config: Solver | None = None,
+    *,
+    stops: Mapping[int, int] | None = None,
 ) -> tuple[list[Run], SolverRun]:
     """Route the buses of one receiving school.
 
@@ -125,6 +162,9 @@ def route_school(
         Solver settings: the engine (PyVRP by default, OR-Tools routing as the
         alternative), a seed and an iteration or solution limit make the result
         reproducible; the time limit is a guard.
+    stops
+        Riding village -> the village whose stop its riders walk to and board at
+        (see :mod:`optimizer.stops`); ``None``: every village is its own stop.
 
     Raises
     ------
@@ -132,22 +172,40 @@ def route_school(
         When a stop's direct ride alone is over its limit, or the search found none.
     """
     config = config or Solver()
-    pickups = [p for v in sorted(riders) for p in split_pickups(problem, v, riders[v])]
+    stop_of = {v: v for v in riders} if stops is None else dict(stops)
+    boarding: dict[int, dict[str, int]] = {}
+    walkers: dict[int, dict[int, dict[str, int]]] = {}
+    for v in sorted(riders):
+        stop = stop_of[v]
+        if stop == v:
+            boarding[v] = dict(riders[v])
+        else:
+            walkers.setdefault(stop, {})[v] = dict(riders[v])
+    pickups = [
+        p
+        for v in sorted(set(boarding) | set(walkers))
+        for p in split_pickups(problem, v, boarding.get(v, {}), walkers.get(v))
+    ]
     largest = max(t.seats for t in problem.policy.bus.fleet())
     if not problem.policy.bus.split_stops:
-        crowded = [v for v in sorted(riders) if sum(riders[v].values()) > largest]
+        at_stop = {
+            v: sum(boarding.get(v, {}).values())
+            + sum(sum(b.values()) for b in walkers.get(v, {}).values())
+            for v in set(boarding) | set(walkers)
+        }
+        crowded = [v for v in sorted(at_stop) if at_stop[v] > largest]
         if crowded:
             raise UnroutableRiders(
                 [
                     f"village {problem.village_ids[v]} -> school {problem.school_ids[school]}: "
-                    f"{sum(riders[v].values())} riders, the largest bus has {largest} seats and "
+                    f"{at_stop[v]} riders, the largest bus has {largest} seats and "
                     "policy.bus.split_stops is false"
                     for v in crowded
                 ]
             )
     school_place = problem.school_place(school)
     service = np.array([stop_time_s(problem, p.pupils) for p in pickups], dtype=np.int64)
-    limits = np.array([ride_limit_s(problem, p.boarding) for p in pickups], dtype=np.int64)
+    limits = np.array([pickup_limit_s(problem, p) for p in pickups], dtype=np.int64)
     reasons = []
     for i, p in enumerate(pickups):
         direct = int(problem.time_s[p.village, school_place]) + int(service[i])

@@ -168,6 +168,8 @@ _EN = {
     "to": "to",
     "route_depart": "Leaves {start} at {time}",
     "route_arrive": "arrives at school {time}",
+    "route_bell": "bell {time}",
+    "walk_from": "walking here from",
     # report
     "summary": "Summary",
     "map": "Map",
@@ -310,6 +312,8 @@ _ZH = {
     "to": "开往",
     "route_depart": "{time} 从{start}出发",
     "route_arrive": "{time} 到校",
+    "route_bell": "{time} 上课",
+    "walk_from": "步行到此站的村庄",
     "summary": "概要",
     "map": "地图",
     "map_alt": "方案打印地图",

@@ -158,15 +158,18 @@ def catchment_tooltip(c: Catchment, text: Mapping[str, str]) -> str:
 
 
 def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str]) -> str:
-    """Route, school, stops, seats, departure and longest ride."""
+    """Route, school, stops, seats, departure, arrival (and the school's bell), longest ride."""
+    arrive = hhmm(route.arrive_school_s)
+    if route.bell_s is not None:
+        arrive += f" ({esc(text['route_bell'].format(time=hhmm(route.bell_s)))})"
     return (
         f"<b>{esc(text['route'])} {esc(route.id)}</b> → "
         f"{esc(names.get(route.school, route.school))}<br>"
         f"{len(route.stops)} {esc(text['stops'])} · {figures.route_pupils(route)} "
         f"{esc(text['pupils'])} · {route.seats} {esc(text['seats'])}<br>"
         f"{esc(text['depart'])} {hhmm(route.depart_s)} · {esc(text['arrive'])} "
-        f"{hhmm(route.arrive_school_s)} · {esc(text['longest_ride'])} "
-        f"{route.longest_ride_s / 60:.0f} {esc(text['min'])}"
+        f"{arrive} · "
+        f"{esc(text['longest_ride'])} {route.longest_ride_s / 60:.0f} {esc(text['min'])}"
     )
 
 
@@ -177,7 +180,7 @@ def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str])
         _row(
             [
                 str(n),
-                esc(s.village_name),
+                esc(s.village_name) + (f"<br>{walk_from(s, text)}" if s.walkers else ""),
                 hhmm(s.arrive_s),
                 hhmm(s.depart_s),
                 str(sum(s.boarding.values())),
@@ -198,8 +201,18 @@ def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str])
     )
 
 
+def walk_from(stop: RouteStop, text: Mapping[str, str]) -> str:
+    """``walking here from Lijia 850 m (14)``, escaped; empty without walkers."""
+    if not stop.walkers:
+        return ""
+    walks = ", ".join(
+        f"{esc(w.village_name)} {w.walk_m} m ({sum(w.boarding.values())})" for w in stop.walkers
+    )
+    return f"{esc(text['walk_from'])} {walks}"
+
+
 def stop_popup(route: Route, number: int, stop: RouteStop, text: Mapping[str, str]) -> str:
-    """One stop: route, village, times, boarding by band and load."""
+    """One stop: route, village, times, boarding by band, load and who walks here."""
     bands = ", ".join(f"{esc(term(text, 'band', b))}: {n}" for b, n in stop.boarding.items())
     boarding = f"{sum(stop.boarding.values())} ({bands})" if bands else esc(text["none"])
     return (
@@ -209,6 +222,7 @@ def stop_popup(route: Route, number: int, stop: RouteStop, text: Mapping[str, st
         f"{hhmm(stop.depart_s)}<br>"
         f"{esc(text['boarding'])}: {boarding}<br>"
         f"{esc(text['load'])}: {stop.load_after}/{route.seats}<br>"
-        f"{esc(text['ride'])}: {stop.ride_s / 60:.0f} ({stop.limit_s / 60:.0f}) "
+        + (f"{walk_from(stop, text)}<br>" if stop.walkers else "")
+        + f"{esc(text['ride'])}: {stop.ride_s / 60:.0f} ({stop.limit_s / 60:.0f}) "
         f"{esc(text['min'])}</div>"
     )

@@ -55,8 +55,12 @@ class Assignment:
     ``"board"`` (grades 4-9 boarding at the school, the journey home weekly),
     ``"guardian"`` (kindergarten children brought by guardians) or ``"as_today"``
     (not moved, beyond walking distance: the journey the family makes today).
-    ``time_s`` is the one-way journey: walking time, the ride on the bus route, or
-    the direct bus-speed drive time. ``before_*`` describe today's school.
+    ``time_s`` is the one-way journey: walking time, the ride on the bus route (for
+    pupils who walk to a stop in another village, ``stop``, the walk of
+    ``walk_to_stop_m`` metres plus the ride), or the direct bus-speed drive time.
+    ``distance_m`` is the walk to the stop plus the road distance from the stop to the
+    school (from the village itself when it boards at home). ``before_*`` describe
+    today's school.
     """
 
     village: str
@@ -74,11 +78,29 @@ class Assignment:
     before_school: str
     before_time_s: int
     before_distance_m: int
+    stop: str = ""
+    walk_to_stop_m: int = 0
+
+
+@dataclass(frozen=True)
+class Walker:
+    """Riders who walk from their village to a stop in another village and board there."""
+
+    village: str
+    village_name: str
+    walk_m: int
+    walk_s: int
+    boarding: dict[str, int]
 
 
 @dataclass(frozen=True)
 class RouteStop:
-    """One stop of a bus route: when the bus is there and who boards."""
+    """One stop of a bus route: when the bus is there and who boards.
+
+    ``boarding`` counts everyone boarding, by band; ``walkers`` are those of them who
+    walked from other villages (the rest live in the stop's village). ``limit_s`` is
+    the longest ride allowed from here: each band's one-way limit less its walk.
+    """
 
     village: str
     village_name: str
@@ -90,6 +112,7 @@ class RouteStop:
     load_after: int
     ride_s: int
     limit_s: int
+    walkers: tuple[Walker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +121,8 @@ class Route:
 
     The bus leaves its yard (``start``) at ``depart_s``, drives empty to the first
     stop, collects pupils, and arrives at the school at ``arrive_school_s``.
-    ``geometry`` is the road path as ``[lon, lat]`` pairs.
+    ``geometry`` is the road path as ``[lon, lat]`` pairs. ``bell_s`` is when the
+    school starts (its own bell, else the scenario's); the bus arrives before it.
     """
 
     id: str
@@ -113,6 +137,7 @@ class Route:
     longest_ride_s: int
     geometry: tuple[tuple[float, float], ...]
     bus_type: str = ""
+    bell_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +175,11 @@ class VetoCheck:
 
 @dataclass(frozen=True)
 class Plan:
-    """The full result of a planning run."""
+    """The full result of a planning run.
+
+    ``bell_s`` is the scenario's bell (``policy.bell``); a school with a bell of its own
+    shows it on its routes (:attr:`Route.bell_s`).
+    """
 
     scenario: str
     bell_s: int
@@ -173,11 +202,16 @@ class Plan:
     def from_dict(cls, data: dict[str, Any]) -> Plan:
         """The plan back from :meth:`to_dict` (or a parsed ``plan.json``)."""
 
+        def stop(s: dict[str, Any]) -> RouteStop:
+            walkers = tuple(Walker(**w) for w in s.get("walkers", ()))
+            return RouteStop(**{**s, "walkers": walkers})
+
         def route(r: dict[str, Any]) -> Route:
             return Route(
                 **{
+                    "bell_s": data["bell_s"],  # a plan from before per-school bells
                     **r,
-                    "stops": tuple(RouteStop(**s) for s in r["stops"]),
+                    "stops": tuple(stop(s) for s in r["stops"]),
                     "geometry": tuple(tuple(p) for p in r["geometry"]),
                 }
             )

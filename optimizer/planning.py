@@ -9,7 +9,7 @@ import numpy as np
 
 from geodata.places import BANDS
 from geodata.region import Region
-from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s, yard
+from optimizer.buses import Riders, Run, pickup_limit_s, route_school, stop_time_s, yard
 from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
 from optimizer.plan import (
     Assignment,
@@ -18,10 +18,12 @@ from optimizer.plan import (
     RouteStop,
     SchoolResult,
     VetoCheck,
+    Walker,
     compute_kpis,
 )
 from optimizer.problem import BAND_NORM, Problem, build_problem
 from optimizer.scenario import Scenario
+from optimizer.stops import choose_stops
 from optimizer.verification import Violation, verify
 
 
@@ -61,8 +63,11 @@ def make_plan(
     routes: list[Route] = []
     runs = [closures.run]
     for s in sorted(riders):
+        school_riders = {v: dict(b) for v, b in riders[s].items()}
+        stops = choose_stops(problem, s, school_riders, scenario.solver)
+        runs += [stops.run] if stops.run is not None else []
         school_runs, solver_run = route_school(
-            problem, s, {v: dict(b) for v, b in riders[s].items()}, scenario.solver
+            problem, s, school_riders, scenario.solver, stops=stops.stop_of
         )
         runs.append(solver_run)
         for run in school_runs:
@@ -77,7 +82,7 @@ def make_plan(
                 "(merge only where no bus is needed)"
             ]
         )
-    assignments = _with_rides(draft, routes)
+    assignments = _with_rides(problem, draft, routes)
     schools = _schools(problem, region, closures, assignments)
     plan = Plan(
         scenario=scenario.name,
@@ -146,7 +151,8 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
     """Timetable a run backwards from its arrival at school."""
     policy = problem.policy
     school_place = problem.school_place(run.school)
-    arrive_school = policy.bell_s - 60 * policy.bus.arrive_before_bell_min
+    bell = problem.bell_s(run.school)
+    arrive_school = bell - 60 * policy.bus.arrive_before_bell_min
     t, nxt = arrive_school, school_place
     timed = []
     for pickup in reversed(run.pickups):
@@ -162,6 +168,21 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
     for pickup, arrive, depart in timed:
         load += pickup.pupils
         lon, lat = _point(region.villages, pickup.village)
+        walked: dict[int, dict[str, int]] = defaultdict(dict)
+        for origin, band, n in pickup.walkers:
+            walked[origin][band] = walked[origin].get(band, 0) + n
+        walkers = []
+        for origin in sorted(walked):
+            walk = int(problem.walk_m[origin, pickup.village])
+            walkers.append(
+                Walker(
+                    village=problem.village_ids[origin],
+                    village_name=problem.village_names[origin],
+                    walk_m=walk,
+                    walk_s=int(problem.walk_time_s(walk)),
+                    boarding={band: n for band, n in sorted(walked[origin].items())},
+                )
+            )
         stops.append(
             RouteStop(
                 village=problem.village_ids[pickup.village],
@@ -173,7 +194,8 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
                 boarding={band: n for band, n in sorted(pickup.boarding.items())},
                 load_after=load,
                 ride_s=arrive_school - arrive,
-                limit_s=ride_limit_s(problem, pickup.boarding),
+                limit_s=pickup_limit_s(problem, pickup),
+                walkers=tuple(walkers),
             )
         )
     sequence = [yard_place, *(p.village for p in run.pickups), school_place]
@@ -193,21 +215,49 @@ def _route(problem: Problem, region: Region, run: Run, route_id: str) -> Route:
         drive_s=drive,
         longest_ride_s=max(s.ride_s for s in stops),
         geometry=tuple(geometry),
+        bell_s=bell,
     )
 
 
-def _with_rides(draft: list[Assignment], routes: list[Route]) -> tuple[Assignment, ...]:
-    """Bus riders' journey time is their ride on the route (the longest if split)."""
-    ride: dict[tuple[str, str, str], int] = {}
+def _with_rides(
+    problem: Problem, draft: list[Assignment], routes: list[Route]
+) -> tuple[Assignment, ...]:
+    """Bus riders' journey time is their ride on the route (the longest if split), after
+    the walk for those who walk to a stop in another village."""
+    journey: dict[tuple[str, str, str], int] = {}
+    stop_of: dict[tuple[str, str, str], Walker | None] = {}
+    stop_village: dict[tuple[str, str, str], str] = {}
     for route in routes:
         for stop in route.stops:
-            for band in stop.boarding:
-                key = (stop.village, band, route.school)
-                ride[key] = max(ride.get(key, 0), stop.ride_s)
+            own = dict(stop.boarding)
+            for w in stop.walkers:
+                for band, n in w.boarding.items():
+                    own[band] -= n
+                    key = (w.village, band, route.school)
+                    journey[key] = max(journey.get(key, 0), w.walk_s + stop.ride_s)
+                    stop_of[key], stop_village[key] = w, stop.village
+            for band, n in own.items():
+                if n > 0:
+                    key = (stop.village, band, route.school)
+                    journey[key] = max(journey.get(key, 0), stop.ride_s)
+                    stop_of[key], stop_village[key] = None, stop.village
+    school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     out = []
     for a in draft:
         if a.mode == "bus":
-            a = Assignment(**{**a.__dict__, "time_s": ride[(a.village, a.band, a.school)]})
+            key = (a.village, a.band, a.school)
+            update: dict[str, object] = {"time_s": journey[key]}
+            walker = stop_of[key]
+            if walker is not None:
+                place = problem.school_place(school_index[a.school])
+                ride_m = int(problem.dist_m[village_index[stop_village[key]], place])
+                update |= {
+                    "stop": stop_village[key],
+                    "walk_to_stop_m": walker.walk_m,
+                    "distance_m": walker.walk_m + ride_m,
+                }
+            a = Assignment(**{**a.__dict__, **update})
         out.append(a)
     return tuple(out)
 
@@ -337,6 +387,12 @@ def veto_checklist(
     by_id = {s.id: s for s in schools}
     ride = {
         (st.village, b, r.school): st.ride_s for r in routes for st in r.stops for b in st.boarding
+    } | {
+        (w.village, b, r.school): w.walk_s + st.ride_s
+        for r in routes
+        for st in r.stops
+        for w in st.walkers
+        for b in w.boarding
     }
     checks = []
     for school in schools:

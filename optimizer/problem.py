@@ -77,6 +77,10 @@ class Problem:
         and ``origin`` the school of the base year (``None``: the same as current).
     closed
         Schools closed by earlier years of a timeline (they may not receive pupils).
+    school_bells
+        Per school its own bell time ``HH:MM`` from the schools table, ``""`` (or an
+        empty tuple) where the scenario's ``policy.bell`` holds; read it through
+        :meth:`bell_s`.
     """
 
     name: str
@@ -104,6 +108,7 @@ class Problem:
     policy: Policy
     origin: np.ndarray | None = None
     closed: np.ndarray | None = None
+    school_bells: tuple[str, ...] = ()
 
     @property
     def today(self) -> np.ndarray:
@@ -119,6 +124,17 @@ class Problem:
     def n_schools(self) -> int:
         """Number of schools."""
         return len(self.school_ids)
+
+    def bell_s(self, s: int) -> int:
+        """When school ``s`` starts, seconds after midnight: its own bell, else ``policy.bell``.
+
+        The one source of a school's bell for the models, the timetables and the verifier.
+        """
+        own = self.school_bells[s] if s < len(self.school_bells) else ""
+        if not own:
+            return self.policy.bell_s
+        hours, minutes = own.split(":")
+        return int(hours) * 3600 + int(minutes) * 60
 
     def school_place(self, s: int) -> int:
         """Place index of school ``s``."""
@@ -263,6 +279,7 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         dist_m=_frozen(region.road_m),
         walk_m=_frozen(region.walk_m),
         policy=policy,
+        school_bells=tuple(schools["bell"]) if "bell" in schools else (),
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from optimizer import figures
 from optimizer.figures import hhmm
 from optimizer.labels import labels, term
-from optimizer.plan import Assignment, Plan
+from optimizer.plan import Assignment, Plan, RouteStop
 from optimizer.tables import plan_tables
 
 __all__ = ["render_report", "hhmm", "plan_tables"]
@@ -299,6 +299,17 @@ def _boarding(boarding: Mapping[str, int], text: Mapping[str, str]) -> str:
     return f"{sum(boarding.values())} ({bands})" if bands else "0"
 
 
+def _walkers(stop: RouteStop, text: Mapping[str, str]) -> str:
+    """``; walking here from Lijia (V012) 850 m: 14`` for a stop that others walk to."""
+    if not stop.walkers:
+        return ""
+    walks = ", ".join(
+        f"{w.village_name} ({w.village}) {_number(w.walk_m)} m: {sum(w.boarding.values())}"
+        for w in stop.walkers
+    )
+    return f"; {text['walk_from']} {walks}"
+
+
 def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
     names = {s.id: s.name for s in plan.schools}
     heading = f"<h2>{_e(text['route_sheets'])}</h2>"
@@ -314,6 +325,7 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
             [
                 text["route_depart"].format(start=r.start, time=hhmm(r.depart_s)),
                 text["route_arrive"].format(time=hhmm(r.arrive_school_s)),
+                *([] if r.bell_s is None else [text["route_bell"].format(time=hhmm(r.bell_s))]),
                 f"{r.seats} {text['seats']}",
                 f"{figures.route_pupils(r)} {text['pupils']}",
                 f"{_number(r.distance_m / 1000, 1)} {text['km']}",
@@ -323,7 +335,7 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
         rows = [
             [
                 _n(n),
-                _t(f"{s.village_name} ({s.village})"),
+                _t(f"{s.village_name} ({s.village})" + _walkers(s, text)),
                 (_e(hhmm(s.arrive_s)), "n"),
                 (_e(hhmm(s.depart_s)), "n"),
                 _t(_boarding(s.boarding, text)),

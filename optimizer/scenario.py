@@ -29,6 +29,12 @@ class BandRule(_Frozen):
 
     one_way_min: float = Field(gt=0, description="longest one-way journey, minutes")
     walk_km: float = Field(ge=0, description="a pupil within this road distance walks")
+    walk_to_stop_m: int | None = Field(
+        None,
+        ge=0,
+        description="longest walk to a bus stop for this band, metres (may only lower "
+        "policy.bus.walk_to_stop_m); empty: policy.bus.walk_to_stop_m",
+    )
 
 
 def _default_bands() -> dict[str, BandRule]:
@@ -70,6 +76,13 @@ class BusRule(_Frozen):
     arrive_before_bell_min: int = Field(10, ge=0, description="buses arrive this early")
     max_new_buses: int | None = Field(
         None, ge=0, description="buses the plan may add; 0: no new bus; empty: no limit"
+    )
+    walk_to_stop_m: int = Field(
+        0,
+        ge=0,
+        description="pupils may walk this far (walking distance, metres) to a bus stop in "
+        "another village; the fewest stops are chosen per school; 0: a stop in every "
+        "village with riders",
     )
 
     def fleet(self) -> list[BusType]:
@@ -254,6 +267,13 @@ class Policy(_Frozen):
     def limit_s(self, band: str) -> int:
         """One-way limit of a band, seconds."""
         return int(round(self.bands[band].one_way_min * 60))
+
+    def walk_to_stop_m(self, band: str) -> int:
+        """Longest walk to a bus stop for a band, metres (``bus.walk_to_stop_m``, lowered
+        by the band's own ``walk_to_stop_m``)."""
+        own = self.bands[band].walk_to_stop_m
+        common = self.bus.walk_to_stop_m
+        return common if own is None else min(common, own)
 
 
 class Solver(_Frozen):

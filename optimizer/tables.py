@@ -32,6 +32,8 @@ ASSIGNMENT_COLUMNS = (
     "time_min",
     "distance_m",
     "distance_km",
+    "stop",
+    "walk_to_stop_m",
     "limit_s",
     "limit_min",
     "over_limit",
@@ -57,6 +59,7 @@ ROUTE_COLUMNS = (
     "depart",
     "arrive_school_s",
     "arrive_school",
+    "bell",
     "distance_m",
     "distance_km",
     "drive_s",
@@ -98,7 +101,8 @@ def plan_tables(
         classes, canteen, boarding, investment), ``villages`` (one row per village:
         pupils per band, and per band the school, mode and minutes after the plan),
         ``assignments`` (per village and band), ``routes`` (per bus route), ``stops``
-        (per route stop, numbered from 1 along the route) and ``catchments``.
+        (per route stop, numbered from 1 along the route; ``walk_from`` lists the
+        villages whose riders walk to the stop, with their walk) and ``catchments``.
     """
     names = {s.id: s.name for s in plan.schools}
     bands = figures.bands(plan)
@@ -197,6 +201,8 @@ def stop_columns(bands: Iterable[str]) -> tuple[str, ...]:
         "depart",
         "boarding",
         *(f"boarding_{b}" for b in bands),
+        "walking_pupils",
+        "walk_from",
         "load_after",
         "seats",
         "ride_s",
@@ -288,6 +294,8 @@ def _assignment_row(a: Assignment, names: Mapping[str, str]) -> dict[str, Any]:
         "time_min": minutes(a.time_s),
         "distance_m": a.distance_m,
         "distance_km": km(a.distance_m),
+        "stop": a.stop,
+        "walk_to_stop_m": a.walk_to_stop_m,
         "limit_s": a.limit_s,
         "limit_min": minutes(a.limit_s),
         "over_limit": a.time_s > a.limit_s,
@@ -316,6 +324,7 @@ def _route_row(r: Route, names: Mapping[str, str]) -> dict[str, Any]:
         "depart": hhmm(r.depart_s),
         "arrive_school_s": r.arrive_school_s,
         "arrive_school": hhmm(r.arrive_school_s),
+        "bell": "" if r.bell_s is None else hhmm(r.bell_s),
         "distance_m": r.distance_m,
         "distance_km": km(r.distance_m),
         "drive_s": r.drive_s,
@@ -343,6 +352,8 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
             "depart": hhmm(s.depart_s),
             "boarding": sum(s.boarding.values()),
             **{f"boarding_{b}": s.boarding.get(b, 0) for b in bands},
+            "walking_pupils": sum(sum(w.boarding.values()) for w in s.walkers),
+            "walk_from": "; ".join(f"{w.village} ({w.walk_m} m)" for w in s.walkers),
             "load_after": s.load_after,
             "seats": r.seats,
             "ride_s": s.ride_s,

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from geodata.places import BANDS
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Route, RouteStop, Walker
 from optimizer.problem import BAND_NORM, Problem
 
 
@@ -90,12 +90,28 @@ def _check_assignments(
         drive = int(problem.time_s[v, place])
         walk_ok = walk <= policy.bands[a.band].walk_km * 1000.0
         limit = policy.limit_s(a.band)
-        if a.distance_m != (walk if a.mode == "walk" else dist):
+        expected_m = walk if a.mode == "walk" else dist
+        stop = village_index.get(a.stop) if a.stop else None
+        if a.stop and (a.mode != "bus" or stop is None or stop == v):
+            out.append(Violation("stop", subject, f"{a.mode} with a stop in {a.stop!r}"))
+        elif stop is not None:
+            walk_to_stop = int(problem.walk_m[v, stop])
+            expected_m = walk_to_stop + int(problem.dist_m[stop, place])
+            if a.walk_to_stop_m != walk_to_stop:
+                out.append(
+                    Violation(
+                        "walk to stop",
+                        subject,
+                        f"reported {a.walk_to_stop_m} m to {a.stop}; the walk is {walk_to_stop} m",
+                    )
+                )
+        if a.distance_m != expected_m:
             out.append(
                 Violation(
                     "distance",
                     subject,
-                    f"reported {a.distance_m} m; walking {walk} m, road {dist} m",
+                    f"reported {a.distance_m} m, expected {expected_m} m (walking {walk} m, "
+                    f"road {dist} m)",
                 )
             )
         if a.mode == "walk":
@@ -160,7 +176,9 @@ def _check_routes(
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
     boarded: dict[tuple[str, str, str], int] = defaultdict(int)
-    latest = policy.bell_s
+    # (village, band, school) -> the stops its riders board at; the longest walk + ride
+    boards_at: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    journey: dict[tuple[str, str, str], int] = defaultdict(int)
     for route in plan.routes:
         s = school_index.get(route.school)
         if s is None or not route.stops:
@@ -175,15 +193,53 @@ def _check_routes(
                     f"bus {route.bus_type!r} with {route.seats} seats is not in the fleet {fleet}",
                 )
             )
-        if route.arrive_school_s > latest:
-            out.append(Violation("bell", route.id, "arrives after the bell"))
+        bell = problem.bell_s(s)
+        if route.arrive_school_s > bell:
+            out.append(
+                Violation(
+                    "bell",
+                    route.id,
+                    f"arrives {route.arrive_school_s} s, after the bell of {route.school} "
+                    f"({bell} s)",
+                )
+            )
+        if route.bell_s != bell:
+            out.append(
+                Violation(
+                    "bell",
+                    route.id,
+                    f"reports bell {route.bell_s} s; {route.school} starts at {bell} s",
+                )
+            )
         load = 0
         for k, stop in enumerate(route.stops):
             v = village_index[stop.village]
             pupils = sum(stop.boarding.values())
             load += pupils
-            for band, n in stop.boarding.items():
-                boarded[stop.village, band, route.school] += n
+            own = dict(stop.boarding)
+            ride = route.arrive_school_s - stop.arrive_s
+            for w in stop.walkers:
+                _check_walker(problem, village_index, (route, k, stop), w, ride, out)
+                for band, n in w.boarding.items():
+                    own[band] = own.get(band, 0) - n
+                    key = (w.village, band, route.school)
+                    boarded[key] += n
+                    boards_at[key].add(stop.village)
+                    journey[key] = max(journey[key], w.walk_s + ride)
+            for band, n in own.items():
+                if n < 0:
+                    out.append(
+                        Violation(
+                            "walkers",
+                            f"{route.id} stop {k + 1}",
+                            f"more {band} walkers than boarding ({stop.boarding})",
+                        )
+                    )
+                elif n > 0:
+                    key = (stop.village, band, route.school)
+                    boarded[key] += n
+                    boards_at[key].add(stop.village)
+                    journey[key] = max(journey[key], ride)
             if stop.load_after != load or load > route.seats:
                 out.append(
                     Violation(
@@ -246,6 +302,27 @@ def _check_routes(
             out.append(Violation("yard", route.id, f"unknown yard {route.start!r}"))
         elif route.stops[0].arrive_s - route.depart_s < problem.time_s[start, first]:
             out.append(Violation("drive", route.id, "leaves the yard too late for stop 1"))
+    for a in plan.assignments:
+        key = (a.village, a.band, a.school)
+        if a.mode != "bus" or key not in boards_at:
+            continue
+        stops = sorted(boards_at[key])
+        if len(stops) > 1 or stops != [a.stop or a.village]:
+            out.append(
+                Violation(
+                    "stop",
+                    f"village {a.village} band {a.band}",
+                    f"boards at {', '.join(stops)}; the assignment names {a.stop or a.village}",
+                )
+            )
+        if a.time_s != journey[key]:
+            out.append(
+                Violation(
+                    "time",
+                    f"village {a.village} band {a.band}",
+                    f"reported {a.time_s} s, walk and ride give {journey[key]} s",
+                )
+            )
     for key in sorted(set(bus) | set(boarded)):
         if bus.get(key, 0) != boarded.get(key, 0):
             village, band, school = key
@@ -254,6 +331,49 @@ def _check_routes(
                     "bus seat",
                     f"village {village} band {band}",
                     f"{bus.get(key, 0)} bus pupils to {school}, {boarded.get(key, 0)} boarded",
+                )
+            )
+
+
+def _check_walker(
+    problem: Problem,
+    village_index: dict[str, int],
+    where: tuple[Route, int, RouteStop],
+    walker: Walker,
+    ride: int,
+    out: list[Violation],
+) -> None:
+    """A walk to a stop: a real other village, within the walk limit, walk + ride in time."""
+    policy = problem.policy
+    route, k, stop = where
+    subject = f"{route.id} stop {k + 1} ({stop.village}) walker {walker.village}"
+    u, v = village_index.get(walker.village), village_index[stop.village]
+    if u is None or u == v:
+        out.append(Violation("walk to stop", subject, "not another village of the region"))
+        return
+    walk = int(problem.walk_m[u, v])
+    walk_s = math.ceil(walk / (policy.walk_kph / 3.6))
+    if walker.walk_m != walk or walker.walk_s != walk_s:
+        out.append(
+            Violation(
+                "walk to stop",
+                subject,
+                f"reported {walker.walk_m} m, {walker.walk_s} s; the walk is {walk} m, {walk_s} s",
+            )
+        )
+    for band, n in walker.boarding.items():
+        if n <= 0:
+            continue
+        most = policy.walk_to_stop_m(band)
+        if walk > most:
+            out.append(Violation("walk to stop", subject, f"{band} walks {walk} m, over {most} m"))
+        if walk_s + ride > policy.limit_s(band):
+            out.append(
+                Violation(
+                    "limit",
+                    subject,
+                    f"{band}: walk {walk_s / 60:.1f} + ride {ride / 60:.1f} min > "
+                    f"{policy.limit_s(band) / 60:g} min",
                 )
             )
 
