@@ -78,7 +78,12 @@ class Assignment:
 
 @dataclass(frozen=True)
 class RouteStop:
-    """One stop of a bus route: when the bus is there and who boards."""
+    """One stop of a bus route: when the bus is there and who boards.
+
+    ``ride_s`` runs from the bus reaching the stop to its arrival at the boarding
+    pupils' school: ``school``, or the route's school when empty (every single-school
+    route, and plans written before multi-school runs).
+    """
 
     village: str
     village_name: str
@@ -90,6 +95,24 @@ class RouteStop:
     load_after: int
     ride_s: int
     limit_s: int
+    school: str = ""
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A school a multi-school run delivers to: when and how many pupils alight.
+
+    The bus reaches the school at ``arrive_s`` (the ride of its pupils ends there) and
+    leaves at ``depart_s``; the drop comes after the route's first ``after_stop`` stops
+    in driving order, and ``load_after`` pupils stay on board.
+    """
+
+    school: str
+    arrive_s: int
+    depart_s: int
+    pupils: int
+    after_stop: int
+    load_after: int
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,11 @@ class Route:
     The bus leaves its yard (``start``) at ``depart_s``, drives empty to the first
     stop, collects pupils, and arrives at the school at ``arrive_school_s``.
     ``geometry`` is the road path as ``[lon, lat]`` pairs.
+
+    A multi-school run (``policy.bus.multi_school_runs``) carries pupils of several
+    schools at once: ``drops`` lists each school it delivers to in driving order, each
+    stop names its pupils' school, and ``school`` / ``arrive_school_s`` are the last
+    school and the arrival there. Single-school routes have no ``drops``.
     """
 
     id: str
@@ -113,6 +141,15 @@ class Route:
     longest_ride_s: int
     geometry: tuple[tuple[float, float], ...]
     bus_type: str = ""
+    drops: tuple[Drop, ...] = ()
+
+    def stop_school(self, stop: RouteStop) -> str:
+        """The school the pupils boarding at ``stop`` ride to."""
+        return stop.school or self.school
+
+    def schools(self) -> tuple[str, ...]:
+        """Every school the route delivers to, in driving order."""
+        return tuple(d.school for d in self.drops) or (self.school,)
 
 
 @dataclass(frozen=True)
@@ -178,6 +215,7 @@ class Plan:
                 **{
                     **r,
                     "stops": tuple(RouteStop(**s) for s in r["stops"]),
+                    "drops": tuple(Drop(**d) for d in r.get("drops", ())),
                     "geometry": tuple(tuple(p) for p in r["geometry"]),
                 }
             )

@@ -11,6 +11,7 @@ from geodata.places import BANDS
 from geodata.region import Region
 from optimizer.buses import Riders, Run, ride_limit_s, route_school, stop_time_s, yard
 from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
+from optimizer.mixed_load import mixed_route, route_schools
 from optimizer.plan import (
     Assignment,
     Plan,
@@ -60,19 +61,26 @@ def make_plan(
             riders[school_index[a.school]][village_index[a.village]][a.band] = a.pupils
     routes: list[Route] = []
     runs = [closures.run]
-    for s in sorted(riders):
-        school_runs, solver_run = route_school(
-            problem, s, {v: dict(b) for v, b in riders[s].items()}, scenario.solver
-        )
-        runs.append(solver_run)
-        for run in school_runs:
-            routes.append(_route(problem, region, run, f"R{len(routes) + 1:03d}"))
+    every = {s: {v: dict(b) for v, b in riders[s].items()} for s in sorted(riders)}
+    if scenario.policy.bus.multi_school_runs:
+        # Nearby schools may share runs (optimizer.mixed_load), where that saves buses.
+        bus_runs, solver_runs = route_schools(problem, every, scenario.solver)
+        runs += solver_runs
+    else:
+        bus_runs = []
+        for s in sorted(every):
+            school_runs, solver_run = route_school(problem, s, every[s], scenario.solver)
+            runs.append(solver_run)
+            bus_runs += school_runs
+    for run in bus_runs:
+        build = _route if isinstance(run, Run) else mixed_route
+        routes.append(build(problem, region, run, f"R{len(routes) + 1:03d}"))
     most = scenario.policy.bus.max_new_buses
     if most is not None and len(routes) > most:
         raise InfeasibleScenario(
             [
                 f"the pupils who move need {len(routes)} school buses (routes to "
-                + ", ".join(sorted({r.school for r in routes}))
+                + ", ".join(sorted({s for r in routes for s in r.schools()}))
                 + f"), more than policy.bus.max_new_buses = {most}; raise it or set it to 0 "
                 "(merge only where no bus is needed)"
             ]
@@ -202,7 +210,7 @@ def _with_rides(draft: list[Assignment], routes: list[Route]) -> tuple[Assignmen
     for route in routes:
         for stop in route.stops:
             for band in stop.boarding:
-                key = (stop.village, band, route.school)
+                key = (stop.village, band, route.stop_school(stop))
                 ride[key] = max(ride.get(key, 0), stop.ride_s)
     out = []
     for a in draft:
@@ -336,7 +344,10 @@ def veto_checklist(
     rules = problem.policy.schools
     by_id = {s.id: s for s in schools}
     ride = {
-        (st.village, b, r.school): st.ride_s for r in routes for st in r.stops for b in st.boarding
+        (st.village, b, r.stop_school(st)): st.ride_s
+        for r in routes
+        for st in r.stops
+        for b in st.boarding
     }
     checks = []
     for school in schools:

@@ -71,6 +71,28 @@ class BusRule(_Frozen):
     max_new_buses: int | None = Field(
         None, ge=0, description="buses the plan may add; 0: no new bus; empty: no limit"
     )
+    multi_school_runs: bool = Field(
+        False,
+        description="a bus may carry pupils of nearby receiving schools at once (mixed load), "
+        "used where it needs fewer buses, or as many and less driving, than separate runs",
+    )
+    multi_school_within_min: float = Field(
+        10.0, ge=0, description="multi-school runs: schools within this drive of each other"
+    )
+    multi_school_max_schools: int = Field(
+        3, ge=2, description="multi-school runs: most schools one group of runs serves"
+    )
+    multi_school_earliest_min: int = Field(
+        30,
+        ge=0,
+        description="multi-school runs: a bus may reach a school this many minutes before "
+        "the bell at the earliest (the latest is arrive_before_bell_min)",
+    )
+    multi_school_second_trips: bool = Field(
+        False,
+        description="multi-school runs: a bus may collect pupils again after a school drop "
+        "(a second trip within the arrival window)",
+    )
 
     def fleet(self) -> list[BusType]:
         """Every bus type: the standard bus first, then the others."""

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from geodata.places import BANDS
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Route
 from optimizer.problem import BAND_NORM, Problem
 
 
@@ -175,6 +175,9 @@ def _check_routes(
                     f"bus {route.bus_type!r} with {route.seats} seats is not in the fleet {fleet}",
                 )
             )
+        if route.drops:
+            _check_mixed_route(route, problem, boarded, out)
+            continue
         if route.arrive_school_s > latest:
             out.append(Violation("bell", route.id, "arrives after the bell"))
         load = 0
@@ -184,6 +187,10 @@ def _check_routes(
             load += pupils
             for band, n in stop.boarding.items():
                 boarded[stop.village, band, route.school] += n
+            if stop.school not in ("", route.school):
+                out.append(
+                    Violation("school", f"{route.id} stop {k + 1}", "not the route's school")
+                )
             if stop.load_after != load or load > route.seats:
                 out.append(
                     Violation(
@@ -236,12 +243,7 @@ def _check_routes(
                     )
                 )
         first = village_index[route.stops[0].village]
-        depots = {
-            d: problem.n_villages + problem.n_schools + i for i, d in enumerate(problem.depot_ids)
-        }
-        start = depots.get(
-            route.start, problem.school_place(s) if route.start == f"{route.school} yard" else None
-        )
+        start = _yard_place(route.start, problem)
         if start is None:
             out.append(Violation("yard", route.id, f"unknown yard {route.start!r}"))
         elif route.stops[0].arrive_s - route.depart_s < problem.time_s[start, first]:
@@ -256,6 +258,136 @@ def _check_routes(
                     f"{bus.get(key, 0)} bus pupils to {school}, {boarded.get(key, 0)} boarded",
                 )
             )
+
+
+def _yard_place(name: str, problem: Problem) -> int | None:
+    """The place of a route's start: a depot id, or ``"<school id> yard"``."""
+    depots = {
+        d: problem.n_villages + problem.n_schools + i for i, d in enumerate(problem.depot_ids)
+    }
+    schools = {f"{sid} yard": problem.school_place(i) for i, sid in enumerate(problem.school_ids)}
+    return depots.get(name, schools.get(name))
+
+
+def _check_mixed_route(
+    route: Route, problem: Problem, boarded: dict[tuple[str, str, str], int], out: list[Violation]
+) -> None:
+    """A multi-school run: in driving order, stops and school drops (``Route.drops``).
+
+    Load within the seats after every stop and drop; each school's pupils all alight
+    at its drop and nowhere else; each drop in its school's window; every ride, its
+    school's arrival less the bus reaching the stop, within the youngest band's limit;
+    stop and alighting times; every leg no faster than the road.
+    """
+    policy, bus = problem.policy, problem.policy.bus
+    village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
+    school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    latest = policy.bell_s - 60 * bus.arrive_before_bell_min
+    earliest = policy.bell_s - 60 * max(bus.multi_school_earliest_min, bus.arrive_before_bell_min)
+    # (label, place, stop or drop, the stop or None), in driving order.
+    events = []
+    for k in range(len(route.stops) + 1):
+        for drop in route.drops:
+            if drop.after_stop == k and drop.school in school_index:
+                place = problem.school_place(school_index[drop.school])
+                events.append((f"{route.id} drop at {drop.school}", place, drop, None))
+        if k < len(route.stops):
+            stop = route.stops[k]
+            events.append((f"{route.id} stop {k + 1}", village_index[stop.village], stop, stop))
+    if len(events) != len(route.stops) + len(route.drops) or route.drops[0].after_stop < 1:
+        out.append(Violation("drops", route.id, "a drop at an unknown school or before any stop"))
+        return
+    if events[-1][3] is not None or route.drops[-1].school != route.school:
+        out.append(Violation("drops", route.id, f"the run must end at its school {route.school}"))
+    if not bus.multi_school_second_trips and route.drops[0].after_stop != len(route.stops):
+        out.append(Violation("drops", route.id, "a stop after a school drop (a second trip)"))
+    if route.drops[-1].arrive_s != route.arrive_school_s:
+        out.append(Violation("drops", route.id, "arrive_school_s is not the last drop's arrival"))
+    start = _yard_place(route.start, problem)
+    if start is None:
+        out.append(Violation("yard", route.id, f"unknown yard {route.start!r}"))
+    elif events[0][2].arrive_s - route.depart_s < problem.time_s[start, events[0][1]]:
+        out.append(Violation("drive", route.id, "leaves the yard too late for stop 1"))
+    load = 0
+    on_board: dict[str, list] = defaultdict(list)
+    for n, (label, place, timed, stop) in enumerate(events):
+        if n + 1 < len(events):
+            nxt_place, nxt = events[n + 1][1], events[n + 1][2]
+            if nxt.arrive_s - timed.depart_s < problem.time_s[place, nxt_place]:
+                out.append(
+                    Violation(
+                        "drive",
+                        label,
+                        f"{nxt.arrive_s - timed.depart_s} s to the next stop, the road "
+                        f"takes {problem.time_s[place, nxt_place]} s",
+                    )
+                )
+        if stop is not None:
+            pupils = sum(stop.boarding.values())
+            load += pupils
+            school = stop.school
+            if school not in school_index:
+                out.append(Violation("school", label, f"boards for unknown school {school!r}"))
+            for band, count in stop.boarding.items():
+                boarded[stop.village, band, school] += count
+            on_board[school].append(stop)
+            need = bus.stop_time_s + bus.stop_time_per_pupil_s * pupils
+        else:
+            drop = timed
+            riders = on_board.pop(drop.school, [])
+            pupils = sum(sum(st.boarding.values()) for st in riders)
+            if drop.pupils != pupils or pupils == 0:
+                out.append(
+                    Violation("delivery", label, f"{drop.pupils} alight, {pupils} on board for it")
+                )
+            load -= drop.pupils
+            if not earliest <= drop.arrive_s <= latest:
+                out.append(
+                    Violation(
+                        "school window",
+                        label,
+                        f"arrives {drop.arrive_s} s, the window is {earliest}-{latest} s",
+                    )
+                )
+            for st in riders:
+                ride = drop.arrive_s - st.arrive_s
+                limit = min(policy.limit_s(band) for band, c in st.boarding.items() if c > 0)
+                if ride != st.ride_s:
+                    out.append(
+                        Violation(
+                            "ride",
+                            label,
+                            f"{st.village}: reported {st.ride_s} s, timetable {ride} s",
+                        )
+                    )
+                if ride > limit:
+                    out.append(
+                        Violation(
+                            "ride limit",
+                            f"{label} ({st.village})",
+                            f"ride {ride / 60:.1f} min > {limit / 60:g} min",
+                        )
+                    )
+            need = 0 if n + 1 == len(events) else bus.stop_time_s
+        if timed.load_after != load or load > route.seats or load < 0:
+            out.append(
+                Violation(
+                    "load", label, f"load {load} (reported {timed.load_after}), seats {route.seats}"
+                )
+            )
+        if timed.depart_s - timed.arrive_s < need:
+            out.append(
+                Violation("stop time", label, f"{timed.depart_s - timed.arrive_s} s < {need} s")
+            )
+    for school, riders in sorted(on_board.items()):
+        out.append(
+            Violation(
+                "delivery",
+                route.id,
+                f"{sum(sum(st.boarding.values()) for st in riders)} pupils for {school} "
+                "never alight there",
+            )
+        )
 
 
 def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> None:
