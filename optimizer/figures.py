@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.plan import Assignment, Plan, Route, SchoolResult, compute_kpis
+from optimizer.plan import Assignment, Drop, Plan, Route, RouteStop, SchoolResult, compute_kpis
 
 #: The usual order of the grade bands; unknown bands follow, sorted.
 BAND_ORDER = ("k", "p13", "p46", "j79")
@@ -140,13 +140,35 @@ def route_pupils(route: Route) -> int:
     return sum(sum(s.boarding.values()) for s in route.stops)
 
 
+def route_drops(route: Route) -> tuple[Drop, ...]:
+    """The schools a route delivers to, in driving order (a single-school route: one)."""
+    if route.drops:
+        return route.drops
+    at = route.arrive_school_s
+    return (Drop(route.school, at, at, route_pupils(route), len(route.stops), 0),)
+
+
+def route_visits(route: Route) -> list[tuple[int, RouteStop | Drop]]:
+    """Stops (numbered from 1) and school drops (numbered 0) in driving order."""
+    drops = route_drops(route)
+    out: list[tuple[int, RouteStop | Drop]] = []
+    for k in range(len(route.stops) + 1):
+        out += [(0, d) for d in drops if d.after_stop == k]
+        if k < len(route.stops):
+            out.append((k + 1, route.stops[k]))
+    return out
+
+
 def route_path(route: Route, plan: Plan) -> list[tuple[float, float]]:
-    """The route as ``(lon, lat)`` points: its road geometry, else stops then school."""
+    """The route as ``(lon, lat)`` points: its road geometry, else stops and schools."""
     if len(route.geometry) >= 2:
         return [(lon, lat) for lon, lat in route.geometry]
-    path = [(s.lon, s.lat) for s in route.stops]
-    path += [(s.lon, s.lat) for s in plan.schools if s.id == route.school]
-    return path
+    where = {s.id: (s.lon, s.lat) for s in plan.schools}
+    return [
+        (v.lon, v.lat) if isinstance(v, RouteStop) else where[v.school]
+        for _, v in route_visits(route)
+        if isinstance(v, RouteStop) or v.school in where
+    ]
 
 
 def buses_by_seats(routes: Iterable[Route]) -> dict[int, int]:

@@ -166,7 +166,7 @@ def route_schools(
         if used:
             mixed_records = [record]
             for s in group:
-                mixed_records += [_not_used(r, "mixed runs need fewer buses") for r in units[s][1]]
+                mixed_records += [_not_used(r, "the mixed runs are used") for r in units[s][1]]
                 del units[s]
             units[group[0]] = (list(mixed), mixed_records)
         else:

@@ -309,11 +309,19 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
     ]
     sheets = [heading]
     for r in plan.routes:
-        school = f"{names.get(r.school, r.school)} ({r.school})"
+        drops = figures.route_drops(r)
+        school = ", ".join(f"{names.get(d.school, d.school)} ({d.school})" for d in drops)
+        arrive = text["route_arrive"].format(time=hhmm(r.arrive_school_s))
+        if r.drops:  # a multi-school run: each school, when, and how many alight
+            arrive = "; ".join(
+                text["route_arrive"].format(time=hhmm(d.arrive_s))
+                + f" ({d.school}, {d.pupils} {text['pupils']})"
+                for d in drops
+            )
         meta = " · ".join(
             [
                 text["route_depart"].format(start=r.start, time=hhmm(r.depart_s)),
-                text["route_arrive"].format(time=hhmm(r.arrive_school_s)),
+                arrive,
                 f"{r.seats} {text['seats']}",
                 f"{figures.route_pupils(r)} {text['pupils']}",
                 f"{_number(r.distance_m / 1000, 1)} {text['km']}",
@@ -326,11 +334,22 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
                 _t(f"{s.village_name} ({s.village})"),
                 (_e(hhmm(s.arrive_s)), "n"),
                 (_e(hhmm(s.depart_s)), "n"),
-                _t(_boarding(s.boarding, text)),
+                _t(_boarding(s.boarding, text) + (f" → {s.school}" if r.drops else "")),
                 (_e(f"{s.load_after}/{r.seats}"), "n"),
                 (_e(f"{_number(s.ride_s / 60)} ({_number(s.limit_s / 60)}) {text['min']}"), "n"),
             ]
-            for n, s in enumerate(r.stops, start=1)
+            if n
+            else [
+                _t(""),
+                _t(f"→ {names.get(s.school, s.school)} ({s.school})"),
+                (_e(hhmm(s.arrive_s)), "n"),
+                (_e(hhmm(s.depart_s)), "n"),
+                _t(f"−{s.pupils}"),
+                (_e(f"{s.load_after}/{r.seats}"), "n"),
+                _t(""),
+            ]
+            for n, s in figures.route_visits(r)
+            if n or r.drops
         ]
         sheets.append(
             f'<section class="route">\n<h3>{_e(text["route"])} {_e(r.id)} '
