@@ -17,6 +17,7 @@ import pytest
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.buses import stop_time_s
+from optimizer.figures import hhmm
 from optimizer.mixed_load import DropOff, MixedRun, SchoolPickup, route_schools, school_groups
 from optimizer.plan import Plan
 from optimizer.planning import make_plan
@@ -212,3 +213,26 @@ def test_verifier_catches_a_ride_over_the_limit_to_its_own_school(mixed_plan):
     tight = _with_limit(problem, "p13", route.stops[0].ride_s - 1)
     found = {v.rule for v in verify(plan, tight)}
     assert "ride limit" in found
+
+
+def test_report_map_and_tables_show_the_drop_offs(mixed_plan):
+    from optimizer.maps import render_map
+    from optimizer.report import render_report
+    from optimizer.static_map import render_static_map
+    from optimizer.tables import plan_tables
+
+    plan, _ = mixed_plan
+    route = plan.routes[0]
+    first, last = (hhmm(d.arrive_s) for d in route.drops)
+    page = render_report(plan)
+    assert "Route R001 to East primary (S1), East junior (S2)" in page
+    assert f"arrives at school {first} (S1, 20 Pupils)" in page
+    assert "→ East primary (S1)" in page and "→ East junior (S2)" in page
+    assert "20 (Grades 1-3: 20) → S1" in page and "−20" in page
+    assert f"{first} 到校 (S1, 20 学生)" in render_report(plan, language="zh")
+    html_map = render_map(plan)
+    assert f"East primary {first} (20), East junior {last} (20)" in html_map
+    assert render_static_map(plan)["png"][:4] == b"\x89PNG"
+    tables = plan_tables(plan)
+    assert tables["routes"].loc[0, "drops"] == f"S1 {first} 20; S2 {last} 20"
+    assert tables["stops"]["school"].tolist() == ["S1", "S2"]
