@@ -145,8 +145,8 @@ def route_schools(
 
     Each school is routed on its own (:func:`optimizer.buses.route_school`); each group
     of :func:`school_groups` is also routed as one pickup-and-delivery problem, and its
-    mixed runs replace the group's own runs when they need fewer buses, or as many
-    buses of the same cost and less driving (:func:`run_drive_s`).
+    runs replace the group's own runs when they need fewer buses, or as many and a
+    lower fixed cost, or the same buses and less driving (:func:`run_drive_s`).
 
     Returns
     -------
