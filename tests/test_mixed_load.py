@@ -10,7 +10,9 @@ boards first rides too long, so mixing is impossible and each school keeps its b
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import shutil
 
 import pytest
 
@@ -23,7 +25,7 @@ from optimizer.plan import Plan
 from optimizer.planning import make_plan
 from optimizer.problem import build_problem
 from optimizer.scenario import load_scenario
-from tests.conftest import write_tiny_region
+from tests.conftest import ROOT, write_tiny_region
 
 # A and B each have a small school of their own that may close; S1 (primary) and S2
 # (junior) are the receivers, 0.9 km apart at the east end.
@@ -80,6 +82,19 @@ def test_nearby_schools_form_one_group_and_far_ones_none(east):
     bus = problem.policy.bus.model_copy(update={"multi_school_within_min": 0.5})
     far = dataclasses.replace(problem, policy=problem.policy.model_copy(update={"bus": bus}))
     assert school_groups(far, [S1, S2]) == []  # 0.9 km at 60 km/h is 54 s
+
+
+def test_groups_join_the_closest_pairs_first_up_to_the_size_cap(east):
+    _, _, problem = east
+    every = [0, 1, 2, 3]  # PA, JB (nodes 1, 2) and S1, S2 (nodes 9, 10): all within 10 min
+
+    def groups(most: int) -> list[tuple[int, ...]]:
+        bus = problem.policy.bus.model_copy(update={"multi_school_max_schools": most})
+        policy = problem.policy.model_copy(update={"bus": bus})
+        return school_groups(dataclasses.replace(problem, policy=policy), every)
+
+    assert groups(4) == [(0, 1, 2, 3)]
+    assert groups(3) == groups(2) == [(0, 1), (2, 3)]  # the two 54-s pairs first
 
 
 def test_one_mixed_bus_serves_both_schools(east):
@@ -236,3 +251,43 @@ def test_report_map_and_tables_show_the_drop_offs(mixed_plan):
     tables = plan_tables(plan)
     assert tables["routes"].loc[0, "drops"] == f"S1 {first} 20; S2 {last} 20"
     assert tables["stops"]["school"].tolist() == ["S1", "S2"]
+
+
+@pytest.fixture(scope="module")
+def chengguan(tmp_path_factory):
+    """The demo county's villages whose primary school is in or closes into Chengguan
+    (P01-P03 and the small schools P12, P13, P16): the demo's busiest mixed group."""
+    demo = ROOT / "scenarios" / "demo_county"
+    folder = tmp_path_factory.mktemp("chengguan")
+    for name in ("roads.osm", "schools.csv", "depots.csv"):
+        shutil.copy(demo / name, folder / name)
+    with (demo / "villages.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    primaries = {"P01", "P02", "P03", "P12", "P13", "P16"}
+    with (folder / "villages.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["current_primary"] in primaries)
+    (folder / "scenario.yaml").write_text(
+        f"extends: {ROOT / 'scenarios' / 'multi_school_runs.yaml'}\n"
+        "region:\n  roads: roads.osm\n  villages: villages.csv\n  schools: schools.csv\n"
+        "  depots: depots.csv\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(folder / "scenario.yaml")
+    return scenario, load_region(scenario.region_files())
+
+
+def test_demo_towns_share_buses_in_a_verified_plan(chengguan):
+    scenario, region = chengguan
+    plan, problem = make_plan(scenario, region)
+    assert verify(plan, problem) == []
+    mixed = [r for r in plan.routes if len(set(r.schools())) > 1]
+    assert mixed and {s for r in mixed for s in r.schools()} <= {"P01", "P02", "P03"}
+    bus = scenario.policy.bus.model_copy(update={"multi_school_runs": False})
+    apart = scenario.model_copy(update={"policy": scenario.policy.model_copy(update={"bus": bus})})
+    separate, _ = make_plan(apart, region)
+    assert plan.kpis["buses"] < separate.kpis["buses"]
+    assert plan.kpis["pupils_newly_bused"] == separate.kpis["pupils_newly_bused"]
+    again, _ = make_plan(scenario, region)
+    assert again.to_json() == plan.to_json()
