@@ -7,11 +7,10 @@ same in every file. Nothing here looks at the models or the region.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.plan import Assignment, Plan, Route, SchoolResult, compute_kpis
+from optimizer.plan import Assignment, Drop, Plan, Route, RouteStop, SchoolResult, compute_kpis
 
 #: The usual order of the grade bands; unknown bands follow, sorted.
 BAND_ORDER = ("k", "p13", "p46", "j79")
@@ -140,21 +139,51 @@ def route_pupils(route: Route) -> int:
     return sum(sum(s.boarding.values()) for s in route.stops)
 
 
+def route_drops(route: Route) -> tuple[Drop, ...]:
+    """The schools a route delivers to, in driving order (a single-school route: one)."""
+    if route.drops:
+        return route.drops
+    at = route.arrive_school_s
+    return (Drop(route.school, at, at, route_pupils(route), len(route.stops), 0),)
+
+
+def route_visits(route: Route) -> list[tuple[int, RouteStop | Drop]]:
+    """Stops (numbered from 1) and school drops (numbered 0) in driving order."""
+    drops = route_drops(route)
+    out: list[tuple[int, RouteStop | Drop]] = []
+    for k in range(len(route.stops) + 1):
+        out += [(0, d) for d in drops if d.after_stop == k]
+        if k < len(route.stops):
+            out.append((k + 1, route.stops[k]))
+    return out
+
+
 def route_path(route: Route, plan: Plan) -> list[tuple[float, float]]:
-    """The route as ``(lon, lat)`` points: its road geometry, else stops then school."""
+    """The route as ``(lon, lat)`` points: its road geometry, else stops and schools."""
     if len(route.geometry) >= 2:
         return [(lon, lat) for lon, lat in route.geometry]
-    path = [(s.lon, s.lat) for s in route.stops]
-    path += [(s.lon, s.lat) for s in plan.schools if s.id == route.school]
-    return path
+    where = {s.id: (s.lon, s.lat) for s in plan.schools}
+    return [
+        (v.lon, v.lat) if isinstance(v, RouteStop) else where[v.school]
+        for _, v in route_visits(route)
+        if isinstance(v, RouteStop) or v.school in where
+    ]
 
 
-def buses_by_seats(routes: Iterable[Route]) -> dict[int, int]:
-    """Number of bus routes by rated seats, smallest bus first (one bus per route)."""
+def buses_by_seats(plan: Plan) -> dict[int, int]:
+    """Number of buses by rated seats, smallest bus first (the fleet's bus duties; one bus
+    per route in a plan from before duties)."""
     out: dict[int, int] = {}
-    for r in routes:
+    for r in plan.buses or plan.routes:
         out[r.seats] = out.get(r.seats, 0) + 1
     return dict(sorted(out.items()))
+
+
+def bus_runs(plan: Plan) -> dict[str, tuple[str, int, int]]:
+    """Route id -> (its bus, the run's number on that bus, the bus's runs)."""
+    return {
+        rid: (b.id, n, len(b.routes)) for b in plan.buses for n, rid in enumerate(b.routes, start=1)
+    }
 
 
 def investments(plan: Plan) -> dict[str, int]:
@@ -184,7 +213,7 @@ def kpis(plan: Plan) -> dict[str, Any]:
     open_after = [s for s in plan.schools if s.status != "closed"]
     extra = {
         "pupils_affected": sum(a.pupils for a in plan.assignments if a.before_school in closed),
-        "buses_by_seats": buses_by_seats(plan.routes),
+        "buses_by_seats": buses_by_seats(plan),
         "lunch_pupils": sum(s.lunch_pupils_after for s in open_after),
         "canteen_seats": sum(s.canteen_seats for s in open_after),
         "boarders": sum(s.boarders_after for s in open_after),
@@ -192,4 +221,5 @@ def kpis(plan: Plan) -> dict[str, Any]:
         "investments": investments(plan),
         "capital_cost": sum(s.capital_cost for s in plan.schools),
     }
-    return {**compute_kpis(plan.schools, plan.assignments, plan.routes), **extra, **plan.kpis}
+    recomputed = compute_kpis(plan.schools, plan.assignments, plan.routes, plan.buses)
+    return {**recomputed, **extra, **plan.kpis}

@@ -164,7 +164,12 @@ def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str
         arrive += f" ({esc(text['route_bell'].format(time=hhmm(route.bell_s)))})"
     return (
         f"<b>{esc(text['route'])} {esc(route.id)}</b> → "
-        f"{esc(names.get(route.school, route.school))}<br>"
+        + ", ".join(
+            esc(names.get(d.school, d.school))
+            + (f" {hhmm(d.arrive_s)} ({d.pupils})" if route.drops else "")
+            for d in figures.route_drops(route)
+        )
+        + "<br>"
         f"{len(route.stops)} {esc(text['stops'])} · {figures.route_pupils(route)} "
         f"{esc(text['pupils'])} · {route.seats} {esc(text['seats'])}<br>"
         f"{esc(text['depart'])} {hhmm(route.depart_s)} · {esc(text['arrive'])} "
@@ -180,16 +185,29 @@ def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str])
         _row(
             [
                 str(n),
-                esc(s.village_name) + (f"<br>{walk_from(s, text)}" if s.walkers else ""),
+                esc(s.village_name)
+                + (f" → {esc(s.school)}" if route.drops else "")
+                + (f"<br>{walk_from(s, text)}" if s.walkers else ""),
                 hhmm(s.arrive_s),
                 hhmm(s.depart_s),
                 str(sum(s.boarding.values())),
                 f"{s.load_after}/{route.seats}",
                 f"{s.ride_s / 60:.0f} ({s.limit_s / 60:.0f})",
+            ]
+            if n
+            else [
+                "",
+                "→ " + esc(names.get(s.school, s.school)),
+                hhmm(s.arrive_s),
+                hhmm(s.depart_s),
+                f"−{s.pupils}",
+                f"{s.load_after}/{route.seats}",
+                "",
             ],
             (0, 2, 3, 4, 5, 6),
         )
-        for n, s in enumerate(route.stops, start=1)
+        for n, s in figures.route_visits(route)
+        if n or route.drops
     )
     head = _row(
         [t["stop"], t["village"], t["arrival"], t["departure"], t["boarding"], t["load"]]
@@ -220,7 +238,9 @@ def stop_popup(route: Route, number: int, stop: RouteStop, text: Mapping[str, st
         f"{esc(route.id)}<br>{esc(stop.village_name)} ({esc(stop.village)})<br>"
         f"{esc(text['arrival'])} {hhmm(stop.arrive_s)} · {esc(text['departure'])} "
         f"{hhmm(stop.depart_s)}<br>"
-        f"{esc(text['boarding'])}: {boarding}<br>"
+        f"{esc(text['boarding'])}: {boarding}"
+        + (f" → {esc(stop.school)}" if stop.school else "")
+        + "<br>"
         f"{esc(text['load'])}: {stop.load_after}/{route.seats}<br>"
         + (f"{walk_from(stop, text)}<br>" if stop.walkers else "")
         + f"{esc(text['ride'])}: {stop.ride_s / 60:.0f} ({stop.limit_s / 60:.0f}) "

@@ -299,7 +299,7 @@ def _add_route(
 def _title_box(plan: Plan, text: Mapping[str, str]) -> str:
     k = figures.kpis(plan)
     summary = text["summary_line"].format(
-        closed=k["schools_closed"], schools=k["schools"], buses=k["buses"], moved=k["pupils_moved"]
+        closed=k["schools_closed"], schools=k["schools"], buses=k["runs"], moved=k["pupils_moved"]
     )
     return (
         f'<div class="sp-box sp-title"><h1>{esc(plan.scenario)}</h1>'

@@ -7,6 +7,7 @@ Maps, reports and tables read a finished Plan and nothing else from the models.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -100,6 +101,10 @@ class RouteStop:
     ``boarding`` counts everyone boarding, by band; ``walkers`` are those of them who
     walked from other villages (the rest live in the stop's village). ``limit_s`` is
     the longest ride allowed from here: each band's one-way limit less its walk.
+
+    ``ride_s`` runs from the bus reaching the stop to its arrival at the boarding
+    pupils' school: ``school``, or the route's school when empty (every single-school
+    route, and plans written before multi-school runs).
     """
 
     village: str
@@ -113,6 +118,24 @@ class RouteStop:
     ride_s: int
     limit_s: int
     walkers: tuple[Walker, ...] = ()
+    school: str = ""
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A school a multi-school run delivers to: when and how many pupils alight.
+
+    The bus reaches the school at ``arrive_s`` (the ride of its pupils ends there) and
+    leaves at ``depart_s``; the drop comes after the route's first ``after_stop`` stops
+    in driving order, and ``load_after`` pupils stay on board.
+    """
+
+    school: str
+    arrive_s: int
+    depart_s: int
+    pupils: int
+    after_stop: int
+    load_after: int
 
 
 @dataclass(frozen=True)
@@ -123,6 +146,11 @@ class Route:
     stop, collects pupils, and arrives at the school at ``arrive_school_s``.
     ``geometry`` is the road path as ``[lon, lat]`` pairs. ``bell_s`` is when the
     school starts (its own bell, else the scenario's); the bus arrives before it.
+
+    A multi-school run (``policy.bus.multi_school_runs``) carries pupils of several
+    schools at once: ``drops`` lists each school it delivers to in driving order, each
+    stop names its pupils' school, and ``school`` / ``arrive_school_s`` are the last
+    school and the arrival there. Single-school routes have no ``drops``.
     """
 
     id: str
@@ -138,6 +166,31 @@ class Route:
     geometry: tuple[tuple[float, float], ...]
     bus_type: str = ""
     bell_s: int | None = None
+    drops: tuple[Drop, ...] = ()
+
+    def stop_school(self, stop: RouteStop) -> str:
+        """The school the pupils boarding at ``stop`` ride to."""
+        return stop.school or self.school
+
+    def schools(self) -> tuple[str, ...]:
+        """Every school the route delivers to, in driving order."""
+        return tuple(d.school for d in self.drops) or (self.school,)
+
+
+@dataclass(frozen=True)
+class BusDuty:
+    """One bus of the fleet and the runs it does in order (:mod:`optimizer.fleet`).
+
+    It leaves ``start`` (the yard of its first run) and drives ``empty_between_s``
+    seconds in all from each school to the next run's first stop.
+    """
+
+    id: str
+    bus_type: str
+    seats: int
+    start: str
+    routes: tuple[str, ...]
+    empty_between_s: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,6 +242,7 @@ class Plan:
     solver: tuple[SolverRun, ...]
     kpis: dict[str, Any] = field(default_factory=dict)
     vetoes: tuple[VetoCheck, ...] = ()
+    buses: tuple[BusDuty, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the whole plan."""
@@ -212,6 +266,7 @@ class Plan:
                     "bell_s": data["bell_s"],  # a plan from before per-school bells
                     **r,
                     "stops": tuple(stop(s) for s in r["stops"]),
+                    "drops": tuple(Drop(**d) for d in r.get("drops", ())),
                     "geometry": tuple(tuple(p) for p in r["geometry"]),
                 }
             )
@@ -225,6 +280,9 @@ class Plan:
             solver=tuple(SolverRun(**r) for r in data["solver"]),
             kpis=data["kpis"],
             vetoes=tuple(VetoCheck(**v) for v in data.get("vetoes", ())),
+            buses=tuple(
+                BusDuty(**{**b, "routes": tuple(b["routes"])}) for b in data.get("buses", ())
+            ),
         )
 
     @classmethod
@@ -257,8 +315,13 @@ def compute_kpis(
     schools: tuple[SchoolResult, ...],
     assignments: tuple[Assignment, ...],
     routes: tuple[Route, ...],
+    buses: tuple[BusDuty, ...] = (),
 ) -> dict[str, Any]:
-    """The headline numbers, all derived from the plan's own records."""
+    """The headline numbers, all derived from the plan's own records.
+
+    ``buses`` is the fleet: the bus duties, each doing one or more runs (``runs``, the
+    routes); a plan from before duties were planned counts one bus per run.
+    """
     closed = [s for s in schools if s.status == "closed"]
     longest = max((r.longest_ride_s for r in routes), default=0)
     p13_over = sum(a.pupils for a in assignments if a.band == "p13" and a.time_s > a.limit_s)
@@ -269,7 +332,9 @@ def compute_kpis(
         "pupils": sum(a.pupils for a in assignments),
         "pupils_moved": sum(a.pupils for a in assignments if a.moved),
         "pupils_newly_bused": sum(a.pupils for a in assignments if a.mode == "bus"),
-        "buses": len(routes),
+        "buses": len(buses) if buses else len(routes),
+        "runs": len(routes),
+        "buses_by_type": dict(sorted(Counter(b.bus_type for b in buses or routes).items())),
         "longest_ride_s": longest,
         "longest_journey_s": max((a.time_s for a in assignments), default=0),
         "p13_over_limit": p13_over,

@@ -11,6 +11,8 @@ from geodata.places import BANDS
 from geodata.region import Region
 from optimizer.buses import Riders, Run, pickup_limit_s, route_school, stop_time_s, yard
 from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
+from optimizer.fleet import bus_duties
+from optimizer.mixed_load import mixed_route, route_schools
 from optimizer.plan import (
     Assignment,
     Plan,
@@ -62,22 +64,31 @@ def make_plan(
             riders[school_index[a.school]][village_index[a.village]][a.band] = a.pupils
     routes: list[Route] = []
     runs = [closures.run]
-    for s in sorted(riders):
-        school_riders = {v: dict(b) for v, b in riders[s].items()}
-        stops = choose_stops(problem, s, school_riders, scenario.solver)
-        runs += [stops.run] if stops.run is not None else []
-        school_runs, solver_run = route_school(
-            problem, s, school_riders, scenario.solver, stops=stops.stop_of
-        )
-        runs.append(solver_run)
-        for run in school_runs:
-            routes.append(_route(problem, region, run, f"R{len(routes) + 1:03d}"))
+    every = {s: {v: dict(b) for v, b in riders[s].items()} for s in sorted(riders)}
+    if scenario.policy.bus.multi_school_runs:
+        # Nearby schools may share runs (optimizer.mixed_load), where that saves buses.
+        bus_runs, solver_runs = route_schools(problem, every, scenario.solver)
+        runs += solver_runs
+    else:
+        bus_runs = []
+        for s in sorted(every):
+            stops = choose_stops(problem, s, every[s], scenario.solver)
+            runs += [stops.run] if stops.run is not None else []
+            school_runs, solver_run = route_school(
+                problem, s, every[s], scenario.solver, stops=stops.stop_of
+            )
+            runs.append(solver_run)
+            bus_runs += school_runs
+    for run in bus_runs:
+        build = _route if isinstance(run, Run) else mixed_route
+        routes.append(build(problem, region, run, f"R{len(routes) + 1:03d}"))
+    buses = bus_duties(problem, tuple(routes))
     most = scenario.policy.bus.max_new_buses
-    if most is not None and len(routes) > most:
+    if most is not None and len(buses) > most:
         raise InfeasibleScenario(
             [
-                f"the pupils who move need {len(routes)} school buses (routes to "
-                + ", ".join(sorted({r.school for r in routes}))
+                f"the pupils who move need {len(buses)} school buses (routes to "
+                + ", ".join(sorted({s for r in routes for s in r.schools()}))
                 + f"), more than policy.bus.max_new_buses = {most}; raise it or set it to 0 "
                 "(merge only where no bus is needed)"
             ]
@@ -92,10 +103,11 @@ def make_plan(
         routes=tuple(routes),
         solver=tuple(runs),
         kpis={
-            **compute_kpis(schools, assignments, tuple(routes)),
+            **compute_kpis(schools, assignments, tuple(routes), buses),
             "years_ahead": scenario.policy.years_ahead,
         },
         vetoes=veto_checklist(problem, schools, assignments, tuple(routes)),
+        buses=buses,
     )
     violations = verify(plan, problem)
     if violations:
@@ -233,12 +245,12 @@ def _with_rides(
             for w in stop.walkers:
                 for band, n in w.boarding.items():
                     own[band] -= n
-                    key = (w.village, band, route.school)
+                    key = (w.village, band, route.stop_school(stop))
                     journey[key] = max(journey.get(key, 0), w.walk_s + stop.ride_s)
                     stop_of[key], stop_village[key] = w, stop.village
             for band, n in own.items():
                 if n > 0:
-                    key = (stop.village, band, route.school)
+                    key = (stop.village, band, route.stop_school(stop))
                     journey[key] = max(journey.get(key, 0), stop.ride_s)
                     stop_of[key], stop_village[key] = None, stop.village
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
@@ -386,9 +398,12 @@ def veto_checklist(
     rules = problem.policy.schools
     by_id = {s.id: s for s in schools}
     ride = {
-        (st.village, b, r.school): st.ride_s for r in routes for st in r.stops for b in st.boarding
+        (st.village, b, r.stop_school(st)): st.ride_s
+        for r in routes
+        for st in r.stops
+        for b in st.boarding
     } | {
-        (w.village, b, r.school): w.walk_s + st.ride_s
+        (w.village, b, r.stop_school(st)): w.walk_s + st.ride_s
         for r in routes
         for st in r.stops
         for w in st.walkers

@@ -133,6 +133,7 @@ def _summary(plan: Plan, text: Mapping[str, str]) -> str:
         (text["kpi.pupils_moved"], _number(k["pupils_moved"])),
         (text["kpi.newly_bused"], _number(k["pupils_newly_bused"])),
         (text["kpi.buses"], _number(k["buses"])),
+        (text["kpi.runs"], _number(k["runs"])),
         (text["kpi.buses_by_type"], buses or text["none"]),
         (text["kpi.bus_km"], _number(k["bus_km"], 1)),
         (text["kpi.longest_ride"], f"{_number(k['longest_ride_s'] / 60, 1)} {m}"),
@@ -319,12 +320,29 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
         _e(text[c]) for c in ("stop", "village", "arrival", "departure", "boarding", "load", "ride")
     ]
     sheets = [heading]
+    on_bus = figures.bus_runs(plan)
+    by_id = {r.id: r for r in plan.routes}
     for r in plan.routes:
-        school = f"{names.get(r.school, r.school)} ({r.school})"
+        drops = figures.route_drops(r)
+        school = ", ".join(f"{names.get(d.school, d.school)} ({d.school})" for d in drops)
+        arrive = text["route_arrive"].format(time=hhmm(r.arrive_school_s))
+        if r.drops:  # a multi-school run: each school, when, and how many alight
+            arrive = "; ".join(
+                text["route_arrive"].format(time=hhmm(d.arrive_s))
+                + f" ({d.school}, {d.pupils} {text['pupils']})"
+                for d in drops
+            )
+        bus, n, runs = on_bus.get(r.id, ("", 1, 1))
+        before = next((b for b in plan.buses if b.id == bus), None)
+        start = text["route_depart"].format(start=r.start, time=hhmm(r.depart_s))
+        if before is not None and n > 1:  # the bus comes on from its previous run's school
+            prev = by_id[before.routes[n - 2]]
+            start = text["route_from"].format(school=prev.school, time=hhmm(prev.arrive_school_s))
         meta = " · ".join(
             [
-                text["route_depart"].format(start=r.start, time=hhmm(r.depart_s)),
-                text["route_arrive"].format(time=hhmm(r.arrive_school_s)),
+                *([text["route_bus"].format(bus=bus, n=n, of=runs)] if bus else []),
+                start,
+                arrive,
                 *([] if r.bell_s is None else [text["route_bell"].format(time=hhmm(r.bell_s))]),
                 f"{r.seats} {text['seats']}",
                 f"{figures.route_pupils(r)} {text['pupils']}",
@@ -338,11 +356,22 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
                 _t(f"{s.village_name} ({s.village})" + _walkers(s, text)),
                 (_e(hhmm(s.arrive_s)), "n"),
                 (_e(hhmm(s.depart_s)), "n"),
-                _t(_boarding(s.boarding, text)),
+                _t(_boarding(s.boarding, text) + (f" → {s.school}" if r.drops else "")),
                 (_e(f"{s.load_after}/{r.seats}"), "n"),
                 (_e(f"{_number(s.ride_s / 60)} ({_number(s.limit_s / 60)}) {text['min']}"), "n"),
             ]
-            for n, s in enumerate(r.stops, start=1)
+            if n
+            else [
+                _t(""),
+                _t(f"→ {names.get(s.school, s.school)} ({s.school})"),
+                (_e(hhmm(s.arrive_s)), "n"),
+                (_e(hhmm(s.depart_s)), "n"),
+                _t(f"−{s.pupils}"),
+                (_e(f"{s.load_after}/{r.seats}"), "n"),
+                _t(""),
+            ]
+            for n, s in figures.route_visits(r)
+            if n or r.drops
         ]
         sheets.append(
             f'<section class="route">\n<h3>{_e(text["route"])} {_e(r.id)} '

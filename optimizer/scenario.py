@@ -10,7 +10,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from geodata.errors import InputError, InputIssue
 from geodata.places import BANDS
@@ -84,6 +91,37 @@ class BusRule(_Frozen):
         "another village; the fewest stops are chosen per school; 0: a stop in every "
         "village with riders",
     )
+    multi_school_runs: bool = Field(
+        False,
+        description="a bus may carry pupils of nearby receiving schools at once (mixed load), "
+        "used where it needs fewer buses, or as many and less driving, than separate runs",
+    )
+    multi_school_within_min: float = Field(
+        10.0, ge=0, description="multi-school runs: schools within this drive of each other"
+    )
+    multi_school_max_schools: int = Field(
+        3, ge=2, description="multi-school runs: most schools one group of runs serves"
+    )
+    multi_school_earliest_min: int = Field(
+        30,
+        ge=0,
+        description="multi-school runs: a bus may reach a school this many minutes before "
+        "the bell at the earliest (the latest is arrive_before_bell_min)",
+    )
+    multi_school_second_trips: bool = Field(
+        False,
+        description="multi-school runs: a bus may collect pupils again after a school drop "
+        "(a second trip within the arrival window)",
+    )
+
+    @model_validator(mode="after")
+    def _one_stop_rule(self) -> BusRule:
+        if self.multi_school_runs and self.walk_to_stop_m > 0:
+            raise ValueError(
+                "multi_school_runs and walk_to_stop_m > 0 cannot be combined yet (shared runs "
+                "stop in every riding village); set one of them off"
+            )
+        return self
 
     def fleet(self) -> list[BusType]:
         """Every bus type: the standard bus first, then the others."""

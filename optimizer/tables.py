@@ -67,6 +67,7 @@ ROUTE_COLUMNS = (
     "longest_ride_s",
     "longest_ride_min",
     "geometry_points",
+    "drops",
 )
 
 CATCHMENT_COLUMNS = (
@@ -332,6 +333,8 @@ def _route_row(r: Route, names: Mapping[str, str]) -> dict[str, Any]:
         "longest_ride_s": r.longest_ride_s,
         "longest_ride_min": minutes(r.longest_ride_s),
         "geometry_points": len(r.geometry),
+        # Multi-school runs: each school, its arrival and pupils ("P01 07:38 20; ...").
+        "drops": "; ".join(f"{d.school} {hhmm(d.arrive_s)} {d.pupils}" for d in r.drops),
     }
 
 
@@ -339,8 +342,8 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
     return [
         {
             "route": r.id,
-            "school": r.school,
-            "school_name": names.get(r.school, ""),
+            "school": r.stop_school(s),
+            "school_name": names.get(r.stop_school(s), ""),
             "stop": n,
             "village": s.village,
             "village_name": s.village_name,

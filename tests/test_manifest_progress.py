@@ -23,7 +23,11 @@ def test_the_manifest_records_inputs_scenario_versions_seed_and_status(tiny_dir)
     for role, name in [("scenario", "scenario.yaml"), ("roads", "roads.osm")]:
         assert inputs[role]["path"] == name
         assert inputs[role]["sha256"] == sha(tiny_dir / name)
-    assert manifest["scenario"]["policy"]["bands"]["p13"] == {"one_way_min": 30.0, "walk_km": 1.5}
+    assert manifest["scenario"]["policy"]["bands"]["p13"] == {
+        "one_way_min": 30.0,
+        "walk_km": 1.5,
+        "walk_to_stop_m": None,
+    }
     assert manifest["seed"] == 7 and manifest["status"] == "OPTIMAL"
     assert [r["stage"] for r in manifest["solver"]][0] == "closures"
     assert "schoolplan" in manifest["packages"]  # "not installed" when run from a checkout
