@@ -52,6 +52,9 @@ NODE_SPACING_M = 32.0
 SEED = 2027
 #: Wall-clock guard on the closure model (the scenario's ``solver.closures_time_limit_s``).
 CLOSURES_TIME_LIMIT_S = 30.0
+#: ``solver.closures_candidates`` and ``solver.closures_relative_gap`` of the county.
+CANDIDATES = 12
+RELATIVE_GAP = 0.005
 #: Every stage line, in the order printed (``parent/child`` for sub-stages).
 STAGES = (
     "scenario",
@@ -183,7 +186,7 @@ class Meter:
         )
 
     @contextlib.contextmanager
-    def wrapping(self, module: ModuleType, attr: str, name: str) -> Iterator[None]:
+    def wrapping(self, module: ModuleType | type, attr: str, name: str) -> Iterator[None]:
         """Time every call of ``module.attr`` as stage ``name`` while the block runs.
 
         A name the module no longer has is left alone (its time then counts as the
@@ -283,7 +286,11 @@ def prepare_county(
     # demo's 30 M yuan makes the 1000-village county infeasible on budget alone).
     policy = scenario.setdefault("policy", {})
     policy.setdefault("investment", {})["budget"] = 30_000_000 * max(1.0, scale)
-    scenario.setdefault("solver", {})["closures_time_limit_s"] = closures_time_limit_s
+    solver = scenario.setdefault("solver", {})
+    solver["closures_time_limit_s"] = closures_time_limit_s
+    # A county this size: 12 candidate schools per village band, stop within 0.5 %.
+    solver["closures_candidates"] = CANDIDATES
+    solver["closures_relative_gap"] = RELATIVE_GAP
     path = folder / "scenario.yaml"
     path.write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True))
     return County(folder, path, float(info["seconds"]), cached, info["summary"])
@@ -356,6 +363,9 @@ def run_pipeline(
                 ("to_int", "region/matrices"),
             ):
                 wraps.enter_context(meter.wrapping(region_mod, attr, name))
+            snapper = region_mod._Snapper
+            for attr in ("__init__", "__call__"):
+                wraps.enter_context(meter.wrapping(snapper, attr, "region/snap"))
             with meter.stage("region"):
                 region = scenario.load_region(cache_dir=None)
         meter.other("region")

@@ -9,11 +9,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import osmnx as ox
+import pandas as pd
 
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
@@ -136,24 +138,39 @@ class Region:
         return coords, length
 
 
-def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest graph node (OSM id) of each place and the distance to it in metres.
+class _Snapper:
+    """Nearest graph node (OSM id) of places, and the distance to it in metres.
 
     osmnx's ``nearest_nodes`` runs on a projected graph; only the node points are
-    projected here (to the places' UTM zone), not the whole graph with its edges.
+    projected (to the UTM zone of the places), not the whole graph with its edges,
+    and only once per graph for every table.
     """
-    ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-    xs = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), dtype=float, count=len(ids))
-    ys = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), dtype=float, count=len(ids))
-    crs = places.estimate_utm_crs()
-    nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
-    points = places.geometry.to_crs(crs)
-    projected = nx.MultiDiGraph(crs=crs)
-    projected.add_nodes_from((int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y))
-    osm_nodes, dist = ox.distance.nearest_nodes(
-        projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
-    )
-    return np.asarray(osm_nodes, dtype=np.int64), np.asarray(dist, dtype=float)
+
+    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
+        ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+        data = graph.nodes(data=True)
+        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
+        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
+        nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
+        self.crs = crs
+        self.projected = nx.MultiDiGraph(crs=crs)
+        self.projected.add_nodes_from(
+            (int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y)
+        )
+
+    def __call__(self, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+        if places.empty:
+            return np.zeros(0, np.int64), np.zeros(0)
+        points = places.geometry.to_crs(self.crs)
+        osm_nodes, dist = ox.distance.nearest_nodes(
+            self.projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
+        )
+        return np.asarray(osm_nodes, dtype=np.int64), np.asarray(dist, dtype=float)
+
+
+def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest graph node (OSM id) of each place and the distance to it in metres."""
+    return _Snapper(graph, places.estimate_utm_crs())(places)
 
 
 def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoDataFrame, str]:
@@ -272,6 +289,9 @@ def _compute_region(
     issues = IssueCollector()
     _check_extent(drive, [(n, t) for n, t in tables if not t.empty], roads, issues)
     issues.raise_if_any()
+    located = [t.geometry for _, t in tables if not t.empty]
+    crs = gpd.GeoSeries(pd.concat(located), crs="EPSG:4326").estimate_utm_crs()
+    snap_drive, snap_walk = _Snapper(drive, crs), _Snapper(walk, crs)
     for name, table in tables:
         if table.empty:
             for column in ("node", "walk_node"):
@@ -279,8 +299,8 @@ def _compute_region(
             for column in ("snap_m", "walk_snap_m"):
                 table[column] = np.zeros(0)
             continue
-        table["osm_node"], table["snap_m"] = _snap(drive, table)
-        table["walk_osm_node"], table["walk_snap_m"] = _snap(walk, table)
+        table["osm_node"], table["snap_m"] = snap_drive(table)
+        table["walk_osm_node"], table["walk_snap_m"] = snap_walk(table)
         far = (table["snap_m"] > max_snap_m).to_numpy()
         # A mapped way nearer than the network: the place is on a part cut off from it.
         near_any = _snap(raw, table[far])[1] if far.any() else np.zeros(0)

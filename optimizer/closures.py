@@ -164,8 +164,9 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
         deterministic_time=config.closures_deterministic_time,
         # A wall-clock guard only; a run that reaches it is flagged not reproducible.
         time_limit_s=config.closures_time_limit_s,
+        relative_gap=config.closures_relative_gap,
     )
-    builder = ClosureModel(problem)
+    builder = ClosureModel(problem, candidates=config.closures_candidates)
     stages = []
     longest = None
     if problem.policy.weights.objective == "lexicographic":
@@ -254,7 +255,7 @@ class _Side:
 class ClosureModel:
     """Builds the facility model of a problem and reads its solution back."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, candidates: int | None = None):
         self.problem = problem
         policy = problem.policy
         self.customers: list[tuple[int, int]] = []
@@ -292,8 +293,12 @@ class ClosureModel:
         today = np.array([problem.today[self.customers[c]] for c in pc], dtype=np.int64)
         self.pair_moves = self.pair_facility != today  # moved since the base year: a bus
         self.pair_bus = (self.pair_mode == "ride") & self.pair_moves & (self.pair_band != 0)
+        keep = np.ones(len(self.pair_cost), bool)
         if policy.bus.max_new_buses == 0:  # no new bus: nobody may move onto one
-            keep = ~self.pair_bus
+            keep &= ~self.pair_bus
+        if candidates is not None:
+            keep &= self._cheapest(candidates, stay)
+        if not keep.all():
             for name in (
                 "pair_customer",
                 "pair_facility",
@@ -306,6 +311,23 @@ class ClosureModel:
             ):
                 setattr(self, name, getattr(self, name)[keep])
         self.pair_lunch = self.pair_bus | (self.pair_mode == "board")
+
+    def _cheapest(self, candidates: int, stay: list[int]) -> np.ndarray:
+        """Pairs among each customer's ``candidates`` cheapest by journey (the value of the
+        travel time, or the boarding cost; then time, then school), and every pair to
+        today's school or to a school pupils stay at.
+
+        The bus estimate is left out of the ranking: with it, the 1000-village county
+        kept fewer bus options and its plan came out 0.8 % dearer and slower to prove.
+        """
+        n_k = len(self.pair_cost)
+        order = np.lexsort((self.pair_facility, self.pair_time, self.pair_cost, self.pair_customer))
+        customer = self.pair_customer[order]
+        rank = np.arange(n_k) - np.searchsorted(customer, customer, side="left")
+        keep = np.zeros(n_k, bool)
+        keep[order[rank < candidates]] = True
+        stays = np.asarray(stay, np.int64)[self.pair_customer]
+        return keep | ~self.pair_moves | (self.pair_facility == stays)
 
     def _classroom_model(self) -> np.ndarray:
         """Schools whose classes are counted (classrooms known)."""
@@ -546,17 +568,23 @@ class ClosureModel:
             school[v, b] = result.choice[c]
         run = SolverRun(
             stage="closures",
-            engine=f"OR-Tools {ortools.__version__} model builder, {config.closures_engine}",
+            engine=result.engine
+            or f"OR-Tools {ortools.__version__} model builder, {config.closures_engine}",
             status=result.status,
             objective=result.objective,
             bound=result.bound,
             gap=result.gap,
-            settings={**result.settings, "objective": p.policy.weights.objective, "stages": stages},
+            settings={
+                **result.settings,
+                "objective": p.policy.weights.objective,
+                "stages": stages,
+                "candidates": config.closures_candidates,
+            },
             # Proven optimal (single-threaded MIP), or CP-SAT on one worker stopped by
             # its deterministic limit: the same inputs give the same plan.
             reproducible=result.wall_time_s < 0.98 * settings.time_limit_s
             and (
-                result.status == "OPTIMAL"
+                (result.status == "OPTIMAL" or result.gap <= settings.relative_gap)
                 if config.closures_engine != "sat"
                 else config.closures_workers == 1
             ),

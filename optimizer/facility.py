@@ -13,9 +13,13 @@ pairs ``(c, f)`` get a variable ``x_cf``)::
 
 ``u_c`` exists only when an unserved penalty ``M`` is given: a solution that uses
 it has no feasible answer, and the customers that use it are the explanation.
-The model is linear and written once, as one sparse matrix, with OR-Tools' model
-builder, then solved by CP-SAT (``"sat"``, reproducible under a deterministic time
-limit) or a MIP solver (``"scip"``, ``"highs"``).
+The model is linear and written once, as one sparse matrix, then solved by CP-SAT
+(``"sat"``, reproducible under a deterministic time limit) or SCIP through OR-Tools'
+model builder, or by HiGHS (``"highs"``) through :func:`scipy.optimize.milp`: OR-Tools'
+HiGHS came back with no plan at all (status unknown) when the time limit stopped the
+search on the 1000-village county of ``make bench``, where scipy's returns the best
+plan found and its bound. With a hint, HiGHS runs through OR-Tools (scipy takes no
+cutoff).
 
 Two details keep the MIP solvers fast without changing any answer:
 
@@ -30,13 +34,18 @@ Two details keep the MIP solvers fast without changing any answer:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy
 import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 ENGINES = ("sat", "scip", "highs")
+#: The ``highs`` engine without a hint: HiGHS inside scipy.
+HIGHS = f"scipy {scipy.__version__} milp (HiGHS)"
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,7 @@ class FacilityResult:
     wall_time_s: float
     settings: dict[str, object] = field(default_factory=dict)
     side_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    engine: str = ""
 
     @property
     def has_solution(self) -> bool:
@@ -201,6 +211,8 @@ def solve_facility(
         raise ValueError(f"engine must be one of {ENGINES}, got {settings.engine!r}")
     n_f, n_c = len(model.open_cost), len(model.demand)
     relax_x = model.capacity is None and model.side is None and settings.engine != "sat"
+    if settings.engine == "highs" and hint is None:
+        return _solve_highs(model, settings, integral_x=not relax_x)
     m = _build(model, integral_x=not relax_x)
     if hint is not None and model.side is not None:
         raise ValueError("hints are not supported for a model with side constraints")
@@ -263,7 +275,59 @@ def solve_facility(
     )
 
 
-def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
+def _solve_highs(
+    model: FacilityModel, settings: SolveSettings, *, integral_x: bool
+) -> FacilityResult:
+    """HiGHS as scipy ships it (:func:`scipy.optimize.milp`).
+
+    OR-Tools' model builder also drives HiGHS, but a run it stops at the time limit
+    comes back without the best plan found (status unknown), which on a county of a
+    thousand villages means no plan at all; scipy returns it with the bound.
+    """
+    a = _arrays(model, integral_x=integral_x)
+    started = time.perf_counter()
+    res = milp(
+        a.cost,
+        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
+        integrality=a.integral.astype(np.uint8),
+        bounds=Bounds(a.lower, a.upper),
+        options={
+            "time_limit": settings.time_limit_s,
+            "mip_rel_gap": settings.relative_gap,
+            "disp": False,
+        },
+    )
+    wall = time.perf_counter() - started
+    n_f, n_c = len(model.open_cost), len(model.demand)
+    if res.x is None:
+        name = {2: "INFEASIBLE", 3: "UNBOUNDED"}.get(res.status, "NOT_SOLVED")
+        return FacilityResult(
+            name,
+            np.zeros(n_f, bool),
+            np.full(n_c, -1),
+            np.nan,
+            np.nan,
+            wall,
+            settings.as_dict(),
+            engine=HIGHS,
+        )
+    values = np.asarray(res.x, float)
+    is_open, choice = _decode(model, values)
+    bound = getattr(res, "mip_dual_bound", None)
+    return FacilityResult(
+        "OPTIMAL" if res.status == 0 else "FEASIBLE",
+        is_open,
+        choice,
+        float(res.fun),
+        float(res.fun if bound is None or not np.isfinite(bound) else bound),
+        wall,
+        settings.as_dict(),
+        side_values=np.rint(values[model.first_side_column :]),
+        engine=HIGHS,
+    )
+
+
+def _arrays(model: FacilityModel, *, integral_x: bool) -> Arrays:
     """The model as one sparse matrix; variables ``y`` (F), then ``x`` (K), then ``u`` (C)."""
     n_f, n_c, n_k = len(model.open_cost), len(model.demand), len(model.pair_cost)
     pc = np.asarray(model.pair_customer, dtype=np.int64)
@@ -337,15 +401,37 @@ def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
             np.asarray(side.row_lower, float),
             np.asarray(side.row_upper, float),
         )
-    m = mb.Model()
-    m.helper.fill_model_from_sparse_data(lower, upper, _objective(model), *rows.matrix(n_var))
-    for i in range(n_core):
-        if integral_x or not n_f <= i < n_f + n_k:
-            m.helper.set_var_integrality(i, True)
+    integral = np.ones(n_var, bool)
+    if not integral_x:
+        integral[xs] = False
     if side is not None:
-        for i in np.flatnonzero(side.integral).tolist():
-            m.helper.set_var_integrality(n_core + i, True)
+        integral[n_core:] = side.integral
+    return Arrays(lower, upper, _objective(model), *rows.matrix(n_var), integral)
+
+
+def _build(model: FacilityModel, *, integral_x: bool) -> mb.Model:
+    """The model for OR-Tools' model builder."""
+    a = _arrays(model, integral_x=integral_x)
+    m = mb.Model()
+    m.helper.fill_model_from_sparse_data(
+        a.lower, a.upper, a.cost, a.row_lower, a.row_upper, a.matrix
+    )
+    for i in np.flatnonzero(a.integral).tolist():
+        m.helper.set_var_integrality(i, True)
     return m
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """A model as arrays: ``row_lower <= matrix @ x <= row_upper``, bounds, integrality."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    cost: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    matrix: sp.csr_matrix
+    integral: np.ndarray
 
 
 class _Rows:

@@ -332,6 +332,20 @@ class Solver(_Frozen):
         gt=0,
         description="wall-clock guard; a run that reaches it is flagged non-reproducible",
     )
+    closures_relative_gap: float = Field(
+        0.0,
+        ge=0,
+        le=0.1,
+        description="stop once the plan is proven within this fraction of the best possible "
+        "(0: optimal); the plan records the gap and stays reproducible",
+    )
+    closures_candidates: int | None = Field(
+        None,
+        gt=0,
+        description="each village band weighs only its N cheapest schools (and today's); for "
+        "counties of a thousand villages; the gap is then to the best plan among those; "
+        "empty: every school within the rules",
+    )
     routing_engine: Literal["pyvrp", "ortools"] = Field(
         "pyvrp", description="bus routing: PyVRP (default) or OR-Tools routing"
     )

@@ -9,7 +9,7 @@ import pytest
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.buses import UnroutableRiders
-from optimizer.closures import InfeasibleScenario, solve_closures
+from optimizer.closures import ClosureModel, InfeasibleScenario, solve_closures
 from optimizer.planning import make_plan
 from optimizer.problem import build_problem
 from optimizer.scenario import load_scenario
@@ -265,3 +265,24 @@ def test_size_limits_for_unmoved_pupils_make_an_oversized_must_keep_school_infea
     assert problem.size_limit(1) == 1
     with pytest.raises(InfeasibleScenario):
         solve_closures(problem)
+
+
+def test_candidates_limit_each_village_band_to_its_cheapest_schools(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    every = ClosureModel(problem)
+    few = ClosureModel(problem, candidates=1)
+    pairs = {(every.customers[c], s) for c, s in zip(every.pair_customer, every.pair_facility)}
+    kept = {(few.customers[c], s) for c, s in zip(few.pair_customer, few.pair_facility)}
+    # C's grades 1-3 ride 2 min to P2, today's school: their pair to P1 goes. A and B
+    # ride to P2 faster than they walk to P1 and keep today's P1 too; C's grades 4-6
+    # ride to P1 faster than they walk to P2 (today's).
+    assert pairs - kept == {((2, 1), 0)}
+    solver = scenario.solver.model_copy(
+        update={"closures_candidates": 1, "closures_relative_gap": 0.01}
+    )
+    plan, problem = make_plan(scenario.model_copy(update={"solver": solver}), region)
+    assert [s.status for s in plan.schools] == ["closed", "kept"]
+    assert plan.solver[0].settings["candidates"] == 1
+    assert plan.solver[0].settings["relative_gap"] == 0.01
+    assert verify(plan, problem) == []
