@@ -80,9 +80,11 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
 
     from optimizer.outputs import replace_dir, write_outputs
     from optimizer.timeline import timeline_html, timeline_rows
+    from optimizer.timeline_view import TimelineView
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    rows = tuple(timeline_rows(years))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         for y in years:
@@ -93,6 +95,7 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
                 tiles=scenario.output.tiles,
                 road_lines=region.road_lines(),
                 extra=manifest_file(scenario, y.plan),
+                timeline=TimelineView(y.year, len(years), rows),
             )
         with (tmp / "timeline.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, ["year", "event", "school", "detail"], lineterminator="\n")

@@ -21,6 +21,7 @@ from optimizer.catchments import catchments as compute_catchments
 from optimizer.labels import labels
 from optimizer.leaflet_page import base_map, esc, external_references, finish_page
 from optimizer.plan import Plan, Route
+from optimizer.timeline_view import TimelineView
 
 __all__ = ["render_map", "external_references", "map_bounds"]
 
@@ -56,6 +57,7 @@ def render_map(
     tiles: bool = False,
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     catchments: Sequence[Catchment] | None = None,
+    timeline: TimelineView | None = None,
 ) -> str:
     """Render the plan as a self-contained offline HTML map.
 
@@ -73,6 +75,9 @@ def render_map(
         layer (shown when there are no tiles).
     catchments : sequence of Catchment, optional
         The plan's catchments; computed from the plan (and ``road_lines``) if omitted.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline: links to the other years' maps in the
+        title box.
 
     Returns
     -------
@@ -127,7 +132,7 @@ def render_map(
         title=f"{plan.scenario} · {text['title']}",
         language=language,
         css=_PAGE_CSS,
-        boxes=[_title_box(plan, text), _legend(text, bool(road_lines))],
+        boxes=[_title_box(plan, text, timeline), _legend(text, bool(road_lines))],
     )
 
 
@@ -296,14 +301,27 @@ def _add_route(
         ).add_to(group)
 
 
-def _title_box(plan: Plan, text: Mapping[str, str]) -> str:
+def _title_box(plan: Plan, text: Mapping[str, str], timeline: TimelineView | None = None) -> str:
     k = figures.kpis(plan)
     summary = text["summary_line"].format(
         closed=k["schools_closed"], schools=k["schools"], buses=k["runs"], moved=k["pupils_moved"]
     )
+    years = ""
+    if timeline is not None:  # a year of a multi-year timeline: the other years' maps
+        years = (
+            "<div>"
+            + " · ".join(
+                f"<b>{esc(text['year_plus'].format(n=k))}</b>"
+                if k == timeline.year
+                else f'<a href="{esc(timeline.link(k, "map.html"))}">'
+                f"{esc(text['year_plus'].format(n=k))}</a>"
+                for k in range(1, timeline.years + 1)
+            )
+            + "</div>"
+        )
     return (
         f'<div class="sp-box sp-title"><h1>{esc(plan.scenario)}</h1>'
-        f"<div>{esc(text['title'])}</div><div>{esc(summary)}</div></div>"
+        f"<div>{esc(text['title'])}</div><div>{esc(summary)}</div>{years}</div>"
     )
 
 

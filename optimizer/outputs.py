@@ -19,6 +19,7 @@ from optimizer.plan import Plan
 from optimizer.report import render_report
 from optimizer.static_map import render_static_map
 from optimizer.tables import plan_tables
+from optimizer.timeline_view import TimelineView
 
 
 def write_outputs(
@@ -29,6 +30,7 @@ def write_outputs(
     tiles: bool = False,
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     extra: Callable[[list[Path]], dict[str, str]] | None = None,
+    timeline: TimelineView | None = None,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
@@ -54,6 +56,9 @@ def write_outputs(
         Called with the files written (still in the temporary folder); returns more
         files (name -> text) to write before the folder moves into place, e.g. the
         manifest with every output's hash.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline: the map links the other years and the
+        report gains the timeline.
 
     Returns
     -------
@@ -71,12 +76,17 @@ def write_outputs(
     try:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         page = render_map(
-            plan, language=language, tiles=tiles, road_lines=road_lines, catchments=areas
+            plan,
+            language=language,
+            tiles=tiles,
+            road_lines=road_lines,
+            catchments=areas,
+            timeline=timeline,
         )
         (tmp / "map.html").write_text(page, encoding="utf-8")
         (tmp / "map.png").write_bytes(prints["png"])
         (tmp / "map.pdf").write_bytes(prints["pdf"])
-        report = render_report(plan, language=language, map_png=prints["png"])
+        report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
         (tmp / "report.html").write_text(report, encoding="utf-8")
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")

@@ -20,6 +20,7 @@ from optimizer.figures import hhmm
 from optimizer.labels import labels, term
 from optimizer.plan import Assignment, Plan, RouteStop
 from optimizer.tables import plan_tables
+from optimizer.timeline_view import TimelineView
 
 __all__ = ["render_report", "hhmm", "plan_tables"]
 
@@ -43,7 +44,13 @@ section.route { page-break-inside: avoid; }
 Cell = tuple[str, str]  # (escaped text, class: "" or "n" or "fail" or "warn")
 
 
-def render_report(plan: Plan, *, language: str = "en", map_png: bytes | None = None) -> str:
+def render_report(
+    plan: Plan,
+    *,
+    language: str = "en",
+    map_png: bytes | None = None,
+    timeline: TimelineView | None = None,
+) -> str:
     """A self-contained HTML report of the plan.
 
     Parameters
@@ -55,6 +62,9 @@ def render_report(plan: Plan, *, language: str = "en", map_png: bytes | None = N
     map_png : bytes, optional
         The print map (:func:`optimizer.static_map.render_static_map`), inlined as a
         ``data:image/png;base64`` image.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline: a section with every year's events and
+        links to the other years' reports.
 
     Returns
     -------
@@ -72,6 +82,7 @@ def render_report(plan: Plan, *, language: str = "en", map_png: bytes | None = N
         f"<h1>{_e(plan.scenario)}</h1>",
         f'<p class="meta">{_e(text["title"])}</p>',
         _summary(plan, text),
+        _timeline(timeline, text),
         _map(map_png, text),
         _schools(plan, text),
         _closures(plan, text),
@@ -118,6 +129,32 @@ def _n(value: float | None, digits: int = 0) -> Cell:
 
 def _t(value: object) -> Cell:
     return _e(value), ""
+
+
+def _timeline(view: TimelineView | None, text: Mapping[str, str]) -> str:
+    """The timeline of a multi-year plan: links to every year, then what happens when."""
+    if view is None:
+        return ""
+    links = " · ".join(
+        f"<b>{_e(text['year_plus'].format(n=k))}</b>"
+        if k == view.year
+        else f'<a href="{_e(view.link(k, "report.html"))}">{_e(text["year_plus"].format(n=k))}</a>'
+        for k in range(1, view.years + 1)
+    )
+    header = [_e(text[f"timeline.{c}"]) for c in ("year", "event", "school", "detail")]
+    rows = [
+        [
+            _n(int(r["year"])),
+            _t(term(text, "timeline.event", str(r["event"]))),
+            _t(r["school"]),
+            _t(r["detail"]),
+        ]
+        for r in view.rows
+    ]
+    return (
+        f"<h2>{_e(text['timeline'])}</h2>\n<p>{links}</p>\n"
+        f"<p>{_e(text['timeline_note'])}</p>\n{_table(header, rows)}"
+    )
 
 
 def _summary(plan: Plan, text: Mapping[str, str]) -> str:

@@ -63,3 +63,8 @@ def test_the_cli_writes_a_folder_per_year_and_the_timeline(tiny_dir, capsys):
     builds = [r for r in rows if r["event"] == "build"]
     assert builds and all(int(r["year"]) < 2 for r in builds)  # built before the year needs it
     assert "(year +1)" in capsys.readouterr().out
+    # Each year's report has the timeline and links the other years; its map links them.
+    report = (out / "year+1" / "report.html").read_text()
+    assert "Timeline" in report and 'href="../year+2/report.html"' in report
+    assert "<b>year +1</b>" in report and "close" in report
+    assert 'href="../year+1/map.html"' in (out / "year+2" / "map.html").read_text()
