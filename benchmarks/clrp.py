@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.files import read_numbers
 from benchmarks.runner import Outcome
 from optimizer.facility import FacilityModel, SolveSettings, solve_facility
 from optimizer.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
@@ -136,12 +137,7 @@ def read_instance(path: Path) -> Instance:
         Naming the file and what was expected (counts, integrality, cost flag).
     """
     path = Path(path)
-    tokens = path.read_text().split()
-    try:
-        values = np.array([float(t) for t in tokens])
-    except ValueError:
-        bad = next(t for t in tokens if not _is_number(t))
-        raise InstanceError(f"{path}: expected numbers only (CLRP file), got {bad!r}") from None
+    values = read_numbers(path, "CLRP", InstanceError)
     if len(values) < 2 or values[0] < 1 or values[1] < 1 or (values[:2] % 1).any():
         raise InstanceError(f"{path}: expected a header 'customers depots' of positive integers")
     n, m = int(values[0]), int(values[1])
@@ -162,7 +158,7 @@ def read_instance(path: Path) -> Instance:
         + ["vehicle cost", "cost flag"]
     )
     bad = [
-        f"{name} = {tokens[cut[2] + k]}"
+        f"{name} = {values[cut[2] + k]:g}"
         for k, name in enumerate(fields)
         if values[cut[2] + k] < 0 or values[cut[2] + k] % 1
     ]
@@ -498,11 +494,3 @@ class _Search:
                         best = min(best, insert)
                 cost[c, k] = best
         return self._assign(subset, inst.demand, cost)
-
-
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.files import read_numbers
 from benchmarks.runner import Outcome
 from optimizer.facility import FacilityModel, SolveSettings, solve_facility
 
@@ -40,18 +41,13 @@ def parse(path: Path) -> Instance:
     ValueError
         Naming the file and what was expected.
     """
-    tokens = path.read_text().split()
-    try:
-        values = np.array([float(t) for t in tokens])
-    except ValueError:
-        bad = next(t for t in tokens if not _is_number(t))
-        raise ValueError(f"{path}: expected numbers only (SSCFLP file), got {bad!r}") from None
+    values = read_numbers(path, "SSCFLP")
     if len(values) < 2:
         raise ValueError(f"{path}: expected a header 'I J', got {len(values)} numbers")
     n_i, n_j = values[:2]
     if n_i != int(n_i) or n_j != int(n_j) or n_i < 1 or n_j < 1:
         raise ValueError(
-            f"{path}: expected a header 'I J' of positive integers, got {tokens[0]} {tokens[1]}"
+            f"{path}: expected a header 'I J' of positive integers, got {values[0]:g} {values[1]:g}"
         )
     n_i, n_j = int(n_i), int(n_j)
     expected = 2 + 2 * n_i + n_j + n_j * n_i
@@ -118,11 +114,3 @@ def solve_instance(path: Path, time_limit_s: float) -> Outcome:
         + instance.cost[np.arange(len(choice)), choice].sum()
     )
     return Outcome(float(value), result.status)
-
-
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True

@@ -39,12 +39,11 @@ as many buses and less driving, than each school's own runs (:func:`route_school
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from importlib.metadata import version
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp
 from scipy.cluster.hierarchy import DisjointSet
 
 from geodata.region import Region
@@ -61,6 +60,7 @@ from optimizer.buses import (
 from optimizer.plan import Drop, Route, RouteStop, SolverRun
 from optimizer.problem import Problem
 from optimizer.scenario import Solver
+from optimizer.vrp import routing_search
 
 
 @dataclass(frozen=True)
@@ -333,18 +333,9 @@ def route_group(
         routing.AddDisjunction([pick], drop_penalty)
         routing.AddDisjunction([deliver], drop_penalty)
 
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    solution, reproducible = routing_search(
+        routing, config.routing_solution_limit, config.routing_time_limit_s
     )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.solution_limit = config.routing_solution_limit
-    params.time_limit.FromMilliseconds(max(1, int(config.routing_time_limit_s * 1000)))
-    started = time.perf_counter()
-    solution = routing.SolveWithParameters(params)
-    reproducible = time.perf_counter() - started < 0.98 * config.routing_time_limit_s
     runs: list[MixedRun] | None = None
     status = "NO_SOLUTION"
     if solution is not None:

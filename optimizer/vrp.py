@@ -551,19 +551,7 @@ def _solve_ortools(model: VrpModel, settings: VrpSettings) -> _Search:
         penalty = drop_required if model.required[c] else int(model.prize[c])
         routing.AddDisjunction([index], penalty)
 
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.solution_limit = settings.solution_limit
-    params.time_limit.FromMilliseconds(max(1, int(settings.time_limit_s * 1000)))
-    started = time.perf_counter()
-    solution = routing.SolveWithParameters(params)
-    # A run cut by the wall-clock guard (not by the solution limit) may differ elsewhere.
-    reproducible = time.perf_counter() - started < 0.98 * settings.time_limit_s
+    solution, reproducible = routing_search(routing, settings.solution_limit, settings.time_limit_s)
     if solution is None:
         return _Search(None, None, reproducible)
     orders = []
@@ -590,3 +578,30 @@ def _drop_penalty(model: VrpModel, num_vehicles: int, horizon: int) -> int:
         arcs = num_vehicles * horizon  # a route lasts at most the horizon
     # Bounded so that every client dropped still fits the int64 objective.
     return min(fixed + prizes + arcs + 1, 2**62 // (model.num_clients + 1))
+
+
+def routing_search(
+    routing: pywrapcp.RoutingModel, solution_limit: int, time_limit_s: float
+) -> tuple[pywrapcp.Assignment | None, bool]:
+    """Solve an OR-Tools routing model the project's one way: parallel cheapest insertion,
+    then guided local search stopped by ``solution_limit`` (deterministic).
+
+    Returns
+    -------
+    solution, reproducible
+        The solution (``None``: none found), and whether the solution limit, not the
+        wall-clock guard ``time_limit_s``, stopped the search (a run cut by the guard
+        may differ on another machine).
+    """
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.solution_limit = solution_limit
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    started = time.perf_counter()
+    solution = routing.SolveWithParameters(params)
+    return solution, time.perf_counter() - started < 0.98 * time_limit_s
