@@ -97,6 +97,13 @@ def test_groups_join_the_closest_pairs_first_up_to_the_size_cap(east):
     assert groups(3) == groups(2) == [(0, 1), (2, 3)]  # the two 54-s pairs first
 
 
+def test_only_schools_with_the_same_bell_share_runs(east):
+    _, _, problem = east
+    staggered = dataclasses.replace(problem, school_bells=("07:30", "07:30", "08:15", ""))
+    # S2 keeps the scenario's 08:00: S1 (08:15) has no partner, PA and JB share 07:30.
+    assert school_groups(staggered, [0, 1, 2, 3]) == [(0, 1)]
+
+
 def test_one_mixed_bus_serves_both_schools(east):
     scenario, _, problem = east
     runs, records = route_schools(problem, RIDERS, scenario.solver)
