@@ -424,7 +424,28 @@ def run_pipeline(
                     extra=manifest,
                 )
         print_stages(meter, "outputs")
-    return _result(meter, region, nodes["osm"])
+    result = _result(meter, region, nodes["osm"])
+    if scenario.solver.closures_candidates is not None:
+        print_full_bound(scenario, region, closures.objective)
+    return result
+
+
+def print_full_bound(scenario: Any, region: Any, objective: float) -> None:
+    """``BOUND``: the plan against the LP bound of the whole closure model (every school
+    for every village band, not only the candidates), computed after the timed stages."""
+    from optimizer.closures import ClosureModel
+    from optimizer.facility import lp_bound
+    from optimizer.problem import build_problem
+
+    started = time.perf_counter()
+    problem = build_problem(region, scenario.policy, name=scenario.name)
+    bound = lp_bound(ClosureModel(problem).model())
+    print(
+        f"BOUND full_model_lp={bound:.0f} plan={objective:.0f} "
+        f"gap_to_full={100 * (objective - bound) / max(abs(objective), 1.0):.3f}% "
+        f"time_s={time.perf_counter() - started:.1f} (not counted)",
+        flush=True,
+    )
 
 
 def _result(meter: Meter, region: Any, nodes: int, *, failed: bool = False) -> Result:

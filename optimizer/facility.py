@@ -327,6 +327,28 @@ def _solve_highs(
     )
 
 
+def lp_bound(model: FacilityModel) -> float:
+    """The optimum of the model's linear relaxation: no plan of the model costs less.
+
+    Solved by HiGHS through :func:`scipy.optimize.milp` with every variable continuous.
+
+    Raises
+    ------
+    RuntimeError
+        When the relaxation has no optimum (it is infeasible: so is the model).
+    """
+    a = _arrays(model, integral_x=False)
+    res = milp(
+        a.cost,
+        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
+        integrality=np.zeros(len(a.cost), np.uint8),
+        bounds=Bounds(a.lower, a.upper),
+    )
+    if res.status != 0:
+        raise RuntimeError(f"the LP relaxation has no optimum: {res.message}")
+    return float(res.fun)
+
+
 def _arrays(model: FacilityModel, *, integral_x: bool) -> Arrays:
     """The model as one sparse matrix; variables ``y`` (F), then ``x`` (K), then ``u`` (C)."""
     n_f, n_c, n_k = len(model.open_cost), len(model.demand), len(model.pair_cost)

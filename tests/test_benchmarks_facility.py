@@ -119,3 +119,17 @@ def test_a_hint_is_checked_and_never_beaten_by_a_worse_answer():
         result = solve_facility(model, SolveSettings(engine=engine, time_limit_s=10), good)
         assert result.objective == pytest.approx(5.0)  # node 2 is the median: 3 + 0 + 2
         assert result.choice.tolist() == [1, 1, 1]
+
+
+def test_the_lp_bound_is_below_the_optimum_and_tight_where_the_lp_is_integral():
+    from optimizer.facility import lp_bound
+
+    dist = np.array([[0, 3, 5], [3, 0, 2], [5, 2, 0]])
+    # p-median with x continuous has an integral LP here: the bound is the optimum, 5.
+    assert lp_bound(pmed.median_model(dist, 1)) == pytest.approx(5.0)
+    model = sscflp.read_instance(SHARED / "sscflp" / "p1.txt")
+    bound = lp_bound(model)
+    result = solve_facility(model, SolveSettings(engine="highs", time_limit_s=60))
+    optimum = read_reference(SHARED / "sscflp")["p1"]
+    assert result.status == "OPTIMAL" and result.objective == optimum
+    assert 0.9 * optimum < bound < optimum  # Holmberg p1's LP is fractional
