@@ -303,7 +303,7 @@ class Plan:
                 f"schools closed      {k['schools_closed']} of {k['schools']}",
                 f"pupils moved        {k['pupils_moved']}",
                 f"newly on a bus      {k['pupils_newly_bused']}",
-                f"buses               {k['buses']}",
+                f"buses               {k['buses']} ({_runs(k.get('runs', len(self.routes)))})",
                 f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
                 f"running cost saved  {k['running_cost_saved']:,} yuan/year",
                 f"solver              {runs}",
@@ -341,3 +341,7 @@ def compute_kpis(
         "bus_km": round(sum(r.distance_m for r in routes) / 1000.0, 1),
         "running_cost_saved": sum(s.running_cost for s in closed),
     }
+
+
+def _runs(n: int) -> str:
+    return f"{n} run" if n == 1 else f"{n} runs"

@@ -75,3 +75,15 @@ def test_route_sheets_name_the_bus_and_where_it_comes_from(staggered):
     assert "bus B001, run 1 of 2" in html and "bus B001, run 2 of 2" in html
     assert "Comes on from P1" in html
     assert "Buses (the fleet" in html and "Bus runs (routes)" in html
+
+
+def test_the_staggered_bells_scenario_needs_fewer_buses_than_runs(tmp_path):
+    """The shipped scenario: junior and nine-year schools at 07:30, primary at 08:20."""
+    from tests.conftest import ROOT
+
+    scenario = load_scenario(ROOT / "scenarios" / "staggered_bells.yaml")
+    plan, problem = make_plan(scenario, scenario.load_region(cache_dir=tmp_path))
+    assert plan.kpis["runs"] == len(plan.routes)
+    assert plan.kpis["buses"] < plan.kpis["runs"]
+    assert any(len(b.routes) > 1 for b in plan.buses)
+    assert verify(plan, problem) == []
