@@ -2,7 +2,8 @@
 
 Each (village, band) with pupils is a customer of the single-source facility core
 (:mod:`optimizer.facility`); schools are the facilities. A pair (village, band,
-school) exists only where the pupils can get there within the rules, with one mode:
+school) exists only where the pupils can get there within the rules, with one mode
+(:mod:`optimizer.options`):
 
 - ``walk``: within the band's walking distance and one-way limit;
 - ``ride``: the bus-speed drive is within the band's one-way limit (a school bus
@@ -30,12 +31,12 @@ Objective (yuan/year): running cost of kept schools + transport estimate + capit
 (weighted) + boarding cost + value of pupils' travel time. Optionally
 lexicographic: first the longest grades 1-3 journey, then that objective.
 An unserved slack with a prohibitive penalty keeps the model feasible; villages
-that need it are reported with the limit at fault instead of a solver status.
+that need it are reported with the limit at fault instead of a solver status
+(:mod:`optimizer.explanations`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -43,6 +44,12 @@ import numpy as np
 import ortools
 
 from geodata.places import BANDS
+from optimizer.explanations import (
+    InfeasibleScenario,
+    capacity_reasons,
+    contradictions,
+    reachability_reasons,
+)
 from optimizer.facility import (
     FacilityModel,
     FacilityResult,
@@ -50,26 +57,10 @@ from optimizer.facility import (
     SolveSettings,
     solve_facility,
 )
+from optimizer.options import option
 from optimizer.plan import SolverRun
-from optimizer.problem import BAND_NORM, BOARDING_BANDS, Problem
+from optimizer.problem import BAND_NORM, Problem
 from optimizer.scenario import Solver
-
-
-class InfeasibleScenario(Exception):
-    """No plan meets every rule; ``reasons`` says which villages and which limit."""
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__("no plan meets every rule:\n  " + "\n  ".join(reasons))
-
-
-@dataclass(frozen=True)
-class Option:
-    """How the pupils of a (village, band) would reach a school."""
-
-    mode: str  # "walk", "ride" or "board"
-    time_s: int
-    distance_m: int
 
 
 @dataclass(frozen=True)
@@ -86,55 +77,6 @@ class ClosureResult:
     subsidised: np.ndarray
     buses_estimate: np.ndarray
     run: SolverRun
-
-
-def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
-    """The way pupils of band ``b`` in village ``v`` reach school ``s``, if allowed."""
-    if not problem.serves[s, b] or (problem.closed is not None and problem.closed[s]):
-        return None
-    band = BANDS[b]
-    limit = problem.policy.limit_s(band)
-    how, seconds, metres = problem.journey(b, v, s)
-    today = s == problem.current[v, b] and not problem.policy.limits_apply_to_unmoved
-    if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
-        return Option("walk" if how == "walk" else "ride", seconds, metres)
-    drive = int(problem.time_s[v, problem.school_place(s)])
-    dist = int(problem.dist_m[v, problem.school_place(s)])
-    if drive <= limit:
-        return Option("ride", drive, dist)
-    if band in BOARDING_BANDS and problem.policy.schools.boarding:
-        return Option("board", drive, dist)
-    return None
-
-
-def candidate_schools(problem: Problem, v: int, b: int) -> list[int]:
-    """Schools that pupils of band ``b`` in village ``v`` may attend."""
-    return [s for s in range(problem.n_schools) if option(problem, b, v, s) is not None]
-
-
-def reachability_reasons(problem: Problem) -> list[str]:
-    """Villages and bands with no school of their level within the one-way limit."""
-    reasons = []
-    for v in range(problem.n_villages):
-        for b, band in enumerate(BANDS):
-            if problem.pupils[v, b] == 0 or candidate_schools(problem, v, b):
-                continue
-            teaching = [s for s in range(problem.n_schools) if problem.serves[s, b]]
-            limit_min = problem.policy.bands[band].one_way_min
-            if teaching:
-                best = min(teaching, key=lambda s: problem.journey_s(b, v, s))
-                minutes = problem.journey_s(b, v, best) / 60
-                nearest = (
-                    f"the nearest, {problem.school_ids[best]}, is {minutes:.1f} min away "
-                    f"(a limit of {math.ceil(minutes)} min would serve it)"
-                )
-            else:
-                nearest = "no school teaches this band"
-            reasons.append(
-                f"village {problem.village_ids[v]} band {band} ({problem.pupils[v, b]} pupils): "
-                f"no school within the {limit_min:g}-minute one-way limit; {nearest}"
-            )
-    return reasons
 
 
 def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureResult:
@@ -181,7 +123,7 @@ def solve_closures(problem: Problem, config: Solver | None = None) -> ClosureRes
 
 def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> None:
     if result.status == "INFEASIBLE":
-        raise InfeasibleScenario(_contradictions(problem))
+        raise InfeasibleScenario(contradictions(problem))
     if not result.has_solution:
         raise InfeasibleScenario(
             [
@@ -200,8 +142,18 @@ def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> N
                 "sat engine's solver.closures_deterministic_time)"
             ]
         )
+    if lacking and builder.candidates is not None:
+        raise InfeasibleScenario(
+            [
+                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
+                f"pupils): no place among its {builder.candidates} candidate schools "
+                f"(solver.closures_candidates = {builder.candidates}); raise it, or leave it "
+                "empty to weigh every school"
+                for v, b in lacking
+            ]
+        )
     if lacking:
-        raise InfeasibleScenario(_capacity_reasons(problem, lacking))
+        raise InfeasibleScenario(capacity_reasons(problem, lacking))
 
 
 class _Side:
@@ -257,6 +209,7 @@ class ClosureModel:
 
     def __init__(self, problem: Problem, candidates: int | None = None):
         self.problem = problem
+        self.candidates = candidates
         policy = problem.policy
         self.customers: list[tuple[int, int]] = []
         demand, stay, pc, pf, modes, times, cost = [], [], [], [], [], [], []
@@ -601,84 +554,3 @@ class ClosureModel:
             buses_estimate=self._buses_estimate(result.choice),
             run=run,
         )
-
-
-#: School-wide rules that can contradict each other, and the setting that lifts each.
-_RELAXATIONS = (
-    ("the minimum enrolment", "policy.schools.min_enrolment", ("schools", "min_enrolment"), 0),
-    ("the largest school size", "policy.schools.max_classes", ("schools", "max_classes"), {}),
-    ("the investment budget", "policy.investment.budget", ("investment", "budget"), 1e15),
-    (
-        "the public share of kindergarten places",
-        "policy.schools.kindergarten_public_share",
-        ("schools", "kindergarten_public_share"),
-        0.0,
-    ),
-)
-
-
-def _contradictions(problem: Problem) -> list[str]:
-    """Which school-wide rule, lifted alone, would let a plan exist."""
-    found = []
-    for label, key, (section, field), lifted in _RELAXATIONS:
-        part = getattr(problem.policy, section)
-        if getattr(part, field) == lifted:
-            continue
-        policy = problem.policy.model_copy(
-            update={section: part.model_copy(update={field: lifted})}
-        )
-        relaxed = dataclasses.replace(problem, policy=policy)
-        result = solve_facility(
-            ClosureModel(relaxed).model(), SolveSettings(engine="highs", time_limit_s=60)
-        )
-        if result.has_solution:
-            found.append(
-                f"{label} ({key} = {getattr(part, field)!r}) cannot be met together "
-                "with the schools that must stay open and the journey limits; "
-                f"without it a plan exists"
-            )
-    return found or [
-        "the school-wide rules (minimum enrolment, school size, budget, "
-        "kindergarten places) cannot all be met together; no single one of "
-        "them, lifted alone, gives a plan"
-    ]
-
-
-def _capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
-    rules = problem.policy.schools
-    reach = np.zeros(problem.n_schools, dtype=np.int64)  # pupils who could go to each school
-    for v in range(problem.n_villages):
-        for b in range(len(BANDS)):
-            for s in candidate_schools(problem, v, b):
-                reach[s] += problem.pupils[v, b]
-    reasons = []
-    for v, b in lacking:
-        cands = candidate_schools(problem, v, b)
-        small = [
-            s
-            for s in cands
-            if problem.school_levels[s] in rules.min_enrolment_levels
-            and reach[s] < rules.min_enrolment
-            and not problem.must_keep[s]
-        ]
-        if rules.min_enrolment and small == cands:
-            names = ", ".join(f"{problem.school_ids[s]} (at most {reach[s]} pupils)" for s in cands)
-            reasons.append(
-                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
-                f"pupils): the only schools within "
-                f"{problem.policy.bands[BANDS[b]].one_way_min:g} min ({names}) can never "
-                f"reach the minimum enrolment of {rules.min_enrolment} "
-                "(policy.schools.min_enrolment); keep one as a teaching point or must_keep"
-            )
-            continue
-        names = ", ".join(
-            f"{problem.school_ids[s]} (capacity {problem.capacity[s]}, "
-            f"{problem.classrooms[s]} classrooms)"
-            for s in cands
-        )
-        reasons.append(
-            f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} pupils): "
-            f"the schools within {problem.policy.bands[BANDS[b]].one_way_min:g} min "
-            f"({names}) have no room left for them, even with the investment budget"
-        )
-    return reasons

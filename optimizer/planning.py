@@ -10,9 +10,10 @@ import numpy as np
 from geodata.places import BANDS
 from geodata.region import Region
 from optimizer.buses import Riders, Run, pickup_limit_s, route_school, stop_time_s, yard
-from optimizer.closures import ClosureResult, InfeasibleScenario, option, solve_closures
+from optimizer.closures import ClosureResult, InfeasibleScenario, solve_closures
 from optimizer.fleet import bus_duties
 from optimizer.mixed_load import mixed_route, route_schools
+from optimizer.options import option
 from optimizer.plan import (
     Assignment,
     Plan,

@@ -286,3 +286,15 @@ def test_candidates_limit_each_village_band_to_its_cheapest_schools(tiny):
     assert plan.solver[0].settings["candidates"] == 1
     assert plan.solver[0].settings["relative_gap"] == 0.01
     assert verify(plan, problem) == []
+
+
+def test_a_band_left_without_a_place_among_its_candidates_names_the_setting(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    capacity = problem.capacity.copy()
+    capacity[1] = 10  # P2 cannot hold village C's pupils, and P1 is no candidate of theirs
+    solver = scenario.solver.model_copy(update={"closures_candidates": 1})
+    with pytest.raises(InfeasibleScenario) as err:
+        solve_closures(dataclasses.replace(problem, capacity=capacity), solver)
+    assert "village C band p13" in str(err.value)
+    assert "solver.closures_candidates = 1" in str(err.value)
