@@ -29,11 +29,17 @@ def alight_s(problem: Problem, route: Route) -> int:
     return bus.stop_time_s + bus.stop_time_per_pupil_s * on_board
 
 
-def trip(problem: Problem, route: Route) -> Trip:
-    """The run as a :class:`~optimizer.chaining.Trip`: first stop and time, last school
+def trips(problem: Problem, routes: tuple[Route, ...]) -> list[Trip]:
+    """Each run as a :class:`~optimizer.chaining.Trip`: first stop and time, last school
     and the time the bus is free there."""
     villages = {vid: i for i, vid in enumerate(problem.village_ids)}
     schools = {sid: i for i, sid in enumerate(problem.school_ids)}
+    return [_trip(problem, r, villages, schools) for r in routes]
+
+
+def _trip(
+    problem: Problem, route: Route, villages: dict[str, int], schools: dict[str, int]
+) -> Trip:
     return Trip(
         start_place=villages[route.stops[0].village],
         start_s=route.stops[0].arrive_s,
@@ -48,13 +54,13 @@ def bus_duties(problem: Problem, routes: tuple[Route, ...]) -> tuple[BusDuty, ..
     their first run's start."""
     if not routes:
         return ()
-    trips = [trip(problem, r) for r in routes]
-    duties = chain_trips(trips, problem.time_s)
+    timed = trips(problem, routes)
+    duties = chain_trips(timed, problem.time_s)
     out = []
     for n, duty in enumerate(duties, start=1):
         first = routes[duty[0]]
         empty = sum(
-            int(problem.time_s[trips[a].end_place, trips[b].start_place])
+            int(problem.time_s[timed[a].end_place, timed[b].start_place])
             for a, b in zip(duty, duty[1:])
         )
         out.append(

@@ -7,6 +7,7 @@ Units, once for all: seconds, metres, pupils, yuan. Matrices are ``int32``, dire
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +141,10 @@ class Problem:
         """Place index of school ``s``."""
         return self.n_villages + s
 
+    @functools.cached_property
+    def _unmoved_classes(self) -> np.ndarray:
+        return self.unmoved_classes()
+
     def unmoved_classes(self) -> np.ndarray:
         """``S`` classes each school would have if nobody moved (its pupils of ``current``)."""
         rules = self.policy.schools
@@ -161,7 +166,7 @@ class Problem:
         rooms = int(self.classrooms[s])
         if self.policy.schools.size_limits_apply_to_unmoved:
             return rooms
-        return max(rooms, int(self.unmoved_classes()[s]))
+        return max(rooms, int(self._unmoved_classes[s]))
 
     def size_limit(self, s: int) -> int | None:
         """Most classes school ``s`` may have (``None``: no limit for its level).
@@ -172,7 +177,7 @@ class Problem:
         limit = self.policy.schools.max_classes.get(self.school_levels[s])
         if limit is None or self.policy.schools.size_limits_apply_to_unmoved:
             return limit
-        return max(limit, int(self.unmoved_classes()[s]))
+        return max(limit, int(self._unmoved_classes[s]))
 
     def village_school_time(self) -> np.ndarray:
         """``V x S`` bus time from each village to each school, seconds."""
