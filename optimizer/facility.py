@@ -41,7 +41,7 @@ import numpy as np
 import scipy
 import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 ENGINES = ("sat", "scip", "highs")
 #: The ``highs`` engine without a hint: HiGHS inside scipy.
@@ -284,18 +284,10 @@ def _solve_highs(
     comes back without the best plan found (status unknown), which on a county of a
     thousand villages means no plan at all; scipy returns it with the bound.
     """
-    a = _arrays(model, integral_x=integral_x)
     started = time.perf_counter()
-    res = milp(
-        a.cost,
-        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
-        integrality=a.integral.astype(np.uint8),
-        bounds=Bounds(a.lower, a.upper),
-        options={
-            "time_limit": settings.time_limit_s,
-            "mip_rel_gap": settings.relative_gap,
-            "disp": False,
-        },
+    res = _milp(
+        _arrays(model, integral_x=integral_x),
+        {"time_limit": settings.time_limit_s, "mip_rel_gap": settings.relative_gap},
     )
     wall = time.perf_counter() - started
     n_f, n_c = len(model.open_cost), len(model.demand)
@@ -337,16 +329,21 @@ def lp_bound(model: FacilityModel) -> float:
     RuntimeError
         When the relaxation has no optimum (it is infeasible: so is the model).
     """
-    a = _arrays(model, integral_x=False)
-    res = milp(
-        a.cost,
-        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
-        integrality=np.zeros(len(a.cost), np.uint8),
-        bounds=Bounds(a.lower, a.upper),
-    )
+    res = _milp(_arrays(model, integral_x=False), {}, relax=True)
     if res.status != 0:
         raise RuntimeError(f"the LP relaxation has no optimum: {res.message}")
     return float(res.fun)
+
+
+def _milp(a: Arrays, options: dict[str, float], *, relax: bool = False) -> OptimizeResult:
+    """:func:`scipy.optimize.milp` (HiGHS) on the arrays; ``relax``: every variable continuous."""
+    return milp(
+        a.cost,
+        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
+        integrality=np.zeros(len(a.cost), np.uint8) if relax else a.integral.astype(np.uint8),
+        bounds=Bounds(a.lower, a.upper),
+        options={**options, "disp": False},
+    )
 
 
 def _arrays(model: FacilityModel, *, integral_x: bool) -> Arrays:

@@ -308,17 +308,7 @@ def _title_box(plan: Plan, text: Mapping[str, str], timeline: TimelineView | Non
     )
     years = ""
     if timeline is not None:  # a year of a multi-year timeline: the other years' maps
-        years = (
-            "<div>"
-            + " · ".join(
-                f"<b>{esc(text['year_plus'].format(n=k))}</b>"
-                if k == timeline.year
-                else f'<a href="{esc(timeline.link(k, "map.html"))}">'
-                f"{esc(text['year_plus'].format(n=k))}</a>"
-                for k in range(1, timeline.years + 1)
-            )
-            + "</div>"
-        )
+        years = f"<div>{timeline.links('map.html', text['year_plus'])}</div>"
     return (
         f'<div class="sp-box sp-title"><h1>{esc(plan.scenario)}</h1>'
         f"<div>{esc(text['title'])}</div><div>{esc(summary)}</div>{years}</div>"

@@ -135,12 +135,7 @@ def _timeline(view: TimelineView | None, text: Mapping[str, str]) -> str:
     """The timeline of a multi-year plan: links to every year, then what happens when."""
     if view is None:
         return ""
-    links = " · ".join(
-        f"<b>{_e(text['year_plus'].format(n=k))}</b>"
-        if k == view.year
-        else f'<a href="{_e(view.link(k, "report.html"))}">{_e(text["year_plus"].format(n=k))}</a>'
-        for k in range(1, view.years + 1)
-    )
+    links = view.links("report.html", text["year_plus"])
     header = [_e(text[f"timeline.{c}"]) for c in ("year", "event", "school", "detail")]
     rows = [
         [
@@ -359,6 +354,7 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
     sheets = [heading]
     on_bus = figures.bus_runs(plan)
     by_id = {r.id: r for r in plan.routes}
+    buses = {b.id: b for b in plan.buses}
     for r in plan.routes:
         drops = figures.route_drops(r)
         school = ", ".join(f"{names.get(d.school, d.school)} ({d.school})" for d in drops)
@@ -370,7 +366,7 @@ def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
                 for d in drops
             )
         bus, n, runs = on_bus.get(r.id, ("", 1, 1))
-        before = next((b for b in plan.buses if b.id == bus), None)
+        before = buses.get(bus)
         start = text["route_depart"].format(start=r.start, time=hhmm(r.depart_s))
         if before is not None and n > 1:  # the bus comes on from its previous run's school
             prev = by_id[before.routes[n - 2]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,13 @@ class TimelineView:
     def link(self, year: int, page: str) -> str:
         """Relative link from this year's folder to ``page`` of ``year``."""
         return f"../year+{year}/{page}"
+
+    def links(self, page: str, label: str) -> str:
+        """HTML: every year named by ``label`` (``{n}``: the year), this one in bold, the
+        others linking to their ``page``."""
+        return " · ".join(
+            f"<b>{escape(label.format(n=k))}</b>"
+            if k == self.year
+            else f'<a href="{escape(self.link(k, page))}">{escape(label.format(n=k))}</a>'
+            for k in range(1, self.years + 1)
+        )
