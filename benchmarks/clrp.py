@@ -52,8 +52,8 @@ import numpy as np
 
 from benchmarks.files import read_numbers
 from benchmarks.runner import Outcome
-from optimizer.facility import FacilityModel, SolveSettings, solve_facility
-from optimizer.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
+from optimizer.solvers.facility import FacilityModel, SolveSettings, solve_facility
+from optimizer.solvers.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
 PATTERN = "*.dat"
 #: PyVRP seed and iteration limits: the multi-depot runs of a depot set, and each

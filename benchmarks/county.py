@@ -5,8 +5,8 @@ The synthetic county generator (:mod:`geodata.synthetic`, ``--scale 4.5
 road network of about 100k OSM nodes into a cache folder (once; generation is timed
 but not counted). The real pipeline then runs as ``schoolplan run`` does
 (:func:`optimizer.cli.run`): the scenario, :func:`geodata.region.load_region` without
-its cache, :func:`optimizer.planning.make_plan` and
-:func:`optimizer.outputs.write_outputs` with the manifest (as ``schoolplan run`` writes it:
+its cache, :func:`optimizer.planning.flow.make_plan` and
+:func:`optimizer.outputs.folder.write_outputs` with the manifest (as ``schoolplan run`` writes it:
 within ``write_outputs`` where it accepts ``extra`` files, else after it).
 
 Each stage prints one line with its wall time, its peak resident memory and the
@@ -323,13 +323,12 @@ def run_pipeline(
     result that does not meet the target; the output stages then do not run.
     """
     import geodata.region as region_mod
-    import optimizer.planning as planning_mod
-    from optimizer.buses import UnroutableRiders
-    from optimizer.closures import InfeasibleScenario
-    from optimizer.manifest import manifest_file
-    from optimizer.outputs import write_outputs
-    from optimizer.planning import PlanRejected, make_plan
-    from optimizer.scenario import load_scenario, pending_settings
+    import optimizer.planning.flow as planning_mod
+    from optimizer.errors import NoPlan, PlanRejected
+    from optimizer.outputs.folder import write_outputs
+    from optimizer.outputs.manifest import manifest_file
+    from optimizer.planning.flow import make_plan
+    from optimizer.scenario.schema import load_scenario, pending_settings
 
     nodes = {"osm": 0}
     failure = ""
@@ -381,7 +380,7 @@ def run_pipeline(
             try:
                 with meter.stage("plan"):
                     plan, _ = make_plan(scenario, region)
-            except (InfeasibleScenario, UnroutableRiders, PlanRejected) as exc:
+            except (NoPlan, PlanRejected) as exc:
                 failure = f"{type(exc).__name__}: {exc}".replace("\n", " | ")
         meter.other("plan")
         print_stages(meter, "plan")
@@ -433,9 +432,9 @@ def run_pipeline(
 def print_full_bound(scenario: Any, region: Any, objective: float) -> None:
     """``BOUND``: the plan against the LP bound of the whole closure model (every school
     for every village band, not only the candidates), computed after the timed stages."""
-    from optimizer.closures import ClosureModel
-    from optimizer.facility import lp_bound
-    from optimizer.problem import build_problem
+    from optimizer.closures.model import ClosureModel
+    from optimizer.problem.build import build_problem
+    from optimizer.solvers.facility import lp_bound
 
     started = time.perf_counter()
     problem = build_problem(region, scenario.policy, name=scenario.name)

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
 
 from benchmarks.runner import Outcome
-from optimizer.facility import FacilityModel, Hint, SolveSettings, solve_facility
+from optimizer.solvers.facility import FacilityModel, Hint, SolveSettings, solve_facility
 
 PATTERN = "pmed*.txt"
 #: HiGHS: the core gives it the ``x`` as continuous (uncapacitated) and the

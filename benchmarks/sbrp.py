@@ -12,13 +12,13 @@ seats, 19 s + 2.6 s per pupil at a stop, 154.4 s at the school, one yard at
 Method (as in the study: single-school runs first, then buses):
 
 1. Route each school's stops into runs on the VRP core, backwards from the school
-   (as :mod:`optimizer.buses` does), so that each stop's ride limit is a plain time
+   (as :mod:`optimizer.buses.runs` does), so that each stop's ride limit is a plain time
    window; a fixed cost per run above any driving puts the fewest runs first, then
    the least loaded driving.
 2. Time each run to reach its school inside the arrival window. Every run of a school
    gets the same arrival time, chosen per school from a few candidates in the window
    (``CANDIDATES``) by coordinate descent on the bus count.
-3. Chain the timed runs into bus duties with :func:`optimizer.chaining.chain_trips`
+3. Chain the timed runs into bus duties with :func:`optimizer.solvers.chaining.chain_trips`
    (fewest buses, then least empty driving, yard legs included).
 
 Times are whole seconds rounded up (drives, stop and school times), so a schedule
@@ -39,8 +39,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.runner import Outcome
-from optimizer.chaining import Trip, chain_trips
-from optimizer.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
+from optimizer.solvers.chaining import Trip, chain_trips
+from optimizer.solvers.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
 SPEED_FT_S = 29.33
 SEATS = 66

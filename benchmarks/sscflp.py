@@ -15,7 +15,7 @@ import numpy as np
 
 from benchmarks.files import read_numbers
 from benchmarks.runner import Outcome
-from optimizer.facility import FacilityModel, SolveSettings, solve_facility
+from optimizer.solvers.facility import FacilityModel, SolveSettings, solve_facility
 
 PATTERN = "p*.txt"
 #: CP-SAT, two workers: every p1-p24 instance proves optimal in a few seconds.

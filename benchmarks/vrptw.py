@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.runner import Outcome
-from optimizer.vrp import VehicleType, VrpModel, VrpResult, VrpSettings, solve_vrp
+from optimizer.solvers.vrp import VehicleType, VrpModel, VrpResult, VrpSettings, solve_vrp
 
 PATTERN = "*.vrptw"
 #: The fixed seed of the benchmark runs.

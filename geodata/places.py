@@ -10,10 +10,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.errors import IssueCollector
+from geodata.kinds import BANDS, LEVELS, OWNERSHIPS
 
-BANDS = ("k", "p13", "p46", "j79")
-LEVELS = ("kindergarten", "primary", "junior", "nine_year")
-OWNERSHIPS = ("public", "private_inclusive", "private")
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
 

@@ -1,5 +1,5 @@
 """Decisions and what goes out: the problem, the closure and bus models, the plan, outputs."""
 
-from optimizer.verification import Violation, verify
+from optimizer.verification.checks import Violation, verify
 
 __all__ = ["Violation", "verify"]

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 from geodata.errors import InputError
-from optimizer.buses import UnroutableRiders
-from optimizer.closures import InfeasibleScenario
-from optimizer.manifest import manifest_file
-from optimizer.planning import PlanRejected, make_plan
-from optimizer.progress import Progress
-from optimizer.scenario import load_scenario, pending_settings
+from optimizer.errors import NoPlan, PlanRejected
+from optimizer.outputs.manifest import manifest_file
+from optimizer.outputs.progress import Progress
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario, pending_settings
 
 EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
@@ -35,7 +34,7 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
             region = scenario.load_region(cache_dir=cache_dir)
         with progress.step("planning (closures, bus routes, verification)"):
             if scenario.policy.timeline_years:
-                from optimizer.timeline import plan_timeline
+                from optimizer.planning.timeline import plan_timeline
 
                 years = plan_timeline(scenario, region)
             else:
@@ -43,13 +42,13 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (InfeasibleScenario, UnroutableRiders) as exc:
+    except NoPlan as exc:
         print(f"schoolplan: scenario '{scenario_path}' has no plan\n  {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PlanRejected as exc:
         print(f"schoolplan: internal error, nothing written\n{exc}", file=sys.stderr)
         return EXIT_REJECTED
-    from optimizer.outputs import write_outputs
+    from optimizer.outputs.folder import write_outputs
 
     if scenario.policy.timeline_years:
         with progress.step("writing each year's map, report and tables"):
@@ -78,9 +77,9 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
     import shutil
     import tempfile
 
-    from optimizer.outputs import replace_dir, write_outputs
-    from optimizer.timeline import timeline_html, timeline_rows
-    from optimizer.timeline_view import TimelineView
+    from optimizer.outputs.folder import replace_dir, write_outputs
+    from optimizer.outputs.timeline_view import TimelineView
+    from optimizer.planning.timeline import timeline_html, timeline_rows
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +111,7 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
 
 def validate(scenario_path: Path) -> int:
     """Check a scenario and its region files; print ``ok`` or every problem."""
-    from optimizer.validation import validate as check
+    from optimizer.scenario.validation import validate as check
 
     try:
         scenario = check(scenario_path)
@@ -135,8 +134,8 @@ def sweep(
     scheduler: str | None = None,
 ) -> int:
     """Run a grid of variants of a scenario and write the comparison; return the exit code."""
-    from optimizer.sweep import INFEASIBLE, OK, run_sweep
-    from optimizer.variants import Vary
+    from optimizer.sweep.run import INFEASIBLE, OK, run_sweep
+    from optimizer.sweep.variants import Vary
 
     cache_dir = cache_dir or Path(out_dir).resolve().parent / "cache"
     try:
@@ -166,8 +165,8 @@ def compare(
     plan_a: Path, plan_b: Path, *, out_dir: Path | None = None, language: str = "en"
 ) -> int:
     """Print what differs between two plans; with ``out_dir`` also write compare.html."""
-    from optimizer.compare import compare as diff
-    from optimizer.compare import compare_text, load_plan, write_compare
+    from optimizer.outputs.compare import compare as diff
+    from optimizer.outputs.compare import compare_text, load_plan, write_compare
 
     try:
         a, b = load_plan(plan_a), load_plan(plan_b)

@@ -9,7 +9,39 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from geodata.kinds import Band, Level, Ownership
+
+__all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status"]
+
+
+class Status(StrEnum):
+    """What the plan does with a school."""
+
+    KEPT = "kept"
+    CLOSED = "closed"
+    TEACHING_POINT = "teaching_point"  # kept small, with the teaching-point class norm
+
+
+class Role(StrEnum):
+    """A school's part in the plan, as the maps and tables show it."""
+
+    KEPT = "kept"
+    RECEIVING = "receiving"  # kept, and takes in pupils the plan moves
+    TEACHING_POINT = "teaching_point"
+    CLOSED = "closed"
+
+
+class Mode(StrEnum):
+    """How the pupils of a village band reach their school."""
+
+    WALK = "walk"  # within the band's walking distance
+    BUS = "bus"  # moved by the plan beyond walking distance: the county's school bus
+    BOARD = "board"  # grades 4-9 boarding at the school; home weekly
+    GUARDIAN = "guardian"  # kindergarten children brought by guardians
+    AS_TODAY = "as_today"  # not moved, beyond walking distance: today's journey
 
 
 @dataclass(frozen=True)
@@ -179,7 +211,7 @@ class Route:
 
 @dataclass(frozen=True)
 class BusDuty:
-    """One bus of the fleet and the runs it does in order (:mod:`optimizer.fleet`).
+    """One bus of the fleet and the runs it does in order (:mod:`optimizer.buses.fleet`).
 
     It leaves ``start`` (the yard of its first run) and drives ``empty_between_s``
     seconds in all from each school to the next run's first stop.

@@ -11,8 +11,8 @@ from geodata.places import SCHOOLS, read_places
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.plan import Plan
-from optimizer.planning import make_plan
-from optimizer.scenario import load_scenario
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario
 from tests.conftest import write_tiny_region
 
 #: Village A rides to P1 (2.7 km), village B to P2 (1.8 km); nobody has a school today.

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import sbrp
 from benchmarks.runner import Row, print_engines_side_by_side, summary_line
-from optimizer.vrp import VrpSettings
+from optimizer.solvers.vrp import VrpSettings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "sbrp"
 needs_shared = pytest.mark.skipif(

@@ -13,7 +13,7 @@ import pytest
 from benchmarks import pmed, sscflp
 from benchmarks.__main__ import main
 from benchmarks.runner import read_reference
-from optimizer.facility import Hint, SolveSettings, solve_facility
+from optimizer.solvers.facility import Hint, SolveSettings, solve_facility
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
 needs_shared = pytest.mark.skipif(
@@ -122,7 +122,7 @@ def test_a_hint_is_checked_and_never_beaten_by_a_worse_answer():
 
 
 def test_the_lp_bound_is_below_the_optimum_and_tight_where_the_lp_is_integral():
-    from optimizer.facility import lp_bound
+    from optimizer.solvers.facility import lp_bound
 
     dist = np.array([[0, 3, 5], [3, 0, 2], [5, 2, 0]])
     # p-median with x continuous has an integral LP here: the bound is the optimum, 5.

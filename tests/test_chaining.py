@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from optimizer.chaining import Trip, can_follow, chain_trips, empty_driving_s
+from optimizer.solvers.chaining import Trip, can_follow, chain_trips, empty_driving_s
 
 
 def line_travel(positions: list[int]) -> np.ndarray:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import main
-from optimizer.compare import compare, compare_text, load_plan
+from optimizer.outputs.compare import compare, compare_text, load_plan
 from tests.sample_plan import alternative_plan, sample_plan
 
 

@@ -15,8 +15,8 @@ from geodata.region import load_region
 from optimizer import verify
 from optimizer.cli import main
 from optimizer.plan import Plan
-from optimizer.problem import build_problem
-from optimizer.scenario import load_scenario
+from optimizer.problem.build import build_problem
+from optimizer.scenario.schema import load_scenario
 from tests.browser import browse, distinct_colours, needs_chromium
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.yaml"

@@ -1,4 +1,4 @@
-"""The fleet: runs of staggered bells chained onto one bus (optimizer.fleet)."""
+"""The fleet: runs of staggered bells chained onto one bus (optimizer.buses.fleet)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.planning import make_plan
-from optimizer.scenario import load_scenario
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario
 from tests.conftest import write_tiny_region
 from tests.test_bells import SCHOOLS_CSV, VILLAGES
 
@@ -67,7 +67,7 @@ def test_the_fleet_reads_back_from_plan_json(staggered):
 
 
 def test_route_sheets_name_the_bus_and_where_it_comes_from(staggered):
-    from optimizer.report import render_report
+    from optimizer.outputs.report import render_report
 
     plan, _ = staggered
     early, late = sorted(plan.routes, key=lambda r: r.arrive_school_s)

@@ -7,7 +7,7 @@ import io
 import json
 
 from optimizer.cli import main
-from optimizer.progress import Progress, wanted
+from optimizer.outputs.progress import Progress, wanted
 
 
 def sha(path) -> str:

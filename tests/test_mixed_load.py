@@ -18,13 +18,13 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.buses import stop_time_s
-from optimizer.figures import hhmm
-from optimizer.mixed_load import DropOff, MixedRun, SchoolPickup, route_schools, school_groups
+from optimizer.buses.mixed_load import DropOff, MixedRun, SchoolPickup, route_schools, school_groups
+from optimizer.buses.runs import stop_time_s
+from optimizer.outputs.figures import hhmm
 from optimizer.plan import Plan
-from optimizer.planning import make_plan
-from optimizer.problem import build_problem
-from optimizer.scenario import load_scenario
+from optimizer.planning.flow import make_plan
+from optimizer.problem.build import build_problem
+from optimizer.scenario.schema import load_scenario
 from tests.conftest import ROOT, write_tiny_region
 
 # A and B each have a small school of their own that may close; S1 (primary) and S2
@@ -238,10 +238,10 @@ def test_verifier_catches_a_ride_over_the_limit_to_its_own_school(mixed_plan):
 
 
 def test_report_map_and_tables_show_the_drop_offs(mixed_plan):
-    from optimizer.maps import render_map
-    from optimizer.report import render_report
-    from optimizer.static_map import render_static_map
-    from optimizer.tables import plan_tables
+    from optimizer.outputs.maps.static import render_static_map
+    from optimizer.outputs.maps.web import render_map
+    from optimizer.outputs.report import render_report
+    from optimizer.outputs.tables import plan_tables
 
     plan, _ = mixed_plan
     route = plan.routes[0]

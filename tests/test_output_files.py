@@ -11,11 +11,11 @@ import pyogrio
 import pytest
 import shapely
 
-from optimizer import figures
-from optimizer.catchments import catchments
-from optimizer.outputs import write_outputs
+from optimizer.outputs import figures
+from optimizer.outputs.catchments import catchments
+from optimizer.outputs.folder import write_outputs
+from optimizer.outputs.maps.static import cjk_font, render_static_map
 from optimizer.plan import Plan
-from optimizer.static_map import cjk_font, render_static_map
 from tests.sample_plan import alternative_plan, sample_plan
 from tests.test_outputs import ROADS
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from optimizer import figures
-from optimizer.catchments import catchments
-from optimizer.maps import render_map
+from optimizer.outputs import figures
+from optimizer.outputs.catchments import catchments
+from optimizer.outputs.maps.static import render_static_map
+from optimizer.outputs.maps.web import render_map
+from optimizer.outputs.report import render_report
+from optimizer.outputs.tables import plan_tables
 from optimizer.plan import Plan
-from optimizer.report import render_report
-from optimizer.static_map import render_static_map
-from optimizer.tables import plan_tables
 from tests.browser import browse, distinct_colours, needs_chromium
 from tests.sample_plan import alternative_plan, sample_plan
 

@@ -8,11 +8,11 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.buses import UnroutableRiders
-from optimizer.closures import ClosureModel, InfeasibleScenario, solve_closures
-from optimizer.planning import make_plan
-from optimizer.problem import build_problem
-from optimizer.scenario import load_scenario
+from optimizer.closures.model import ClosureModel, solve_closures
+from optimizer.errors import InfeasibleScenario, UnroutableRiders
+from optimizer.planning.flow import make_plan
+from optimizer.problem.build import build_problem
+from optimizer.scenario.schema import load_scenario
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.projection import project
+from optimizer.problem.projection import project
 
 
 def test_one_year_by_hand():
@@ -29,10 +29,10 @@ def test_today_and_a_shrinking_village_over_the_years():
 
 def test_three_years_move_every_band_up_one(tiny_dir):
     from geodata.region import load_region
-    from optimizer.closures import InfeasibleScenario
-    from optimizer.planning import make_plan
-    from optimizer.problem import build_problem
-    from optimizer.scenario import load_scenario
+    from optimizer.errors import InfeasibleScenario
+    from optimizer.planning.flow import make_plan
+    from optimizer.problem.build import build_problem
+    from optimizer.scenario.schema import load_scenario
 
     scenario = load_scenario(tiny_dir / "scenario.yaml")
     region = load_region(scenario.region_files())

@@ -9,8 +9,8 @@ import pytest
 
 from geodata.errors import InputError
 from optimizer.cli import main
-from optimizer.inheritance import deep_merge
-from optimizer.scenario import load_scenario, pending_settings
+from optimizer.scenario.inheritance import deep_merge
+from optimizer.scenario.schema import load_scenario, pending_settings
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))

@@ -9,13 +9,13 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.maps import render_map
-from optimizer.planning import make_plan
-from optimizer.problem import build_problem
-from optimizer.report import render_report
-from optimizer.scenario import load_scenario
-from optimizer.stops import choose_stops
-from optimizer.tables import plan_tables
+from optimizer.buses.stops import choose_stops
+from optimizer.outputs.maps.web import render_map
+from optimizer.outputs.report import render_report
+from optimizer.outputs.tables import plan_tables
+from optimizer.planning.flow import make_plan
+from optimizer.problem.build import build_problem
+from optimizer.scenario.schema import load_scenario
 
 #: A straight road along lat 36.0, nodes 0.0033 degrees of longitude (about 297 m) apart.
 STEP = 0.0033

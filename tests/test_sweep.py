@@ -9,10 +9,10 @@ import pytest
 
 from geodata.errors import InputError
 from optimizer.cli import main
-from optimizer.scenario import load_scenario
-from optimizer.sweep import OK, VariantResult
-from optimizer.sweep_report import pareto_ids, pareto_svg
-from optimizer.variants import Vary, make_variants, with_changes
+from optimizer.scenario.schema import load_scenario
+from optimizer.sweep.report import pareto_ids, pareto_svg
+from optimizer.sweep.run import OK, VariantResult
+from optimizer.sweep.variants import Vary, make_variants, with_changes
 
 P13 = "policy.bands.p13.one_way_min"
 

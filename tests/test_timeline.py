@@ -9,8 +9,8 @@ import json
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.cli import main
-from optimizer.scenario import load_scenario
-from optimizer.timeline import plan_timeline
+from optimizer.planning.timeline import plan_timeline
+from optimizer.scenario.schema import load_scenario
 
 
 def _with_junior_school(tiny_dir):

@@ -8,8 +8,8 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.planning import make_plan
-from optimizer.scenario import load_scenario
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimizer.vrp import (
+from optimizer.solvers.vrp import (
     REQUIRED,
     VehicleType,
     VrpModel,

@@ -1,0 +1,131 @@
+"""Why a scenario has no plan: the villages and the limit at fault, in words.
+
+Three kinds of reason, from the cheapest check to the dearest:
+
+- a village band with no school of its level within its one-way limit (and the
+  limit that would serve it);
+- a village band the solved model could not place: its schools are full, or can never
+  reach the minimum enrolment;
+- school-wide rules that contradict each other: which one, lifted alone, gives a plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from geodata.places import BANDS
+from optimizer.closures.options import candidate_schools
+from optimizer.problem.build import Problem
+from optimizer.solvers.facility import SolveSettings, solve_facility
+
+
+def reachability_reasons(problem: Problem) -> list[str]:
+    """Villages and bands with no school of their level within the one-way limit."""
+    reasons = []
+    for v in range(problem.n_villages):
+        for b, band in enumerate(BANDS):
+            if problem.pupils[v, b] == 0 or candidate_schools(problem, v, b):
+                continue
+            teaching = [s for s in range(problem.n_schools) if problem.serves[s, b]]
+            limit_min = problem.policy.bands[band].one_way_min
+            if teaching:
+                best = min(teaching, key=lambda s: problem.journey_s(b, v, s))
+                minutes = problem.journey_s(b, v, best) / 60
+                nearest = (
+                    f"the nearest, {problem.school_ids[best]}, is {minutes:.1f} min away "
+                    f"(a limit of {math.ceil(minutes)} min would serve it)"
+                )
+            else:
+                nearest = "no school teaches this band"
+            reasons.append(
+                f"village {problem.village_ids[v]} band {band} ({problem.pupils[v, b]} pupils): "
+                f"no school within the {limit_min:g}-minute one-way limit; {nearest}"
+            )
+    return reasons
+
+
+#: School-wide rules that can contradict each other, and the setting that lifts each.
+_RELAXATIONS = (
+    ("the minimum enrolment", "policy.schools.min_enrolment", ("schools", "min_enrolment"), 0),
+    ("the largest school size", "policy.schools.max_classes", ("schools", "max_classes"), {}),
+    ("the investment budget", "policy.investment.budget", ("investment", "budget"), 1e15),
+    (
+        "the public share of kindergarten places",
+        "policy.schools.kindergarten_public_share",
+        ("schools", "kindergarten_public_share"),
+        0.0,
+    ),
+)
+
+
+def contradictions(problem: Problem) -> list[str]:
+    """Which school-wide rule, lifted alone, would let a plan exist."""
+    from optimizer.closures.model import ClosureModel  # the model, built again with one rule lifted
+
+    found = []
+    for label, key, (section, field), lifted in _RELAXATIONS:
+        part = getattr(problem.policy, section)
+        if getattr(part, field) == lifted:
+            continue
+        policy = problem.policy.model_copy(
+            update={section: part.model_copy(update={field: lifted})}
+        )
+        relaxed = dataclasses.replace(problem, policy=policy)
+        result = solve_facility(
+            ClosureModel(relaxed).model(), SolveSettings(engine="highs", time_limit_s=60)
+        )
+        if result.has_solution:
+            found.append(
+                f"{label} ({key} = {getattr(part, field)!r}) cannot be met together "
+                "with the schools that must stay open and the journey limits; "
+                f"without it a plan exists"
+            )
+    return found or [
+        "the school-wide rules (minimum enrolment, school size, budget, "
+        "kindergarten places) cannot all be met together; no single one of "
+        "them, lifted alone, gives a plan"
+    ]
+
+
+def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
+    """Why each lacking village band found no place: full schools, or too small to keep."""
+    rules = problem.policy.schools
+    reach = np.zeros(problem.n_schools, dtype=np.int64)  # pupils who could go to each school
+    for v in range(problem.n_villages):
+        for b in range(len(BANDS)):
+            for s in candidate_schools(problem, v, b):
+                reach[s] += problem.pupils[v, b]
+    reasons = []
+    for v, b in lacking:
+        cands = candidate_schools(problem, v, b)
+        small = [
+            s
+            for s in cands
+            if problem.school_levels[s] in rules.min_enrolment_levels
+            and reach[s] < rules.min_enrolment
+            and not problem.must_keep[s]
+        ]
+        if rules.min_enrolment and small == cands:
+            names = ", ".join(f"{problem.school_ids[s]} (at most {reach[s]} pupils)" for s in cands)
+            reasons.append(
+                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
+                f"pupils): the only schools within "
+                f"{problem.policy.bands[BANDS[b]].one_way_min:g} min ({names}) can never "
+                f"reach the minimum enrolment of {rules.min_enrolment} "
+                "(policy.schools.min_enrolment); keep one as a teaching point or must_keep"
+            )
+            continue
+        names = ", ".join(
+            f"{problem.school_ids[s]} (capacity {problem.capacity[s]}, "
+            f"{problem.classrooms[s]} classrooms)"
+            for s in cands
+        )
+        reasons.append(
+            f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} pupils): "
+            f"the schools within {problem.policy.bands[BANDS[b]].one_way_min:g} min "
+            f"({names}) have no room left for them, even with the investment budget"
+        )
+    return reasons

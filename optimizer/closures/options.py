@@ -1,0 +1,48 @@
+"""How the pupils of a village band would reach a school, if the rules allow it at all.
+
+- ``walk``: within the band's walking distance and one-way limit;
+- ``ride``: the bus-speed drive is within the band's one-way limit (a school bus when
+  the pupils move, the family's own way when they stay; kindergarten children are
+  brought by guardians within their limit);
+- ``board``: grades 4-9 only, when the drive is over the limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geodata.places import BANDS
+from optimizer.problem.build import BOARDING_BANDS, Problem
+
+
+@dataclass(frozen=True)
+class Option:
+    """How the pupils of a (village, band) would reach a school."""
+
+    mode: str  # "walk", "ride" or "board"
+    time_s: int
+    distance_m: int
+
+
+def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
+    """The way pupils of band ``b`` in village ``v`` reach school ``s``, if allowed."""
+    if not problem.serves[s, b] or (problem.closed is not None and problem.closed[s]):
+        return None
+    band = BANDS[b]
+    limit = problem.policy.limit_s(band)
+    how, seconds, metres = problem.journey(b, v, s)
+    today = s == problem.current[v, b] and not problem.policy.limits_apply_to_unmoved
+    if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
+        return Option("walk" if how == "walk" else "ride", seconds, metres)
+    drive = int(problem.time_s[v, problem.school_place(s)])
+    dist = int(problem.dist_m[v, problem.school_place(s)])
+    if drive <= limit:
+        return Option("ride", drive, dist)
+    if band in BOARDING_BANDS and problem.policy.schools.boarding:
+        return Option("board", drive, dist)
+    return None
+
+
+def candidate_schools(problem: Problem, v: int, b: int) -> list[int]:
+    """Schools that pupils of band ``b`` in village ``v`` may attend."""
+    return [s for s in range(problem.n_schools) if option(problem, b, v, s) is not None]

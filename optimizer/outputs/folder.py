@@ -1,0 +1,115 @@
+"""Write a plan's files: all of them into a fresh folder, moved into place at the end.
+
+An interrupted run never leaves a half-written output folder: files go to a
+temporary sibling folder first, which replaces the target only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from optimizer.outputs.catchments import catchments as compute_catchments
+from optimizer.outputs.geopackage import plan_layers, write_geopackage
+from optimizer.outputs.maps.static import render_static_map
+from optimizer.outputs.maps.web import render_map
+from optimizer.outputs.report import render_report
+from optimizer.outputs.tables import plan_tables
+from optimizer.outputs.timeline_view import TimelineView
+from optimizer.plan import Plan
+
+
+def write_outputs(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    language: str = "en",
+    tiles: bool = False,
+    road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
+    extra: Callable[[list[Path]], dict[str, str]] | None = None,
+    timeline: TimelineView | None = None,
+) -> list[Path]:
+    """Write every output file of a plan into ``out_dir``, all at once or not at all.
+
+    ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
+    (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
+    villages, schools, assignments, routes, stops, catchments) and one CSV table per
+    layer. Catchments are computed once and shared by every file.
+
+    Parameters
+    ----------
+    plan : Plan
+        A finished, verified plan.
+    out_dir : str or pathlib.Path
+        The output folder; replaced whole if it exists.
+    language : {"en", "zh"}
+        Language of the map, print map and report.
+    tiles : bool
+        Add an online OpenStreetMap tile layer to ``map.html``.
+    road_lines : sequence of lines of (lon, lat), optional
+        The county's roads (``Region.road_lines()``): the maps' background, and the
+        extent of the county hull that clips the catchments.
+    extra : callable, optional
+        Called with the files written (still in the temporary folder); returns more
+        files (name -> text) to write before the folder moves into place, e.g. the
+        manifest with every output's hash.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline: the map links the other years and the
+        report gains the timeline.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in ``out_dir``, sorted by name.
+    """
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    areas = compute_catchments(plan, road_lines)
+    tables = plan_tables(plan, areas)
+    prints = render_static_map(
+        plan, language=language, road_lines=road_lines, catchments=areas, formats=("png", "pdf")
+    )
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+        page = render_map(
+            plan,
+            language=language,
+            tiles=tiles,
+            road_lines=road_lines,
+            catchments=areas,
+            timeline=timeline,
+        )
+        (tmp / "map.html").write_text(page, encoding="utf-8")
+        (tmp / "map.png").write_bytes(prints["png"])
+        (tmp / "map.pdf").write_bytes(prints["pdf"])
+        report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
+        (tmp / "report.html").write_text(report, encoding="utf-8")
+        for name, table in tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        write_geopackage(plan_layers(plan, tables, areas), tmp / "plan.gpkg")
+        if extra is not None:
+            for name, text in extra(sorted(tmp.iterdir())).items():
+                (tmp / name).write_text(text, encoding="utf-8")
+        for path in tmp.iterdir():
+            os.chmod(path, 0o644)
+        os.chmod(tmp, 0o755)
+        replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(out_dir.iterdir())
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` in the place of ``target``; the old folder goes only once it is there."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,248 @@
+"""The words and numbers in the map's popups and tooltips, as small HTML fragments.
+
+Every value is read from the plan (through :mod:`optimizer.outputs.figures`) and escaped
+for a JavaScript template literal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from optimizer.outputs import figures
+from optimizer.outputs.catchments import Catchment
+from optimizer.outputs.figures import hhmm
+from optimizer.outputs.labels import term
+from optimizer.outputs.maps.leaflet_page import esc
+from optimizer.plan import Route, RouteStop, SchoolResult
+
+
+def _row(cells: list[str], numeric: tuple[int, ...] = (), head: bool = False) -> str:
+    tag = "th" if head else "td"
+    return (
+        "<tr>"
+        + "".join(
+            f'<{tag} class="n">{c}</{tag}>' if i in numeric else f"<{tag}>{c}</{tag}>"
+            for i, c in enumerate(cells)
+        )
+        + "</tr>"
+    )
+
+
+def school_tooltip(school: SchoolResult, role: str, text: Mapping[str, str]) -> str:
+    """Name, id, level and role."""
+    return (
+        f"<b>{esc(school.name)}</b><br>{esc(school.id)} · "
+        f"{esc(term(text, 'level', school.level))} · {esc(term(text, 'role', role))}"
+    )
+
+
+def school_popup(
+    school: SchoolResult,
+    role: str,
+    moves: Mapping[str, int],
+    names: Mapping[str, str],
+    text: Mapping[str, str],
+) -> str:
+    """Enrolment before and after per band, classes, canteen, boarding, investment.
+
+    ``moves`` gives, for a closed school, the pupils going to each school.
+    """
+    t = {k: esc(v) for k, v in text.items()}
+    bands = list(dict.fromkeys([*school.enrolment_before, *school.enrolment_after]))
+    rows = "".join(
+        _row(
+            [
+                esc(term(text, "band", b)),
+                str(school.enrolment_before.get(b, 0)),
+                str(school.enrolment_after.get(b, 0)),
+            ],
+            (1, 2),
+        )
+        for b in bands
+    )
+    rows += _row(
+        [
+            t["total"],
+            str(sum(school.enrolment_before.values())),
+            str(sum(school.enrolment_after.values())),
+        ],
+        (1, 2),
+        head=True,
+    )
+    lines = [
+        f"{t['level']}: {esc(term(text, 'level', school.level))}",
+        f"{t['status']}: {esc(term(text, 'role', role))}",
+        f"{t['capacity']}: {school.capacity}",
+    ]
+    if school.status != "closed":
+        flag = f" ⚠ {t['over_norm']}" if figures.over_class_norm(school) else ""
+        invest = figures.investment_text(
+            school.investment, {k: term(text, "invest", k) for k in school.investment}
+        )
+        lines += [
+            f"{t['classes']}: {school.classes_after}",
+            f"{t['largest_class']}: {school.largest_class_after} "
+            f"({t['class_norm']} {school.class_norm}){flag}",
+            f"{t['canteen']}: {school.canteen_seats} ({school.lunch_pupils_after})",
+            f"{t['beds']}: {school.boarding_beds} ({school.boarders_after})",
+            f"{t['investment']}: {esc(invest) or t['none']}"
+            + (f" · {school.capital_cost:,} {t['yuan']}" if school.capital_cost else ""),
+        ]
+    lines += [
+        f"{t['goes_to']} {esc(names.get(dest, dest))}: {n} {t['pupils']}"
+        for dest, n in moves.items()
+    ]
+    head = _row([t["band"], t["before"], t["after"]], head=True)
+    return (
+        f'<div class="sp-pop"><b>{esc(school.name)}</b> ({esc(school.id)})<br>'
+        + "<br>".join(lines)
+        + f"<table>{head}{rows}</table></div>"
+    )
+
+
+def village_tooltip(village: figures.Village, text: Mapping[str, str]) -> str:
+    """Name, pupils and the change of journey time."""
+    change = village.change_s / 60
+    return (
+        f"{esc(village.name)} · {village.pupils} {esc(text['pupils'])} · "
+        f"{esc(text['change'])} {change:+.0f} {esc(text['min'])}"
+    )
+
+
+def village_popup(
+    village: figures.Village, names: Mapping[str, str], text: Mapping[str, str]
+) -> str:
+    """Per band: pupils; school, minutes and km before; school, mode, minutes, km after."""
+    t = {k: esc(v) for k, v in text.items()}
+    body = ""
+    for a in village.rows:
+        over = (
+            f' <b class="sp-warn">⚠ {esc(text["over_limit"].format(limit=round(a.limit_s / 60)))}'
+            "</b>"
+            if a.time_s > a.limit_s
+            else ""
+        )
+        before = names.get(a.before_school, a.before_school) or "-"
+        body += _row(
+            [
+                esc(term(text, "band", a.band)),
+                str(a.pupils),
+                esc(before),
+                f"{a.before_time_s / 60:.0f}",
+                f"{a.before_distance_m / 1000:.1f}",
+                esc(names.get(a.school, a.school)),
+                esc(term(text, "mode", a.mode)),
+                f"{a.time_s / 60:.0f}{over}",
+                f"{a.distance_m / 1000:.1f}",
+            ],
+            (1, 3, 4, 7, 8),
+        )
+    head = _row(
+        [t["band"], t["pupils"], f"{t['before']}: {t['school']}", t["minutes"], t["km"]]
+        + [f"{t['after']}: {t['school']}", t["mode"], t["minutes"], t["km"]],
+        head=True,
+    )
+    return (
+        f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})'
+        f"<table>{head}{body}</table></div>"
+    )
+
+
+def catchment_tooltip(c: Catchment, text: Mapping[str, str]) -> str:
+    """School, villages, pupils and area of a catchment."""
+    return (
+        f"<b>{esc(text['catchment'])}: {esc(c.school_name)}</b> ({esc(c.school)})<br>"
+        f"{len(c.villages)} {esc(text['villages'])} · {c.pupils} {esc(text['pupils'])} · "
+        f"{c.area_km2:.1f} {esc(text['km2'])}"
+    )
+
+
+def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str]) -> str:
+    """Route, school, stops, seats, departure, arrival (and the school's bell), longest ride."""
+    arrive = hhmm(route.arrive_school_s)
+    if route.bell_s is not None:
+        arrive += f" ({esc(text['route_bell'].format(time=hhmm(route.bell_s)))})"
+    return (
+        f"<b>{esc(text['route'])} {esc(route.id)}</b> → "
+        + ", ".join(
+            esc(names.get(d.school, d.school))
+            + (f" {hhmm(d.arrive_s)} ({d.pupils})" if route.drops else "")
+            for d in figures.route_drops(route)
+        )
+        + "<br>"
+        f"{len(route.stops)} {esc(text['stops'])} · {figures.route_pupils(route)} "
+        f"{esc(text['pupils'])} · {route.seats} {esc(text['seats'])}<br>"
+        f"{esc(text['depart'])} {hhmm(route.depart_s)} · {esc(text['arrive'])} "
+        f"{arrive} · "
+        f"{esc(text['longest_ride'])} {route.longest_ride_s / 60:.0f} {esc(text['min'])}"
+    )
+
+
+def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str]) -> str:
+    """The route sheet: every stop with its times, boarding pupils, load and ride."""
+    t = {k: esc(v) for k, v in text.items()}
+    rows = "".join(
+        _row(
+            [
+                str(n),
+                esc(s.village_name)
+                + (f" → {esc(s.school)}" if route.drops else "")
+                + (f"<br>{walk_from(s, text)}" if s.walkers else ""),
+                hhmm(s.arrive_s),
+                hhmm(s.depart_s),
+                str(sum(s.boarding.values())),
+                f"{s.load_after}/{route.seats}",
+                f"{s.ride_s / 60:.0f} ({s.limit_s / 60:.0f})",
+            ]
+            if n
+            else [
+                "",
+                "→ " + esc(names.get(s.school, s.school)),
+                hhmm(s.arrive_s),
+                hhmm(s.depart_s),
+                f"−{s.pupils}",
+                f"{s.load_after}/{route.seats}",
+                "",
+            ],
+            (0, 2, 3, 4, 5, 6),
+        )
+        for n, s in figures.route_visits(route)
+        if n or route.drops
+    )
+    head = _row(
+        [t["stop"], t["village"], t["arrival"], t["departure"], t["boarding"], t["load"]]
+        + [t["ride"]],
+        head=True,
+    )
+    return (
+        f'<div class="sp-pop">{route_tooltip(route, names, text)}<table>{head}{rows}</table></div>'
+    )
+
+
+def walk_from(stop: RouteStop, text: Mapping[str, str]) -> str:
+    """``walking here from Lijia 850 m (14)``, escaped; empty without walkers."""
+    if not stop.walkers:
+        return ""
+    walks = ", ".join(
+        f"{esc(w.village_name)} {w.walk_m} m ({sum(w.boarding.values())})" for w in stop.walkers
+    )
+    return f"{esc(text['walk_from'])} {walks}"
+
+
+def stop_popup(route: Route, number: int, stop: RouteStop, text: Mapping[str, str]) -> str:
+    """One stop: route, village, times, boarding by band, load and who walks here."""
+    bands = ", ".join(f"{esc(term(text, 'band', b))}: {n}" for b, n in stop.boarding.items())
+    boarding = f"{sum(stop.boarding.values())} ({bands})" if bands else esc(text["none"])
+    return (
+        f'<div class="sp-pop"><b>{esc(text["stop"])} {number}</b> · {esc(text["route"])} '
+        f"{esc(route.id)}<br>{esc(stop.village_name)} ({esc(stop.village)})<br>"
+        f"{esc(text['arrival'])} {hhmm(stop.arrive_s)} · {esc(text['departure'])} "
+        f"{hhmm(stop.depart_s)}<br>"
+        f"{esc(text['boarding'])}: {boarding}"
+        + (f" → {esc(stop.school)}" if stop.school else "")
+        + "<br>"
+        f"{esc(text['load'])}: {stop.load_after}/{route.seats}<br>"
+        + (f"{walk_from(stop, text)}<br>" if stop.walkers else "")
+        + f"{esc(text['ride'])}: {stop.ride_s / 60:.0f} ({stop.limit_s / 60:.0f}) "
+        f"{esc(text['min'])}</div>"
+    )

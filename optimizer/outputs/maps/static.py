@@ -1,0 +1,326 @@
+"""The print map: a static PNG (and PDF) of the plan drawn with matplotlib, no tiles.
+
+Drawn over the county road network with the same colours as the interactive map:
+catchments, bus routes and stops, villages coloured by the change of journey time,
+schools after the plan and the closed ones. Figures are made with
+:class:`matplotlib.figure.Figure` directly (the Agg canvas; no pyplot state), and
+saved without timestamps or software versions, so the same plan gives the same
+bytes. Chinese labels need a CJK font on the machine (for example Debian's
+``fonts-noto-cjk`` or ``fonts-wqy-microhei``); without one, a warning says so and
+the Chinese glyphs print as boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from shapely.geometry import Polygon
+
+from optimizer.outputs import figures, styles
+from optimizer.outputs.catchments import Catchment
+from optimizer.outputs.labels import labels
+from optimizer.plan import Plan
+
+#: A4 landscape in inches, and the print resolution.
+PAGE_IN = (11.69, 8.27)
+DPI = 150
+
+#: CJK fonts tried in turn; the first one installed is used for Chinese text.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+)
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_PNG_METADATA = {"Software": None}
+_PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
+
+Lines = Sequence[Sequence[tuple[float, float]]]
+
+
+def render_static_map(
+    plan: Plan,
+    *,
+    language: str = "en",
+    road_lines: Lines | None = None,
+    catchments: Sequence[Catchment] = (),
+    formats: Sequence[str] = ("png",),
+) -> dict[str, bytes]:
+    """The print map of a plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        A finished plan.
+    language : {"en", "zh"}
+        Language of the title and legend.
+    road_lines : sequence of lines of (lon, lat), optional
+        The county's roads, drawn as the background.
+    catchments : sequence of Catchment
+        The plan's catchments (drawn under everything else).
+    formats : sequence of {"png", "pdf"}
+        The files wanted.
+
+    Returns
+    -------
+    dict of str to bytes
+        The file contents by format; the same inputs give the same bytes.
+    """
+    text = labels(language)
+    strings = [plan.scenario, *text.values()]
+    with use_fonts(strings):
+        fig = Figure(figsize=PAGE_IN, dpi=DPI)
+        ax = fig.add_axes((0.02, 0.04, 0.70, 0.84))
+        draw_plan(ax, plan, road_lines=road_lines, catchments=catchments)
+        k = figures.kpis(plan)
+        fig.text(0.02, 0.955, plan.scenario, fontsize=15, weight="bold", va="bottom")
+        fig.text(
+            0.02,
+            0.925,
+            f"{text['title']} · "
+            + text["summary_line"].format(
+                closed=k["schools_closed"],
+                schools=k["schools"],
+                buses=k["buses"],
+                moved=k["pupils_moved"],
+            ),
+            fontsize=10,
+            va="bottom",
+        )
+        fig.legend(
+            handles=legend_handles(text, roads=bool(road_lines)),
+            loc="upper left",
+            bbox_to_anchor=(0.74, 0.88),
+            fontsize=8,
+            frameon=False,
+        )
+        return {fmt: _save(fig, fmt) for fmt in formats}
+
+
+def draw_plan(
+    ax: Axes,
+    plan: Plan,
+    *,
+    road_lines: Lines | None = None,
+    catchments: Sequence[Catchment] = (),
+    highlight_schools: Sequence[str] = (),
+    highlight_villages: Sequence[str] = (),
+) -> None:
+    """Draw a plan into ``ax`` (lon/lat, true to scale at the county's latitude).
+
+    ``highlight_*`` ids get a thick magenta ring (used by the comparison).
+    """
+    ax.set_facecolor(styles.BACKGROUND)
+    for spine in ax.spines.values():
+        spine.set_color("#888888")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for n, c in enumerate(catchments):
+        for poly in c.geometry.geoms:
+            ax.add_patch(
+                PathPatch(
+                    _polygon_path(poly),
+                    facecolor=styles.catchment_colour(n),
+                    edgecolor="white",
+                    alpha=0.45,
+                    linewidth=0.8,
+                    zorder=1,
+                )
+            )
+    if road_lines:
+        ax.add_collection(
+            LineCollection(
+                [list(line) for line in road_lines], colors=styles.ROAD_COLOUR, linewidths=0.5,
+                zorder=2,
+            )
+        )  # fmt: skip
+    for n, route in enumerate(plan.routes):
+        path = figures.route_path(route, plan)
+        if len(path) >= 2:
+            ax.add_collection(
+                LineCollection([path], colors=styles.route_colour(n), linewidths=1.6, zorder=3)
+            )
+        ax.scatter(
+            [s.lon for s in route.stops],
+            [s.lat for s in route.stops],
+            s=45,
+            facecolors="white",
+            edgecolors=styles.route_colour(n),
+            linewidths=1.2,
+            zorder=4,
+        )
+    villages = figures.villages(plan)
+    if villages:
+        ax.scatter(
+            [v.lon for v in villages],
+            [v.lat for v in villages],
+            s=[(styles.village_radius(v.pupils) * 0.9) ** 2 for v in villages],
+            c=[styles.change_class(v.change_s)[1] for v in villages],
+            edgecolors=[styles.OVER_LIMIT_RING if v.over_limit else "#555555" for v in villages],
+            linewidths=[1.4 if v.over_limit else 0.4 for v in villages],
+            zorder=5,
+        )
+    receivers = figures.receiving(plan)
+    for school in plan.schools:
+        role = figures.role(school, receivers)
+        if role == "closed":
+            ax.scatter(
+                [school.lon], [school.lat], marker="X", s=60, c=styles.ROLE_STROKE["closed"],
+                edgecolors="white", linewidths=0.6, zorder=6,
+            )  # fmt: skip
+            continue
+        size = styles.school_radius(sum(school.enrolment_after.values())) * 0.9
+        ax.scatter(
+            [school.lon],
+            [school.lat],
+            s=size**2,
+            c=styles.ROLE_FILL[role],
+            edgecolors=styles.INVESTMENT_RING if school.investment else styles.ROLE_STROKE[role],
+            linewidths=2.2 if school.investment else 1.0,
+            zorder=7,
+        )
+    marks = {s.id: (s.lon, s.lat) for s in plan.schools if s.id in set(highlight_schools)}
+    marks.update({v.id: (v.lon, v.lat) for v in villages if v.id in set(highlight_villages)})
+    if marks:
+        ax.scatter(
+            [p[0] for p in marks.values()], [p[1] for p in marks.values()], s=260,
+            facecolors="none", edgecolors="#d500f9", linewidths=2.0, zorder=8,
+        )  # fmt: skip
+    _frame(ax, plan, road_lines)
+
+
+def legend_handles(text: Mapping[str, str], *, roads: bool) -> list:
+    """Legend entries matching :func:`draw_plan`."""
+
+    def dot(label: str, face: str, edge: str, size: float = 9, width: float = 1.0, marker="o"):
+        return Line2D(
+            [], [], marker=marker, linestyle="none", markersize=size, markerfacecolor=face,
+            markeredgecolor=edge, markeredgewidth=width, label=label,
+        )  # fmt: skip
+
+    handles = [
+        dot(text["legend.kept"], styles.ROLE_FILL["kept"], styles.ROLE_STROKE["kept"]),
+        dot(
+            text["legend.receiving"], styles.ROLE_FILL["receiving"], styles.ROLE_STROKE["receiving"]
+        ),
+        dot(
+            text["legend.teaching_point"],
+            styles.ROLE_FILL["teaching_point"],
+            styles.ROLE_STROKE["teaching_point"],
+        ),
+        dot(text["legend.investment"], styles.ROLE_FILL["kept"], styles.INVESTMENT_RING, 9, 2.2),
+        dot(text["legend.closed"], styles.ROLE_STROKE["closed"], "white", 9, 0.6, "X"),
+        dot(text["legend.village"], "white", "#555555", 6, 0.6),
+        dot(text["legend.over"], "white", styles.OVER_LIMIT_RING, 6, 1.4),
+        Patch(facecolor="none", edgecolor="none", label=text["legend.change"]),
+        *(dot(text[key], colour, "#555555", 7, 0.4) for key, colour in styles.CHANGE_CLASSES),
+        Patch(facecolor=styles.catchment_colour(0), alpha=0.6, label=text["legend.catchment"]),
+        Line2D([], [], color=styles.route_colour(0), linewidth=1.6, label=text["legend.route"]),
+        dot(text["legend.stop_plain"], "white", styles.route_colour(0), 7, 1.2),
+    ]
+    if roads:
+        handles.append(
+            Line2D([], [], color=styles.ROAD_COLOUR, linewidth=0.8, label=text["legend.road"])
+        )
+    return handles
+
+
+def _frame(ax: Axes, plan: Plan, road_lines: Lines | None) -> None:
+    """Fit the axes to the places, true to scale, with a 5 km (or smaller) scale bar."""
+    lons = [s.lon for s in plan.schools] + [a.lon for a in plan.assignments]
+    lats = [s.lat for s in plan.schools] + [a.lat for a in plan.assignments]
+    for r in plan.routes:
+        lons += [p[0] for p in r.geometry]
+        lats += [p[1] for p in r.geometry]
+    if not lons:
+        return
+    pad = 0.01
+    x0, x1, y0, y1 = min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    lat0 = (y0 + y1) / 2
+    ax.set_aspect(1 / math.cos(math.radians(lat0)), adjustable="box")
+    width_km = (x1 - x0) * 111.32 * math.cos(math.radians(lat0))
+    bar_km = next((b for b in (10, 5, 2, 1, 0.5, 0.2, 0.1) if b <= width_km / 4), 0.1)
+    bar_deg = bar_km / (111.32 * math.cos(math.radians(lat0)))
+    bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    ax.plot([bx, bx + bar_deg], [by, by], color="black", linewidth=2.5, zorder=9)
+    ax.text(bx + bar_deg / 2, by, f"{bar_km:g} km", ha="center", va="bottom", fontsize=8, zorder=9)
+    ax.annotate(
+        "N", xy=(0.97, 0.95), xytext=(0.97, 0.87), xycoords="axes fraction", ha="center",
+        fontsize=10, weight="bold", arrowprops={"arrowstyle": "-|>", "color": "black"},
+    )  # fmt: skip
+
+
+def _polygon_path(poly: Polygon) -> MplPath:
+    """A matplotlib path of a polygon with its holes."""
+    return MplPath.make_compound_path(
+        *(MplPath(list(ring.coords), closed=True) for ring in (poly.exterior, *poly.interiors))
+    )
+
+
+def _save(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(
+            buffer, format="png", dpi=DPI, metadata=_PNG_METADATA, bbox_inches="tight",
+            pad_inches=0.15,
+        )  # fmt: skip
+    elif fmt == "pdf":
+        fig.savefig(
+            buffer, format="pdf", metadata=_PDF_METADATA, bbox_inches="tight", pad_inches=0.15
+        )
+    else:
+        raise ValueError(f"unknown print map format {fmt!r}; choose png or pdf")
+    return buffer.getvalue()
+
+
+def cjk_font() -> str | None:
+    """The first installed font of :data:`CJK_FONTS`, if any."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+@contextmanager
+def use_fonts(strings: Sequence[str]) -> Iterator[None]:
+    """Fonts for the figure: a CJK font first when any string needs one.
+
+    Without a CJK font for CJK text, one warning says so and matplotlib's warnings
+    about each missing glyph are silenced.
+    """
+    needs_cjk = any(_CJK.search(s) for s in strings)
+    cjk = cjk_font() if needs_cjk else None
+    family = [cjk, "DejaVu Sans"] if cjk else ["DejaVu Sans"]
+    with warnings.catch_warnings():
+        if needs_cjk and cjk is None:
+            warnings.warn(
+                "no CJK font found (tried " + ", ".join(CJK_FONTS) + "): Chinese text in the "
+                "print map shows as boxes; install one, e.g. Debian's fonts-noto-cjk",
+                UserWarning,
+                stacklevel=3,
+            )
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        # PDF fonts as Type 3 (glyph outlines): also right for CFF-flavoured CJK fonts,
+        # which matplotlib would embed wrongly as TrueType (Type 42).
+        with matplotlib.rc_context(
+            {"font.family": family, "pdf.fonttype": 3, "svg.hashsalt": "schoolplan"}
+        ):
+            yield

@@ -1,0 +1,432 @@
+"""The HTML report of a plan, for public hearings.
+
+``render_report`` writes a self-contained ``report.html`` (no external resources,
+every string escaped): the headline numbers, the print map (inlined as a data URI),
+every school after the plan, the closed schools and where their pupils go, the veto
+checklist per closed school, every village's journeys before and after, one sheet
+per bus route, and the solver runs. Every number comes from the plan through
+:mod:`optimizer.outputs.figures`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Iterable, Mapping
+
+from optimizer.outputs import figures
+from optimizer.outputs.figures import hhmm
+from optimizer.outputs.labels import labels, term
+from optimizer.outputs.tables import plan_tables
+from optimizer.outputs.timeline_view import TimelineView
+from optimizer.plan import Assignment, Plan, RouteStop
+
+__all__ = ["render_report", "hhmm", "plan_tables"]
+
+_CSS = """
+body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+  margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: .2em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #bbb; }
+h3 { font-size: 1.05em; margin: 1.2em 0 .2em; }
+table { border-collapse: collapse; margin: .4em 0; font-size: .92em; }
+th, td { border: 1px solid #bbb; padding: .2em .6em; text-align: left; vertical-align: top; }
+th { background: #eef2f6; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.fail { background: #fde0dc; font-weight: bold; }
+td.warn { color: #b71c1c; }
+p.meta { margin: .2em 0; color: #444; }
+img.map { width: 100%; height: auto; border: 1px solid #bbb; }
+section.route { page-break-inside: avoid; }
+"""
+
+Cell = tuple[str, str]  # (escaped text, class: "" or "n" or "fail" or "warn")
+
+
+def render_report(
+    plan: Plan,
+    *,
+    language: str = "en",
+    map_png: bytes | None = None,
+    timeline: TimelineView | None = None,
+) -> str:
+    """A self-contained HTML report of the plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        A finished plan.
+    language : {"en", "zh"}
+        Language of the report.
+    map_png : bytes, optional
+        The print map (:func:`optimizer.outputs.maps.static.render_static_map`), inlined as a
+        ``data:image/png;base64`` image.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline: a section with every year's events and
+        links to the other years' reports.
+
+    Returns
+    -------
+    str
+        The ``report.html`` page. It loads nothing from anywhere.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``language``.
+    """
+    text = labels(language)
+    title = f"{plan.scenario} · {text['title']}"
+    body = [
+        f"<h1>{_e(plan.scenario)}</h1>",
+        f'<p class="meta">{_e(text["title"])}</p>',
+        _summary(plan, text),
+        _timeline(timeline, text),
+        _map(map_png, text),
+        _schools(plan, text),
+        _closures(plan, text),
+        _vetoes(plan, text),
+        _villages(plan, text),
+        _route_sheets(plan, text),
+        _solver(plan, text),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_e(language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(b for b in body if b)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[Cell]]) -> str:
+    """An HTML table; cells are (already escaped text, CSS class) pairs."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "\n".join(
+        "<tr>"
+        + "".join(f'<td class="{cls}">{c}</td>' if cls else f"<td>{c}</td>" for c, cls in row)
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table>\n{f'<tr>{head}</tr>' if head else ''}\n{body}\n</table>"
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _n(value: float | None, digits: int = 0) -> Cell:
+    return _e(_number(value, digits)), "n"
+
+
+def _t(value: object) -> Cell:
+    return _e(value), ""
+
+
+def _timeline(view: TimelineView | None, text: Mapping[str, str]) -> str:
+    """The timeline of a multi-year plan: links to every year, then what happens when."""
+    if view is None:
+        return ""
+    links = view.links("report.html", text["year_plus"])
+    header = [_e(text[f"timeline.{c}"]) for c in ("year", "event", "school", "detail")]
+    rows = [
+        [
+            _n(int(r["year"])),
+            _t(term(text, "timeline.event", str(r["event"]))),
+            _t(r["school"]),
+            _t(r["detail"]),
+        ]
+        for r in view.rows
+    ]
+    return (
+        f"<h2>{_e(text['timeline'])}</h2>\n<p>{links}</p>\n"
+        f"<p>{_e(text['timeline_note'])}</p>\n{_table(header, rows)}"
+    )
+
+
+def _summary(plan: Plan, text: Mapping[str, str]) -> str:
+    k = figures.kpis(plan)
+    m = text["min"]
+    buses = ", ".join(
+        text["bus_type"].format(n=n, seats=seats) for seats, n in k["buses_by_seats"].items()
+    )
+    built = ", ".join(f"{term(text, 'invest', u)} {n:,}" for u, n in k["investments"].items())
+    rows = [
+        (text["kpi.schools_closed"], f"{k['schools_closed']} {text['of']} {k['schools']}"),
+        (text["kpi.pupils_affected"], _number(k["pupils_affected"])),
+        (text["kpi.pupils_moved"], _number(k["pupils_moved"])),
+        (text["kpi.newly_bused"], _number(k["pupils_newly_bused"])),
+        (text["kpi.buses"], _number(k["buses"])),
+        (text["kpi.runs"], _number(k["runs"])),
+        (text["kpi.buses_by_type"], buses or text["none"]),
+        (text["kpi.bus_km"], _number(k["bus_km"], 1)),
+        (text["kpi.longest_ride"], f"{_number(k['longest_ride_s'] / 60, 1)} {m}"),
+        (text["kpi.longest_journey"], f"{_number(k['longest_journey_s'] / 60, 1)} {m}"),
+        (text["kpi.p13_over"], _number(k["p13_over_limit"])),
+        (text["kpi.lunch"], f"{_number(k['lunch_pupils'])} / {_number(k['canteen_seats'])}"),
+        (text["kpi.boarding"], f"{_number(k['boarders'])} / {_number(k['boarding_beds'])}"),
+        (text["kpi.investments"], built or text["none"]),
+        (text["kpi.cost_saved"], f"{_number(k['running_cost_saved'])} {text['yuan_year']}"),
+        (text["kpi.capital"], f"{_number(k['capital_cost'])} {text['yuan']}"),
+    ]
+    kpis = _table([], ([_t(label), (_e(value), "n")] for label, value in rows))
+    return f"<h2>{_e(text['summary'])}</h2>\n{kpis}"
+
+
+def _map(png: bytes | None, text: Mapping[str, str]) -> str:
+    if not png:
+        return ""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f"<h2>{_e(text['map'])}</h2>\n"
+        f'<img class="map" alt="{_e(text["map_alt"])}" src="data:image/png;base64,{data}">'
+    )
+
+
+def _schools(plan: Plan, text: Mapping[str, str]) -> str:
+    receivers = figures.receiving(plan)
+    rows = []
+    for s in plan.schools:
+        if s.status == "closed":
+            continue
+        words = {k: term(text, "invest", k) for k in s.investment}
+        over = figures.over_class_norm(s)
+        rows.append(
+            [
+                _t(f"{s.name} ({s.id})"),
+                _t(term(text, "level", s.level)),
+                _t(term(text, "role", figures.role(s, receivers))),
+                _n(sum(s.enrolment_before.values())),
+                _n(sum(s.enrolment_after.values())),
+                _t(", ".join(f"{term(text, 'band', b)} {n}" for b, n in s.enrolment_after.items())),
+                _n(s.classes_after),
+                (
+                    _e(f"{s.largest_class_after} / {s.class_norm}" + (" ⚠" if over else "")),
+                    "n warn" if over else "n",
+                ),
+                (_e(f"{s.lunch_pupils_after} / {s.canteen_seats}"), "n"),
+                (_e(f"{s.boarders_after} / {s.boarding_beds}"), "n"),
+                _t(figures.investment_text(s.investment, words) or "-"),
+                _n(s.capital_cost),
+            ]
+        )
+    header = [
+        _e(text[k]) for k in ("school", "level", "status", "pupils_before", "pupils_after", "band")
+    ]
+    header += [_e(text["classes"]), _e(f"{text['largest_class']} / {text['class_norm']}")]
+    header += [_e(text["canteen"]), _e(text["beds"]), _e(text["investment"])]
+    header += [_e(f"{text['capital']} ({text['yuan']})")]
+    return f"<h2>{_e(text['schools_after'])}</h2>\n{_table(header, rows)}"
+
+
+def _closures(plan: Plan, text: Mapping[str, str]) -> str:
+    names = {s.id: s.name for s in plan.schools}
+    closed = [s for s in plan.schools if s.status == "closed"]
+    heading = f"<h2>{_e(text['closed_schools'])}</h2>"
+    if not closed:
+        return f"{heading}\n<p>{_e(text['no_closures'])}</p>"
+    rows = []
+    for school in closed:
+        moves: dict[str, list[Assignment]] = {}
+        for a in plan.assignments:
+            if a.before_school == school.id:
+                moves.setdefault(a.school, []).append(a)
+        first = True
+        for dest, group in moves.items() or [("", [])]:
+            modes: dict[str, int] = {}
+            for a in group:
+                modes[a.mode] = modes.get(a.mode, 0) + a.pupils
+            how = ", ".join(f"{term(text, 'mode', mode)}: {n}" for mode, n in modes.items())
+            longest = max((a.time_s for a in group), default=0)
+            lead = (
+                [
+                    _t(f"{school.name} ({school.id})"),
+                    _t(term(text, "level", school.level)),
+                    _n(sum(school.enrolment_before.values())),
+                ]
+                if first
+                else [("", "")] * 3
+            )
+            rows.append(
+                lead
+                + [
+                    _t(f"{names.get(dest, dest)} ({dest})" if dest else "-"),
+                    _n(sum(a.pupils for a in group)),
+                    _t(how),
+                    (_e(f"{_number(longest / 60)} {text['min']}"), "n"),
+                ]
+            )
+            first = False
+    header = [
+        _e(text[c])
+        for c in ("school", "level", "pupils_before", "goes_to", "pupils", "how", "longest")
+    ]
+    return f"{heading}\n{_table(header, rows)}"
+
+
+def _vetoes(plan: Plan, text: Mapping[str, str]) -> str:
+    heading = f"<h2>{_e(text['vetoes'])}</h2>"
+    if not plan.vetoes:
+        return f"{heading}\n<p>{_e(text['no_vetoes'])}</p>"
+    names = {s.id: s.name for s in plan.schools}
+    sections = [heading]
+    by_school: dict[str, list] = {}
+    for v in plan.vetoes:
+        by_school.setdefault(v.school, []).append(v)
+    header = [_e(text["veto_item"]), _e(text["status"]), _e(text["veto_detail"])]
+    for school, checks in by_school.items():
+        rows = [
+            [
+                _t(term(text, "vetoitem", v.item)),
+                (_e(term(text, "veto", v.status)), "fail" if v.status == "fail" else ""),
+                _t(v.detail),
+            ]
+            for v in checks
+        ]
+        sections.append(
+            f"<h3>{_e(names.get(school, school))} ({_e(school)})</h3>\n{_table(header, rows)}"
+        )
+    return "\n".join(sections)
+
+
+def _villages(plan: Plan, text: Mapping[str, str]) -> str:
+    names = {s.id: s.name for s in plan.schools}
+    rows = []
+    for village in figures.villages(plan):
+        for n, a in enumerate(village.rows):
+            over = a.time_s > a.limit_s
+            flag = text["over_limit"].format(limit=round(a.limit_s / 60)) if over else ""
+            before = names.get(a.before_school, a.before_school) or "-"
+            rows.append(
+                [
+                    _t(f"{village.name} ({village.id})" if n == 0 else ""),
+                    _t(term(text, "band", a.band)),
+                    _n(a.pupils),
+                    _t(f"{before} · {a.before_time_s / 60:.0f} · {a.before_distance_m / 1000:.1f}"),
+                    _t(
+                        f"{names.get(a.school, a.school)} · {term(text, 'mode', a.mode)} · "
+                        f"{a.time_s / 60:.0f} · {a.distance_m / 1000:.1f}"
+                    ),
+                    (_e(f"{(a.time_s - a.before_time_s) / 60:+.0f}"), "n"),
+                    (_e(flag), "warn" if over else ""),
+                ]
+            )
+    header = [
+        _e(text[k])
+        for k in ("village", "band", "pupils", "journey_before", "journey_after", "change", "flag")
+    ]
+    return f"<h2>{_e(text['villages_table'])}</h2>\n{_table(header, rows)}"
+
+
+def _boarding(boarding: Mapping[str, int], text: Mapping[str, str]) -> str:
+    """``22 (Grades 1-3: 12, Grades 4-6: 10)``."""
+    bands = ", ".join(f"{term(text, 'band', b)}: {n}" for b, n in boarding.items())
+    return f"{sum(boarding.values())} ({bands})" if bands else "0"
+
+
+def _walkers(stop: RouteStop, text: Mapping[str, str]) -> str:
+    """``; walking here from Lijia (V012) 850 m: 14`` for a stop that others walk to."""
+    if not stop.walkers:
+        return ""
+    walks = ", ".join(
+        f"{w.village_name} ({w.village}) {_number(w.walk_m)} m: {sum(w.boarding.values())}"
+        for w in stop.walkers
+    )
+    return f"; {text['walk_from']} {walks}"
+
+
+def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
+    names = {s.id: s.name for s in plan.schools}
+    heading = f"<h2>{_e(text['route_sheets'])}</h2>"
+    if not plan.routes:
+        return f"{heading}\n<p>{_e(text['no_routes'])}</p>"
+    header = [
+        _e(text[c]) for c in ("stop", "village", "arrival", "departure", "boarding", "load", "ride")
+    ]
+    sheets = [heading]
+    on_bus = figures.bus_runs(plan)
+    by_id = {r.id: r for r in plan.routes}
+    buses = {b.id: b for b in plan.buses}
+    for r in plan.routes:
+        drops = figures.route_drops(r)
+        school = ", ".join(f"{names.get(d.school, d.school)} ({d.school})" for d in drops)
+        arrive = text["route_arrive"].format(time=hhmm(r.arrive_school_s))
+        if r.drops:  # a multi-school run: each school, when, and how many alight
+            arrive = "; ".join(
+                text["route_arrive"].format(time=hhmm(d.arrive_s))
+                + f" ({d.school}, {d.pupils} {text['pupils']})"
+                for d in drops
+            )
+        bus, n, runs = on_bus.get(r.id, ("", 1, 1))
+        before = buses.get(bus)
+        start = text["route_depart"].format(start=r.start, time=hhmm(r.depart_s))
+        if before is not None and n > 1:  # the bus comes on from its previous run's school
+            prev = by_id[before.routes[n - 2]]
+            start = text["route_from"].format(school=prev.school, time=hhmm(prev.arrive_school_s))
+        meta = " · ".join(
+            [
+                *([text["route_bus"].format(bus=bus, n=n, of=runs)] if bus else []),
+                start,
+                arrive,
+                *([] if r.bell_s is None else [text["route_bell"].format(time=hhmm(r.bell_s))]),
+                f"{r.seats} {text['seats']}",
+                f"{figures.route_pupils(r)} {text['pupils']}",
+                f"{_number(r.distance_m / 1000, 1)} {text['km']}",
+                f"{text['longest_ride']} {_number(r.longest_ride_s / 60)} {text['min']}",
+            ]
+        )
+        rows = [
+            [
+                _n(n),
+                _t(f"{s.village_name} ({s.village})" + _walkers(s, text)),
+                (_e(hhmm(s.arrive_s)), "n"),
+                (_e(hhmm(s.depart_s)), "n"),
+                _t(_boarding(s.boarding, text) + (f" → {s.school}" if r.drops else "")),
+                (_e(f"{s.load_after}/{r.seats}"), "n"),
+                (_e(f"{_number(s.ride_s / 60)} ({_number(s.limit_s / 60)}) {text['min']}"), "n"),
+            ]
+            if n
+            else [
+                _t(""),
+                _t(f"→ {names.get(s.school, s.school)} ({s.school})"),
+                (_e(hhmm(s.arrive_s)), "n"),
+                (_e(hhmm(s.depart_s)), "n"),
+                _t(f"−{s.pupils}"),
+                (_e(f"{s.load_after}/{r.seats}"), "n"),
+                _t(""),
+            ]
+            for n, s in figures.route_visits(r)
+            if n or r.drops
+        ]
+        sheets.append(
+            f'<section class="route">\n<h3>{_e(text["route"])} {_e(r.id)} '
+            f'{_e(text["to"])} {_e(school)}</h3>\n<p class="meta">{_e(meta)}</p>\n'
+            f"{_table(header, rows)}\n</section>"
+        )
+    return "\n".join(sheets)
+
+
+def _solver(plan: Plan, text: Mapping[str, str]) -> str:
+    runs = _table(
+        [_e(text[c]) for c in ("stage", "engine", "status", "objective", "bound", "gap")],
+        (
+            [
+                _t(r.stage),
+                _t(r.engine),
+                _t(r.status),
+                _n(r.objective, 1),
+                _n(r.bound, 1),
+                (_e("-" if r.gap is None else _number(100 * r.gap, 2) + " %"), "n"),
+            ]
+            for r in plan.solver
+        ),
+    )
+    return f"<h2>{_e(text['solver'])}</h2>\n{runs}"

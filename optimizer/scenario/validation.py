@@ -1,0 +1,104 @@
+"""Validate a scenario before running it: the schema and the region's files.
+
+``schoolplan validate`` reports every problem at once: the scenario's keys and
+values (with their YAML paths and the file that declared them), then whether each
+region file exists and is readable, and the content of the place tables (columns,
+values, duplicate ids). The road network is only checked to be a non-empty
+readable file of a known kind here; reading it in full is the run's first step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from geodata.errors import InputError, InputIssue
+from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
+from geodata.region import PlaceFile
+from optimizer.scenario.inheritance import read_scenario_source
+from optimizer.scenario.schema import RegionPaths, Scenario, load_scenario
+
+#: File names a road network may have (see geodata.roads).
+ROAD_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".graphml", ".xml")
+
+
+def validate(path: str | Path) -> Scenario:
+    """Check a scenario file and its region's files; return the validated scenario.
+
+    Raises
+    ------
+    geodata.errors.InputError
+        Every problem found, schema and files together.
+    """
+    issues: list[InputIssue] = []
+    scenario = None
+    try:
+        scenario = load_scenario(path)
+    except InputError as exc:
+        issues.extend(exc.issues)
+    region = scenario.region if scenario is not None else _region_alone(path)
+    if region is not None:
+        base = scenario.base_dir if scenario is not None else read_scenario_source(path).base_dir
+        issues.extend(region_file_issues(region, base))
+    if issues:
+        raise InputError(issues)
+    assert scenario is not None
+    return scenario
+
+
+def _region_alone(path: str | Path) -> RegionPaths | None:
+    """The region section when the file reads but the scenario as a whole is invalid."""
+    try:
+        source = read_scenario_source(path)
+        return RegionPaths.model_validate(source.data.get("region"))
+    except (InputError, ValidationError):
+        return None
+
+
+def region_file_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
+    """Problems with the region's files: missing, unreadable, or bad place tables."""
+    issues: list[InputIssue] = []
+    roads = (base_dir / region.roads).resolve()
+    problem = _unreadable(roads)
+    if problem is None and not roads.name.lower().endswith(ROAD_SUFFIXES):
+        problem = ("an OSM XML, OSM PBF or GraphML file", f"a '{roads.suffix}' file")
+    if problem is not None:
+        issues.append(InputIssue(str(roads), "-", "file", *problem))
+    tables: list[tuple[TableSpec, object]] = [
+        (VILLAGES, region.villages),
+        (SCHOOLS, region.schools),
+        (DEPOTS, region.depots),
+    ]
+    for spec, source in tables:
+        if source is None:
+            continue
+        if isinstance(source, str):
+            place = PlaceFile((base_dir / source).resolve())
+        else:
+            place = PlaceFile((base_dir / source.path).resolve(), source.columns, source.layer)
+        problem = _unreadable(place.path)
+        if problem is not None:
+            issues.append(InputIssue(str(place.path), "-", "file", *problem))
+            continue
+        try:
+            read_places(place.path, spec, columns=place.columns, layer=place.layer)
+        except InputError as exc:
+            issues.extend(exc.issues)
+    return issues
+
+
+def _unreadable(path: Path) -> tuple[str, str] | None:
+    """``(expected, found)`` when a file cannot be read, else ``None``."""
+    if not path.exists():
+        return "an existing file", "no such file"
+    if not path.is_file():
+        return "a file", "a folder" if path.is_dir() else "not a regular file"
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        return "a readable file", exc.strerror or type(exc).__name__
+    if path.stat().st_size == 0:
+        return "a non-empty file", "an empty file"
+    return None
