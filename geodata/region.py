@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from geodata.matrices import leg_paths, node_matrix, to_int
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
 from geodata.speeds import SpeedModel
+from geodata.staging import check_cache_folder, staged_files
 
 #: Bump when the cached Region's layout or the way it is computed changes.
 CACHE_VERSION = 3
@@ -240,7 +239,8 @@ def load_region(
         only journeys within the limits matter); ``None``: every pair.
     cache_dir
         Where to keep the computed region under a hash of every input's content and
-        every setting; a second run with the same inputs loads it instead.
+        every setting; a second run with the same inputs loads it instead. It must be
+        new, empty or hold only cache entries (:func:`geodata.staging.check_cache_folder`).
 
     Raises
     ------
@@ -250,6 +250,7 @@ def load_region(
     speeds = speeds or SpeedModel()
     key = None
     if cache_dir is not None:
+        check_cache_folder(cache_dir)
         key = _cache_key(files, speeds, walk_kph, (max_snap_m, cutoff_s))
         cached = Path(cache_dir) / f"region-{key}.pickle"
         if cached.is_file():
@@ -259,15 +260,9 @@ def load_region(
     if key is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         # A temporary name of its own: runs in parallel may fill the same cache entry.
-        fd, tmp = tempfile.mkstemp(prefix=f".region-{key}.", suffix=".tmp", dir=cache_dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        with staged_files([Path(cache_dir) / f"region-{key}.pickle"]) as (tmp,):
+            with tmp.open("wb") as fh:
                 pickle.dump(region, fh, protocol=5)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, Path(cache_dir) / f"region-{key}.pickle")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     return region
 
 

@@ -3,89 +3,120 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from geodata.errors import InputError
+from geodata.download import download_roads
+from geodata.errors import InputError, InputIssue
+from geodata.region import Region
+from geodata.staging import check_cache_folder, check_output_folder, staged_folder
 from optimizer.errors import NoPlan, PlanRejected
-from optimizer.outputs.manifest import manifest_file
+from optimizer.outputs.compare import compare as diff
+from optimizer.outputs.compare import compare_text, load_plan, write_compare
+from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
+from optimizer.outputs.manifest import input_files, manifest_file
 from optimizer.outputs.progress import Progress
+from optimizer.outputs.timeline_view import TimelineView
 from optimizer.planning.flow import make_plan
-from optimizer.scenario.schema import load_scenario, pending_settings
+from optimizer.planning.timeline import YearPlan, plan_timeline, timeline_html, timeline_rows
+from optimizer.scenario.schema import Scenario, load_scenario, pending_settings
+from optimizer.scenario.validation import validate as check_scenario
+from optimizer.sweep.result import VariantStatus
+from optimizer.sweep.run import run_sweep
+from optimizer.sweep.variants import Vary
 
 EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
 
 
-def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) -> int:
-    """Plan a scenario and write its outputs; return the exit code.
+def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: str = "") -> int:
+    """Run one command; every error a run can meet becomes one message and an exit code.
 
-    The road graph and matrices are cached under ``cache_dir`` (by default a
-    ``cache`` folder beside the output folder) by a hash of every input.
+    The one place where the CLI catches errors, each kind through its base:
+    :class:`~geodata.errors.InputError` (bad input) and :class:`~optimizer.errors.NoPlan`
+    (a scenario without a plan) exit 2, :class:`~optimizer.errors.PlanRejected` (a
+    plan the verifier refused: a defect) exits 3. ``failed`` replaces the headline of
+    bad input (``download failed``).
     """
-    cache_dir = cache_dir or Path(out_dir).resolve().parent / "cache"
-    progress = Progress()
     try:
-        scenario = load_scenario(scenario_path)
-        if pending_settings(scenario):
-            raise InputError(pending_settings(scenario))
-        with progress.step("loading region (road graph, snapping, matrices)"):
-            region = scenario.load_region(cache_dir=cache_dir)
-        with progress.step("planning (closures, bus routes, verification)"):
-            if scenario.policy.timeline_years:
-                from optimizer.planning.timeline import plan_timeline
-
-                years = plan_timeline(scenario, region)
-            else:
-                plan, _ = make_plan(scenario, region)
+        return work()
     except InputError as exc:
-        print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
+        print(f"schoolplan: {failed or 'bad input'}\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except NoPlan as exc:
-        print(f"schoolplan: scenario '{scenario_path}' has no plan\n  {exc}", file=sys.stderr)
+        print(f"schoolplan: scenario '{scenario}' has no plan\n  {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PlanRejected as exc:
         print(f"schoolplan: internal error, nothing written\n{exc}", file=sys.stderr)
         return EXIT_REJECTED
-    from optimizer.outputs.folder import write_outputs
 
+
+def _checked_folders(
+    scenario_path: Path, out_dir: Path | str, cache_dir: Path | None, inputs: Sequence[Path] = ()
+) -> tuple[Path, Path]:
+    """The output and cache folders, refused before any work unless safe to write."""
+    given = [scenario_path, *inputs]
+    out = check_output_folder(out_dir, marks=OUTPUT_MARKS, inputs=given)
+    cache = check_cache_folder(cache_dir or out.parent / "cache", inputs=given)
+    return out, cache
+
+
+def run(scenario_path: Path, out_dir: Path | str, *, cache_dir: Path | None = None) -> int:
+    """Plan a scenario and write its outputs; return the exit code.
+
+    The road graph and matrices are cached under ``cache_dir`` (by default a
+    ``cache`` folder beside the output folder) by a hash of every input. The output
+    folder must be new, empty or one a previous run wrote, and hold no input
+    (:func:`geodata.staging.check_output_folder`): else nothing runs (exit 2).
+    """
+    return exit_code(lambda: _run(scenario_path, out_dir, cache_dir), scenario=scenario_path)
+
+
+def _run(scenario_path: Path, out_dir: Path | str, cache_dir: Path | None) -> int:
+    progress = Progress()
+    _checked_folders(scenario_path, out_dir, cache_dir)
+    scenario = load_scenario(scenario_path)
+    if pending_settings(scenario):
+        raise InputError(pending_settings(scenario))
+    inputs = [path for _, path in input_files(scenario)]
+    out, cache = _checked_folders(scenario_path, out_dir, cache_dir, inputs)
+    with progress.step("loading region (road graph, snapping, matrices)"):
+        region = scenario.load_region(cache_dir=cache)
+    with progress.step("planning (closures, bus routes, verification)"):
+        if scenario.policy.timeline_years:
+            years = plan_timeline(scenario, region)
+        else:
+            plan, _ = make_plan(scenario, region)
     if scenario.policy.timeline_years:
         with progress.step("writing each year's map, report and tables"):
-            written = write_timeline(scenario, region, years, out_dir)
+            written = write_timeline(scenario, region, years, out)
         for y in years:
             print(y.plan.summary())
         print(f"wrote {len(written)} entries to {out_dir}: " + ", ".join(written))
         return 0
     with progress.step("writing map, print map, report and tables"):
-        written = write_outputs(
+        files = write_outputs(
             plan,
-            out_dir,
+            out,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
             extra=manifest_file(scenario, plan),
         )
     print(plan.summary())
-    print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+    print(f"wrote {len(files)} files to {out_dir}: " + ", ".join(p.name for p in files))
     return 0
 
 
-def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
+def write_timeline(
+    scenario: Scenario, region: Region, years: Sequence[YearPlan], out_dir: Path
+) -> list[str]:
     """One output folder per year (``year+1``, ...) and ``timeline.csv``, all at once."""
-    import csv
-    import shutil
-    import tempfile
-
-    from optimizer.outputs.folder import replace_dir, write_outputs
-    from optimizer.outputs.timeline_view import TimelineView
-    from optimizer.planning.timeline import timeline_html, timeline_rows
-
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     rows = tuple(timeline_rows(years))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         for y in years:
             write_outputs(
                 y.plan,
@@ -101,99 +132,93 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
             writer.writeheader()
             writer.writerows(timeline_rows(years))
         (tmp / "timeline.html").write_text(timeline_html(scenario.name, years), encoding="utf-8")
-        tmp.chmod(0o755)
-        replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return sorted(p.name for p in out_dir.iterdir())
+    return sorted(p.name for p in Path(out_dir).iterdir())
 
 
 def validate(scenario_path: Path) -> int:
     """Check a scenario and its region files; print ``ok`` or every problem."""
-    from optimizer.scenario.validation import validate as check
 
-    try:
-        scenario = check(scenario_path)
-    except InputError as exc:
-        print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print(f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)})")
-    for issue in pending_settings(scenario):
-        print(f"schoolplan: note: a run will refuse it: {issue}", file=sys.stderr)
-    return 0
+    def work() -> int:
+        scenario = check_scenario(scenario_path)
+        print(f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)})")
+        for issue in pending_settings(scenario):
+            print(f"schoolplan: note: a run will refuse it: {issue}", file=sys.stderr)
+        return 0
+
+    return exit_code(work, scenario=scenario_path)
 
 
 def sweep(
     scenario_path: Path,
     varies: list[str],
-    out_dir: Path,
+    out_dir: Path | str,
     *,
     cache_dir: Path | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
 ) -> int:
     """Run a grid of variants of a scenario and write the comparison; return the exit code."""
-    from optimizer.sweep.run import INFEASIBLE, OK, run_sweep
-    from optimizer.sweep.variants import Vary
 
-    cache_dir = cache_dir or Path(out_dir).resolve().parent / "cache"
-    try:
+    def work() -> int:
+        out, cache = _checked_folders(scenario_path, out_dir, cache_dir)
         results = run_sweep(
             scenario_path,
             [Vary.parse(text) for text in varies],
-            out_dir,
-            cache_dir=cache_dir,
+            out,
+            cache_dir=cache,
             workers=(os.cpu_count() or 1) if workers is None else workers,
             scheduler=scheduler,
             progress=Progress(),
         )
-    except InputError as exc:
-        print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    counts: dict[str, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-        if result.status != OK:
-            print(f"{result.id}: {result.status}: {result.message}", file=sys.stderr)
-    print("variants: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
-    print(f"wrote {Path(out_dir) / 'sweep.csv'}, sweep.html and variants/")
-    return EXIT_REJECTED if any(r.status not in (OK, INFEASIBLE) for r in results) else 0
+        counts: dict[str, int] = {}
+        for result in results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+            if result.status != VariantStatus.OK:
+                print(f"{result.id}: {result.status}: {result.message}", file=sys.stderr)
+        print("variants: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+        print(f"wrote {Path(out_dir) / 'sweep.csv'}, sweep.html and variants/")
+        fine = (VariantStatus.OK, VariantStatus.INFEASIBLE)
+        return EXIT_REJECTED if any(r.status not in fine for r in results) else 0
+
+    return exit_code(work, scenario=scenario_path)
+
+
+def _plan_at(path: Path):
+    try:
+        return load_plan(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise InputError(
+            [InputIssue(str(path), "-", "plan", "a plan.json or a folder holding one", str(exc))]
+        ) from None
 
 
 def compare(
     plan_a: Path, plan_b: Path, *, out_dir: Path | None = None, language: str = "en"
 ) -> int:
     """Print what differs between two plans; with ``out_dir`` also write compare.html."""
-    from optimizer.outputs.compare import compare as diff
-    from optimizer.outputs.compare import compare_text, load_plan, write_compare
 
-    try:
-        a, b = load_plan(plan_a), load_plan(plan_b)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"schoolplan: bad input\n  {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    result = diff(a, b)
-    print(compare_text(result, language=language), end="")
-    if out_dir is not None:
-        written = write_compare(result, out_dir, language=language)
-        print(f"wrote {', '.join(p.name for p in written)} to {out_dir}")
-    return 0
+    def work() -> int:
+        result = diff(_plan_at(plan_a), _plan_at(plan_b))
+        print(compare_text(result, language=language), end="")
+        if out_dir is not None:
+            written = write_compare(result, out_dir, language=language)
+            print(f"wrote {', '.join(p.name for p in written)} to {out_dir}")
+        return 0
+
+    return exit_code(work)
 
 
 def fetch_roads(args: argparse.Namespace) -> int:
     """Download a road network once; scenarios then read the saved file offline."""
-    from geodata.download import download_roads
 
-    try:
+    def work() -> int:
         path = download_roads(
             args.out, place=args.place, bbox=args.bbox, polygon=args.polygon, cache_dir=args.cache
         )
-    except InputError as exc:
-        print(f"schoolplan: download failed\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print(f"wrote {path}; name it as region.roads in a scenario")
-    return 0
+        print(f"wrote {path}; name it as region.roads in a scenario")
+        return 0
+
+    return exit_code(work, failed="download failed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
     run_p.add_argument("scenario", type=Path, help="scenario YAML file")
-    run_p.add_argument("--out", type=Path, required=True, help="output folder")
+    run_p.add_argument(
+        "--out", required=True, help="output folder: new, empty or one a previous run wrote"
+    )
     run_p.add_argument(
         "--cache",
         type=Path,
@@ -220,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=V1,V2",
         help="a dotted scenario key and its values, e.g. policy.bands.p13.one_way_min=20,25,30",
     )
-    sweep_p.add_argument("--out", type=Path, required=True, help="output folder")
+    sweep_p.add_argument(
+        "--out", required=True, help="output folder: new, empty or one a previous sweep wrote"
+    )
     sweep_p.add_argument("--cache", type=Path, default=None, help="shared region cache folder")
     sweep_p.add_argument(
         "--workers",

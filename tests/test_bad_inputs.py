@@ -11,7 +11,13 @@ from optimizer.cli import main
 from tests.conftest import write_tiny_region
 
 CASES = Path(__file__).resolve().parent / "bad_inputs"
-META = ("expected.txt", "xfail.txt")
+META = ("expected.txt", "xfail.txt", "args.txt")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def _case(folder: Path):
@@ -23,15 +29,23 @@ def _case(folder: Path):
 
 
 @pytest.mark.parametrize("case", [_case(p) for p in sorted(CASES.iterdir()) if p.is_dir()])
-def test_bad_input_gives_exit_2_and_a_clear_message(case: Path, tmp_path: Path, capsys):
+def test_bad_input_gives_exit_2_and_a_clear_message(
+    case: Path, tmp_path: Path, capsys, monkeypatch
+):
     write_tiny_region(tmp_path)
     for path in case.rglob("*"):
         if path.is_file() and path.name not in META:
             target = tmp_path / path.relative_to(case)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-    out = tmp_path / "out"
-    code = main(["run", str(tmp_path / "scenario.yaml"), "--out", str(out)])
+    # args.txt, where present, replaces ``--out out``: one argument a line, run from the
+    # case's folder (so that ``.`` is the folder holding the inputs).
+    args = ["--out", "out"]
+    if (case / "args.txt").is_file():
+        args = (case / "args.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    monkeypatch.chdir(tmp_path)
+    before = _files(tmp_path)
+    code = main(["run", str(tmp_path / "scenario.yaml"), *args])
     err = capsys.readouterr().err
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     assert code == 2, err
@@ -40,4 +54,9 @@ def test_bad_input_gives_exit_2_and_a_clear_message(case: Path, tmp_path: Path, 
     assert err.startswith(("schoolplan: bad input\n", "schoolplan: scenario ")), err
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == len(set(lines)), f"a problem is reported more than once:\n{err}"
-    assert not out.exists()
+    after = _files(tmp_path)
+    assert {name: after.get(name) for name in before} == before, "an input file was changed"
+    written = [n for n in after if n not in before and not n.startswith("cache/")]
+    assert written == [], f"written despite the bad input: {written}"
+    entries = sorted(p.name for p in tmp_path.iterdir())
+    assert entries == sorted({n.split("/")[0] for n in [*before, *after]}), "a folder was left"

@@ -26,10 +26,11 @@ def test_run_writes_every_output_and_the_same_plan_twice(tiny_dir, capsys):
 
 def test_rerun_replaces_the_folder_and_leaves_no_temporaries(tiny_dir):
     out = tiny_dir / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out)]) == 0
+    (out / "plan.json").write_text("from an earlier run")
     assert main(["run", str(tiny_dir / "scenario.yaml"), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == EXPECTED
+    assert (out / "plan.json").read_text().startswith("{")
     assert [p.name for p in tiny_dir.iterdir() if p.name.startswith(".")] == []
 
 

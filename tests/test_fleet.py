@@ -82,7 +82,7 @@ def test_the_staggered_bells_scenario_needs_fewer_buses_than_runs(tmp_path):
     from tests.conftest import ROOT
 
     scenario = load_scenario(ROOT / "scenarios" / "staggered_bells.yaml")
-    plan, problem = make_plan(scenario, scenario.load_region(cache_dir=tmp_path))
+    plan, problem = make_plan(scenario, scenario.load_region(cache_dir=tmp_path / "cache"))
     assert plan.kpis["runs"] == len(plan.routes)
     assert plan.kpis["buses"] < plan.kpis["runs"]
     assert any(len(b.routes) > 1 for b in plan.buses)

@@ -11,7 +11,7 @@ from geodata.errors import InputError
 from optimizer.cli import main
 from optimizer.scenario.schema import load_scenario
 from optimizer.sweep.report import pareto_ids, pareto_svg
-from optimizer.sweep.run import OK, VariantResult
+from optimizer.sweep.result import VariantResult, VariantStatus
 from optimizer.sweep.variants import Vary, make_variants, with_changes
 
 P13 = "policy.bands.p13.one_way_min"
@@ -70,7 +70,7 @@ def test_bad_variants_are_all_reported_before_anything_runs(tiny_dir, capsys):
 def test_pareto_front_and_view():
     def result(vid, cost, journey_min):
         return VariantResult(
-            vid, OK, kpis={"longest_journey_s": journey_min * 60}, annual_cost=cost
+            vid, VariantStatus.OK, kpis={"longest_journey_s": journey_min * 60}, annual_cost=cost
         )
 
     results = [

@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from geodata.staging import staged_files
 from optimizer.outputs import figures
 from optimizer.outputs.catchments import catchments
 from optimizer.outputs.labels import labels, term
@@ -317,16 +316,8 @@ def write_compare(cmp: Comparison, out_dir: str | Path, *, language: str = "en")
         "compare_map.png": png,
         "compare.html": render_compare_html(cmp, language=language, map_png=png).encode("utf-8"),
     }
-    written = []
-    for name, data in files.items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out_dir / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(out_dir / name)
+    written = [out_dir / name for name in files]
+    with staged_files(written) as temps:
+        for temp, data in zip(temps, files.values(), strict=True):
+            temp.write_bytes(data)
     return sorted(written)

@@ -1,17 +1,18 @@
 """Write a plan's files: all of them into a fresh folder, moved into place at the end.
 
 An interrupted run never leaves a half-written output folder: files go to a
-temporary sibling folder first, which replaces the target only when complete.
+temporary sibling folder first (:func:`geodata.staging.staged_folder`), which
+replaces the target only when complete, and only if the target is new, empty or a
+folder a previous run wrote (:data:`OUTPUT_MARKS`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.geopackage import plan_layers, write_geopackage
 from optimizer.outputs.maps.static import render_static_map
@@ -20,6 +21,14 @@ from optimizer.outputs.report import render_report
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.plan import Plan
+
+#: The files that mark a folder a schoolplan run wrote, and the bytes each holds:
+#: a plan's manifest, a timeline's table of events, a sweep's table of variants.
+OUTPUT_MARKS = {
+    "manifest.json": b'"schoolplan": "',
+    "sweep.csv": b"variant,status",
+    "timeline.csv": b"year,event,school,detail\n",
+}
 
 
 def write_outputs(
@@ -44,7 +53,7 @@ def write_outputs(
     plan : Plan
         A finished, verified plan.
     out_dir : str or pathlib.Path
-        The output folder; replaced whole if it exists.
+        The output folder: new, empty or one a previous run wrote; replaced whole.
     language : {"en", "zh"}
         Language of the map, print map and report.
     tiles : bool
@@ -65,15 +74,13 @@ def write_outputs(
     list of pathlib.Path
         The files written, in ``out_dir``, sorted by name.
     """
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    check_output_folder(out_dir, marks=OUTPUT_MARKS)  # before any work
     areas = compute_catchments(plan, road_lines)
     tables = plan_tables(plan, areas)
     prints = render_static_map(
         plan, language=language, road_lines=road_lines, catchments=areas, formats=("png", "pdf")
     )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         page = render_map(
             plan,
@@ -96,20 +103,4 @@ def write_outputs(
                 (tmp / name).write_text(text, encoding="utf-8")
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
-        os.chmod(tmp, 0o755)
-        replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return sorted(out_dir.iterdir())
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Put ``new`` in the place of ``target``; the old folder goes only once it is there."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return sorted(Path(out_dir).resolve().iterdir())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.scenario.schema import Scenario
-from optimizer.sweep.run import OK, VariantResult
+from optimizer.sweep.result import VariantResult, VariantStatus
 from optimizer.sweep.variants import Variant
 
 #: How the sweep's annual cost is made up (shown in the page).
@@ -28,12 +28,21 @@ COST_NOTE = (
 )
 
 
+def _plotted(r: VariantResult) -> bool:
+    """Whether a variant has a place in the Pareto view (a plan, its cost and journey)."""
+    return (
+        r.status == VariantStatus.OK and r.annual_cost is not None and "longest_journey_s" in r.kpis
+    )
+
+
 def pareto_ids(results: Sequence[VariantResult]) -> set[str]:
     """Variants no other variant beats on both cost and longest journey."""
     points = [
         (r.id, r.annual_cost, r.kpis["longest_journey_s"])
         for r in results
-        if r.status == OK and r.annual_cost is not None and "longest_journey_s" in r.kpis
+        if r.status == VariantStatus.OK
+        and r.annual_cost is not None
+        and "longest_journey_s" in r.kpis
     ]
     front = set()
     for pid, cost, journey in points:
@@ -51,7 +60,11 @@ def plot_points(results: Sequence[VariantResult]) -> list[tuple[str, float, floa
     front = pareto_ids(results)
     groups: dict[tuple[float, float], list[str]] = {}
     for r in results:
-        if r.status == OK and r.annual_cost is not None and "longest_journey_s" in r.kpis:
+        if (
+            r.status == VariantStatus.OK
+            and r.annual_cost is not None
+            and "longest_journey_s" in r.kpis
+        ):
             xy = (r.annual_cost / 1e6, r.kpis["longest_journey_s"] / 60)
             groups.setdefault(xy, []).append(r.id)
     return [(", ".join(ids), x, y, any(i in front for i in ids)) for (x, y), ids in groups.items()]
@@ -159,12 +172,12 @@ def render_html(
                 text = f"<details><summary>{len(row[c].split())} items</summary>{text}</details>"
             cells.append(f"<td>{text}</td>")
         css = ' class="pareto"' if row["pareto"] else ""
-        css = ' class="noplan"' if row["status"] != OK else css
+        css = ' class="noplan"' if row["status"] != VariantStatus.OK else css
         body.append(f"<tr{css}>{''.join(cells)}</tr>")
     failed = [
         f"<li><b>{e(v.id)}</b> ({e(v.label)}): {e(r.status)}: {e(r.message)}</li>"
         for v, r in zip(variants, results)
-        if r.status != OK
+        if r.status != VariantStatus.OK
     ]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

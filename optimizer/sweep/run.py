@@ -21,40 +21,23 @@ shared file system) for the inputs, the cache and the output folder.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geodata.errors import InputError, InputIssue
-from optimizer.outputs.folder import replace_dir
+from geodata.staging import check_output_folder, staged_folder
+from optimizer.errors import NoPlan, PlanRejected
+from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
+from optimizer.outputs.manifest import manifest_file
 from optimizer.outputs.progress import Progress
-from optimizer.scenario.schema import validate_scenario_data
+from optimizer.plan import Status
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario, validate_scenario_data
+from optimizer.sweep.report import write_sweep_files
+from optimizer.sweep.result import VariantResult, VariantStatus
 from optimizer.sweep.variants import Variant, Vary, make_variants
-
-#: Result status of a variant.
-OK, INFEASIBLE, BAD_INPUT, REJECTED, ERROR = "ok", "infeasible", "bad input", "rejected", "error"
-
-
-@dataclass(frozen=True)
-class VariantResult:
-    """What came of one variant (plain data: it travels back from a worker).
-
-    ``status`` is one of ``ok``, ``infeasible`` (no plan meets the rules; ``message``
-    says why), ``bad input``, ``rejected`` (the verifier refused the plan: a bug)
-    or ``error`` (an unexpected failure, with its type and message).
-    """
-
-    id: str
-    status: str
-    message: str = ""
-    kpis: dict[str, Any] = field(default_factory=dict)
-    annual_cost: float | None = None
-    solver: str = ""
-    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,11 +57,6 @@ def run_variant(task: Task) -> VariantResult:
 
     Never raises: every outcome is a :class:`VariantResult`.
     """
-    from optimizer.errors import NoPlan, PlanRejected
-    from optimizer.outputs.folder import write_outputs
-    from optimizer.outputs.manifest import manifest_file
-    from optimizer.planning.flow import make_plan
-
     try:
         scenario = validate_scenario_data(
             task.scenario,
@@ -97,14 +75,16 @@ def run_variant(task: Task) -> VariantResult:
             extra=manifest_file(scenario, plan),
         )
     except InputError as exc:
-        return VariantResult(task.id, BAD_INPUT, "; ".join(str(i) for i in exc.issues))
+        return VariantResult(
+            task.id, VariantStatus.BAD_INPUT, "; ".join(str(i) for i in exc.issues)
+        )
     except NoPlan as exc:
-        return VariantResult(task.id, INFEASIBLE, " ".join(str(exc).split()))
+        return VariantResult(task.id, VariantStatus.INFEASIBLE, " ".join(str(exc).split()))
     except PlanRejected as exc:
-        return VariantResult(task.id, REJECTED, " ".join(str(exc).split()))
+        return VariantResult(task.id, VariantStatus.REJECTED, " ".join(str(exc).split()))
     except Exception as exc:  # one broken variant must not lose the others
-        return VariantResult(task.id, ERROR, f"{type(exc).__name__}: {exc}")
-    schools_cost = sum(s.running_cost for s in plan.schools if s.status != "closed")
+        return VariantResult(task.id, VariantStatus.ERROR, f"{type(exc).__name__}: {exc}")
+    schools_cost = sum(s.running_cost for s in plan.schools if s.status != Status.CLOSED)
     capital = sum(s.capital_cost for s in plan.schools)
     policy = scenario.policy
     cost = (
@@ -116,7 +96,7 @@ def run_variant(task: Task) -> VariantResult:
     )
     return VariantResult(
         task.id,
-        OK,
+        VariantStatus.OK,
         kpis=dict(plan.kpis),
         annual_cost=float(cost),
         solver=solver,
@@ -169,6 +149,8 @@ def run_tasks(
             if on_result is not None:
                 on_result(results[-1])
         return results
+    # Imported here only: Dask takes seconds to import, and a serial sweep, the workers
+    # and every other command do without it.
     from dask.distributed import Client, LocalCluster, as_completed
 
     if scheduler is not None:
@@ -212,12 +194,6 @@ def tasks_for(variants: Sequence[Variant], variants_dir: Path, cache_dir: Path) 
     ]
 
 
-def staging_dir(out_dir: Path) -> Path:
-    """A fresh temporary folder beside ``out_dir``, for the sweep to fill."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-
-
 def run_sweep(
     scenario_path: Path,
     varies: Sequence[Vary],
@@ -233,11 +209,11 @@ def run_sweep(
     Raises
     ------
     geodata.errors.InputError
-        A bad scenario, ``--vary`` option, variant or region file: nothing is run.
+        A bad scenario, ``--vary`` option, variant or region file, or an output folder
+        that is not safe to write (:func:`geodata.staging.check_output_folder`):
+        nothing is run.
     """
-    from optimizer.scenario.schema import load_scenario
-    from optimizer.sweep.report import write_sweep_files
-
+    check_output_folder(out_dir, marks=OUTPUT_MARKS, inputs=[scenario_path])
     progress = progress or Progress(enabled=False)
     base = load_scenario(scenario_path)
     if not varies:
@@ -245,9 +221,7 @@ def run_sweep(
     variants = make_variants(base, varies)
     with progress.step("loading region (road graph, snapping, matrices)"):
         warm_cache(variants, cache_dir)
-    out_dir = Path(out_dir).resolve()
-    staging = staging_dir(out_dir)
-    try:
+    with staged_folder(out_dir, marks=OUTPUT_MARKS) as staging:
         tasks = tasks_for(variants, staging / "variants", cache_dir)
         workers = min(workers, len(tasks))  # no idle processes holding a region each
         where = f"scheduler {scheduler}" if scheduler else f"{workers} worker(s)"
@@ -262,9 +236,4 @@ def run_sweep(
         with progress.step(f"planning {len(tasks)} variant(s) on {where}"):
             results = run_tasks(tasks, workers=workers, scheduler=scheduler, on_result=report)
         write_sweep_files(staging, base, variants, results)
-        os.chmod(staging, 0o755)
-        replace_dir(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return results
