@@ -257,7 +257,9 @@ def prepare_county(
     ``solver.closures_time_limit_s`` set.
     """
     size = ["--seed", str(seed), *_size_args(scale, node_spacing_m, overrides or {})]
-    generator = (ROOT / "geodata" / "synthetic.py").read_bytes()
+    generator = b"".join(
+        p.read_bytes() for p in sorted((ROOT / "geodata" / "synthetic").glob("*.py"))
+    )
     key = hashlib.sha256(" ".join(size).encode() + generator).hexdigest()[:12]
     folder = Path(cache) / f"county-{key}"
     stamp = folder / "generated.json"

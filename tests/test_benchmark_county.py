@@ -6,6 +6,7 @@ import re
 
 from benchmarks import county
 from geodata.synthetic import CountySize, build_county, reach_problems
+from tests.test_synthetic import policy_limits
 
 SUMMARY = re.compile(
     r"^SUMMARY set=county villages=(\d+) schools=(\d+) nodes=(\d+) total_s=([\d.]+) "
@@ -51,6 +52,6 @@ def test_scaled_one_is_the_demo_size_and_scaling_grows_the_county():
 
 
 def test_small_scaled_county_reaches_a_school_of_each_level():
-    small = build_county(2027, CountySize.scaled(0.2))
+    small = build_county(2027, CountySize.scaled(0.2), limits=policy_limits())
     assert 40 <= len(small.villages) <= 80
     assert reach_problems(small) == []

@@ -14,12 +14,22 @@ import pytest
 
 from geodata.synthetic import (
     DEPOT_COLUMNS,
+    POLICY_DEFAULTS,
     SCHOOL_COLUMNS,
     VILLAGE_COLUMNS,
     CountyFiles,
+    ReachLimits,
     generate_county,
 )
+from optimizer.scenario.schema import Policy
 from tests.conftest import ROOT
+
+
+def policy_limits() -> ReachLimits:
+    """The limits the demo county is generated against: the scenario schema's defaults."""
+    policy = Policy()
+    return ReachLimits(kindergarten_s=policy.limit_s("k"), primary_s=policy.limit_s("p13"))
+
 
 DEMO = ROOT / "scenarios" / "demo_county"
 FILES = ("roads.osm", "villages.csv", "schools.csv", "depots.csv")
@@ -44,7 +54,7 @@ def graph() -> nx.MultiDiGraph:
 
 
 def test_same_seed_regenerates_the_committed_files(tmp_path):
-    files = generate_county(tmp_path, seed=2027)
+    files = generate_county(tmp_path, seed=2027, limits=policy_limits())
     assert isinstance(files, CountyFiles)
     assert files.roads == tmp_path / "roads.osm"
     for name in FILES:
@@ -52,8 +62,12 @@ def test_same_seed_regenerates_the_committed_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)  # no temporary left
 
 
+def test_the_command_line_limits_are_the_policy_defaults():
+    assert POLICY_DEFAULTS == policy_limits()
+
+
 def test_another_seed_gives_another_county(tmp_path):
-    generate_county(tmp_path, seed=2028)
+    generate_county(tmp_path, seed=2028, limits=policy_limits())
     for name in FILES:
         assert (tmp_path / name).read_bytes() != (DEMO / name).read_bytes(), name
 
