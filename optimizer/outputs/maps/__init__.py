@@ -1,1 +1,1 @@
-"""outputs.maps."""
+"""The maps of :mod:`optimizer.outputs`: the offline web map (folium) and the print map."""
