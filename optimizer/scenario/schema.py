@@ -1,7 +1,8 @@
-"""Scenario files: the policy of a planning run, validated with pydantic from YAML.
+"""Scenario files: a planning run's region, policy, solver and output, validated from YAML.
 
-Defaults come from the domain rules (grades 1-3 within 30 min one way, a loaded
-school bus of 56 seats, ...); every number is a scenario parameter.
+The policy's sections live in :mod:`optimizer.scenario.policy`; this module holds
+the scenario around them, how a file (with its ``extends`` chain) is read and
+validated, and the settings a run cannot honour yet.
 """
 
 from __future__ import annotations
@@ -11,310 +12,30 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
-    field_validator,
-    model_validator,
 )
 
 from geodata.errors import InputError, InputIssue
-from geodata.places import BANDS
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
-from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
 from optimizer.scenario.inheritance import read_scenario_source
+from optimizer.scenario.policy import Frozen, Policy
 from optimizer.scenario.schema_errors import describe
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class BandRule(_Frozen):
-    """Limits for one grade band."""
-
-    one_way_min: float = Field(gt=0, description="longest one-way journey, minutes")
-    walk_km: float = Field(ge=0, description="a pupil within this road distance walks")
-    walk_to_stop_m: int | None = Field(
-        None,
-        ge=0,
-        description="longest walk to a bus stop for this band, metres (may only lower "
-        "policy.bus.walk_to_stop_m); empty: policy.bus.walk_to_stop_m",
-    )
+__all__ = [
+    "Output",
+    "PlaceSource",
+    "Policy",
+    "RegionPaths",
+    "Scenario",
+    "Solver",
+    "load_scenario",
+    "pending_settings",
+    "validate_scenario_data",
+]
 
 
-def _default_bands() -> dict[str, BandRule]:
-    return {
-        "k": BandRule(one_way_min=20, walk_km=1.0),
-        "p13": BandRule(one_way_min=30, walk_km=1.5),
-        "p46": BandRule(one_way_min=45, walk_km=2.5),
-        "j79": BandRule(one_way_min=60, walk_km=3.0),
-    }
-
-
-#: Legal maximum of occupants of a primary or junior school bus.
-LEGAL_MAX_SEATS = 56
-
-
-class BusType(_Frozen):
-    """A kind of school bus besides the standard one."""
-
-    name: str
-    seats: int = Field(gt=0, le=LEGAL_MAX_SEATS, description="rated seats (legal max 56)")
-    fixed_cost: float = Field(ge=0, description="yuan per bus per year")
-    count: int | None = Field(None, ge=0, description="at most this many per school")
-
-
-class BusRule(_Frozen):
-    """The school buses used for merged schools and their running costs."""
-
-    seats: int = Field(
-        56, gt=0, le=LEGAL_MAX_SEATS, description="rated seats of the standard bus (legal max 56)"
-    )
-    fixed_cost: float = Field(150_000, ge=0, description="yuan per bus per year")
-    other_types: list[BusType] = Field(
-        default_factory=list, description="other buses the routes may use, e.g. a minibus"
-    )
-    split_stops: bool = Field(True, description="the pupils of one stop may ride on several buses")
-    cost_per_km: float = Field(6.0, ge=0, description="yuan per km driven")
-    stop_time_s: int = Field(30, ge=0, description="time at every stop, seconds")
-    stop_time_per_pupil_s: int = Field(3, ge=0, description="extra per pupil boarding")
-    arrive_before_bell_min: int = Field(10, ge=0, description="buses arrive this early")
-    max_new_buses: int | None = Field(
-        None, ge=0, description="buses the plan may add; 0: no new bus; empty: no limit"
-    )
-    walk_to_stop_m: int = Field(
-        0,
-        ge=0,
-        description="pupils may walk this far (walking distance, metres) to a bus stop in "
-        "another village; the fewest stops are chosen per school; 0: a stop in every "
-        "village with riders",
-    )
-    multi_school_runs: bool = Field(
-        False,
-        description="a bus may carry pupils of nearby receiving schools at once (mixed load), "
-        "used where it needs fewer buses, or as many and less driving, than separate runs",
-    )
-    multi_school_within_min: float = Field(
-        10.0, ge=0, description="multi-school runs: schools within this drive of each other"
-    )
-    multi_school_max_schools: int = Field(
-        3, ge=2, description="multi-school runs: most schools one group of runs serves"
-    )
-    multi_school_earliest_min: int = Field(
-        30,
-        ge=0,
-        description="multi-school runs: a bus may reach a school this many minutes before "
-        "the bell at the earliest (the latest is arrive_before_bell_min)",
-    )
-    multi_school_second_trips: bool = Field(
-        False,
-        description="multi-school runs: a bus may collect pupils again after a school drop "
-        "(a second trip within the arrival window)",
-    )
-
-    @model_validator(mode="after")
-    def _one_stop_rule(self) -> BusRule:
-        if self.multi_school_runs and self.walk_to_stop_m > 0:
-            raise ValueError(
-                "multi_school_runs and walk_to_stop_m > 0 cannot be combined yet (shared runs "
-                "stop in every riding village); set one of them off"
-            )
-        return self
-
-    def fleet(self) -> list[BusType]:
-        """Every bus type: the standard bus first, then the others."""
-        standard = BusType(name=f"{self.seats}-seat", seats=self.seats, fixed_cost=self.fixed_cost)
-        return [standard, *self.other_types]
-
-
-class Weights(_Frozen):
-    """Objective weights of the closure model (all terms in yuan per year)."""
-
-    running_cost: float = Field(1.0, ge=0, description="per yuan/year of running cost")
-    travel_yuan_per_pupil_min: float = Field(
-        200.0, ge=0, description="yuan/year per pupil per minute of one-way journey"
-    )
-    transport: float = Field(
-        1.0, ge=0, description="per yuan/year of estimated buses (bus.fixed_cost each)"
-    )
-    capital: float = Field(
-        0.05, ge=0, description="per yuan of investment (0.05: spread over 20 years)"
-    )
-    boarding_yuan_per_pupil: float = Field(
-        3000.0, ge=0, description="yuan/year for each boarding pupil (care, family cost)"
-    )
-    objective: Literal["weighted", "lexicographic"] = Field(
-        "weighted",
-        description="lexicographic: first the shortest longest grades 1-3 journey, then cost",
-    )
-
-
-def _default_class_size() -> dict[str, int]:
-    return {"primary": 45, "junior": 50, "kindergarten": 30, "teaching_point": 30}
-
-
-def _default_max_classes() -> dict[str, int]:
-    return {"kindergarten": 15, "primary": 24, "junior": 24, "nine_year": 36}
-
-
-class SchoolRules(_Frozen):
-    """Class sizes, school sizes, lunch and boarding rules."""
-
-    class_size: dict[str, int] = Field(
-        default_factory=_default_class_size,
-        description="class-size norm by level; no class may exceed it",
-    )
-    max_classes: dict[str, int] = Field(
-        default_factory=_default_max_classes,
-        description="largest school by level, in classes (an oversized school is a veto)",
-    )
-    min_enrolment: int = Field(
-        0, ge=0, description="a kept school needs this many pupils, unless a teaching point"
-    )
-    min_enrolment_levels: list[Literal["kindergarten", "primary", "junior", "nine_year"]] = Field(
-        default_factory=lambda: ["primary", "junior", "nine_year"],
-        description="school levels the minimum enrolment applies to",
-    )
-    teaching_points: bool = Field(
-        True, description="a small primary school may be kept as a teaching point"
-    )
-    size_limits_apply_to_unmoved: bool = Field(
-        False,
-        description="false: a school over its classrooms or the level's largest size today "
-        "keeps its own pupils (it takes nobody beyond today's classes); true: its pupils must "
-        "then move or it must close",
-    )
-    lunch_sittings: int = Field(2, ge=1, description="canteen seats serve this many sittings")
-    boarding: bool = Field(True, description="grades 4-9 may board when the bus is too far")
-    kindergarten_public_share: float = Field(
-        0.7, ge=0, le=1, description="public places / all kindergarten places after merges"
-    )
-    kindergarten_inclusive_share: float = Field(
-        1.0,
-        ge=0,
-        le=1,
-        description="inclusive places (public or private_inclusive) / all kindergarten places",
-    )
-
-
-class Investment(_Frozen):
-    """What a receiving school may build, at what cost (yuan), within a budget."""
-
-    classroom_cost: float = Field(800_000, ge=0)
-    canteen_seat_cost: float = Field(4_000, ge=0)
-    bed_cost: float = Field(25_000, ge=0)
-    max_classrooms: int = Field(6, ge=0, description="added classrooms per school at most")
-    inclusive_subsidy_per_place: float = Field(
-        1500.0,
-        ge=0,
-        description="yuan/year to make a private kindergarten place inclusive (subsidised)",
-    )
-    budget: float = Field(30_000_000, ge=0, description="total capital, yuan")
-
-
-class Speeds(_Frozen):
-    """The school-bus speed model (km/h); see geodata.speeds for the hazard tags."""
-
-    highway_kph: dict[str, float] = Field(
-        default_factory=lambda: dict(DEFAULT_HIGHWAY_KPH),
-        description="speed by highway class where OSM has no maxspeed; only these "
-        "classes are drivable",
-    )
-    road_cap_kph: float = Field(60.0, gt=0)
-    motorway_cap_kph: float = Field(80.0, gt=0)
-    hazard_kph: float = Field(20.0, gt=0)
-
-    def model(self) -> SpeedModel:
-        """The geodata speed model."""
-        return SpeedModel(
-            highway_kph=dict(self.highway_kph),
-            road_cap_kph=self.road_cap_kph,
-            motorway_cap_kph=self.motorway_cap_kph,
-            hazard_kph=self.hazard_kph,
-        )
-
-
-class ClosureRules(_Frozen):
-    """Whether the plan may close schools at all (``allow: false``: the keep-all baseline)."""
-
-    allow: bool = Field(True, description="false: every school stays open, as today")
-
-
-class Policy(_Frozen):
-    """The rules and weights of a run."""
-
-    bands: dict[str, BandRule] = Field(default_factory=_default_bands)
-    bell: str = Field("08:00", pattern=r"^\d{2}:\d{2}$", description="school starts, HH:MM")
-    walk_kph: float = Field(4.0, gt=0, description="pupils' walking speed")
-    years_ahead: int = Field(
-        0,
-        ge=0,
-        le=15,
-        description="plan for the enrolment projected this many years ahead (cohort model "
-        "with each village's annual_change); 0: today's numbers",
-    )
-    timeline_years: int = Field(
-        0,
-        ge=0,
-        le=10,
-        description="plan each of the next N years (build first, close after); 0: one plan",
-    )
-    allow_second_move: bool = Field(
-        False, description="in a timeline, pupils who moved may move again later"
-    )
-    limits_apply_to_unmoved: bool = Field(
-        True,
-        description="false: the one-way limits bind only pupils who move; a journey "
-        "that is longer today stands (and is shown) while the school stays open",
-    )
-    move_only_from_closed: bool = Field(
-        True, description="a pupil changes school only when their school closes"
-    )
-    bus: BusRule = Field(default_factory=BusRule)
-    speeds: Speeds = Field(default_factory=Speeds)
-    schools: SchoolRules = Field(default_factory=SchoolRules)
-    investment: Investment = Field(default_factory=Investment)
-    weights: Weights = Field(default_factory=Weights)
-    closures: ClosureRules = Field(default_factory=ClosureRules)
-
-    @field_validator("bands", mode="before")
-    @classmethod
-    def _all_bands(cls, bands: object) -> object:
-        """Every band, each key not given taken from that band's default."""
-        if not isinstance(bands, dict):
-            return bands
-        unknown = sorted(str(b) for b in set(bands) - set(BANDS))
-        if unknown:
-            raise ValueError(f"only the bands {', '.join(BANDS)} (unknown: {', '.join(unknown)})")
-        out: dict[str, object] = {}
-        for band, default in _default_bands().items():
-            given = bands.get(band, {})
-            if isinstance(given, BandRule):
-                given = given.model_dump()
-            out[band] = {**default.model_dump(), **given} if isinstance(given, dict) else given
-        return out
-
-    @property
-    def bell_s(self) -> int:
-        """Bell time in seconds after midnight."""
-        hours, minutes = self.bell.split(":")
-        return int(hours) * 3600 + int(minutes) * 60
-
-    def limit_s(self, band: str) -> int:
-        """One-way limit of a band, seconds."""
-        return int(round(self.bands[band].one_way_min * 60))
-
-    def walk_to_stop_m(self, band: str) -> int:
-        """Longest walk to a bus stop for a band, metres (``bus.walk_to_stop_m``, lowered
-        by the band's own ``walk_to_stop_m``)."""
-        own = self.bands[band].walk_to_stop_m
-        common = self.bus.walk_to_stop_m
-        return common if own is None else min(common, own)
-
-
-class Solver(_Frozen):
+class Solver(Frozen):
     """Solver settings. Limits are deterministic so that a plan is reproducible."""
 
     seed: int = 2027
@@ -360,7 +81,7 @@ class Solver(_Frozen):
     )
 
 
-class PlaceSource(_Frozen):
+class PlaceSource(Frozen):
     """A place table with options: a column mapping and a layer."""
 
     path: str
@@ -370,7 +91,7 @@ class PlaceSource(_Frozen):
     layer: str | None = None
 
 
-class RegionPaths(_Frozen):
+class RegionPaths(Frozen):
     """Region files, relative to the scenario file."""
 
     roads: str = Field(description="OSM XML, OSM PBF or GraphML file")
@@ -383,14 +104,14 @@ class RegionPaths(_Frozen):
     )
 
 
-class Output(_Frozen):
+class Output(Frozen):
     """What to write."""
 
     language: Literal["en", "zh"] = "en"
     tiles: bool = Field(False, description="add an online tile layer to the map")
 
 
-class Scenario(_Frozen):
+class Scenario(Frozen):
     """A planning run: where the region is, the policy, the solver settings."""
 
     name: str
