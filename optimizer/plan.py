@@ -69,8 +69,8 @@ class SchoolResult:
     ``status`` is a :class:`Status` (kept, closed, or kept small as a teaching point with
     the teaching-point class norm); enrolments are per :class:`Band`, only the bands the
     school teaches. Plain text values (from a model or a ``plan.json``) are turned into
-    the members when the record is made; an unknown one raises ``ValueError``. The class, canteen and boarding
-    figures describe the school after the plan, investments included
+    the members when the record is made; an unknown one raises ``ValueError``. The class,
+    canteen and boarding figures describe the school after the plan, investments included
     (``investment``: units added, e.g. ``{"classrooms": 2}``; ``capital_cost`` in yuan).
     """
 
@@ -395,9 +395,7 @@ def compute_kpis(
     """
     closed = [s for s in schools if s.status is Status.CLOSED]
     longest = max((r.longest_ride_s for r in routes), default=0)
-    p13_over = sum(
-        a.pupils for a in assignments if a.band is Band.P13 and a.time_s > a.limit_s
-    )
+    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.time_s > a.limit_s)
     return {
         "schools": len(schools),
         "schools_closed": len(closed),

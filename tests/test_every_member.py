@@ -55,7 +55,8 @@ def test_plan_json_gives_every_member_back(tmp_path):
     back = load_plan(tmp_path)
     assert back == plan and back.to_json() == plan.to_json()
     assert {s.status for s in back.schools} == set(Status)
-    assert {(s.level, s.ownership) for s in back.schools} >= {(v, o) for v in Level for o in Ownership}
+    pairs = {(s.level, s.ownership) for s in back.schools}
+    assert pairs >= {(v, o) for v in Level for o in Ownership}
     assert {(x.band, x.mode) for x in back.assignments} == {(b, m) for b in Band for m in Mode}
     assert {v.status for v in back.vetoes} == set(VetoStatus)
     for s in back.schools:

@@ -70,7 +70,8 @@ def test_teaching_points_show_in_every_output(written, language):
     page = (out / "map.html").read_text(encoding="utf-8")
     names = {s.id: s.name for s in plan.schools}
     for sid in points:
-        popup = re.search(re.escape(f"<b>{names[sid]}</b> ({sid})") + r"<br>[^<]*<br>([^<]*)<", page)
+        head = re.escape(f"<b>{names[sid]}</b> ({sid})")
+        popup = re.search(head + r"<br>[^<]*<br>([^<]*)<", page)
         assert popup and popup.group(1) == f"{status}: {word}", sid
     assert labels(language)["legend.teaching_point"] in page
     report = (out / "report.html").read_text(encoding="utf-8")
