@@ -14,7 +14,7 @@ from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
 
-__all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status"]
+__all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
 
 class Status(StrEnum):
@@ -44,30 +44,49 @@ class Mode(StrEnum):
     AS_TODAY = "as_today"  # not moved, beyond walking distance: today's journey
 
 
+class VetoStatus(StrEnum):
+    """The outcome of one closure veto item."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    MANUAL = "manual"  # what only the hearing can decide
+
+
+def _set(record: object, name: str, value: object) -> None:
+    """Set a field of a frozen record while it is built (the typed form of a value)."""
+    object.__setattr__(record, name, value)
+
+
+def _by_band(counts: dict[str, int]) -> dict[Band, int]:
+    """A per-band mapping keyed by :class:`Band` members, in its own order."""
+    return {Band(band): n for band, n in counts.items()}
+
+
 @dataclass(frozen=True)
 class SchoolResult:
     """A school before and after the plan.
 
-    ``status`` is ``"kept"``, ``"closed"`` or ``"teaching_point"`` (kept small, with
-    the teaching-point class norm); enrolments are per band (``k``, ``p13``, ``p46``,
-    ``j79``), only the bands the school teaches. The class, canteen and boarding
-    figures describe the school after the plan, investments included
+    ``status`` is a :class:`Status` (kept, closed, or kept small as a teaching point with
+    the teaching-point class norm); enrolments are per :class:`Band`, only the bands the
+    school teaches. Plain text values (from a model or a ``plan.json``) are turned into
+    the members when the record is made; an unknown one raises ``ValueError``. The class,
+    canteen and boarding figures describe the school after the plan, investments included
     (``investment``: units added, e.g. ``{"classrooms": 2}``; ``capital_cost`` in yuan).
     """
 
     id: str
     name: str
-    level: str
+    level: Level
     lon: float
     lat: float
-    status: str
+    status: Status
     may_close: bool
     must_keep: bool
     capacity: int
     running_cost: int
-    enrolment_before: dict[str, int]
-    enrolment_after: dict[str, int]
-    ownership: str = "public"
+    enrolment_before: dict[Band, int]
+    enrolment_after: dict[Band, int]
+    ownership: Ownership = Ownership.PUBLIC
     class_norm: int = 0
     classes_after: int = 0
     largest_class_after: int = 0
@@ -78,12 +97,19 @@ class SchoolResult:
     investment: dict[str, int] = field(default_factory=dict)
     capital_cost: int = 0
 
+    def __post_init__(self) -> None:
+        _set(self, "level", Level(self.level))
+        _set(self, "status", Status(self.status))
+        _set(self, "ownership", Ownership(self.ownership))
+        _set(self, "enrolment_before", _by_band(self.enrolment_before))
+        _set(self, "enrolment_after", _by_band(self.enrolment_after))
+
 
 @dataclass(frozen=True)
 class Assignment:
     """Where the pupils of one village and band go, and how.
 
-    ``mode`` is ``"walk"`` (within the band's walking distance), ``"bus"`` (moved
+    ``mode`` is a :class:`Mode`: ``"walk"`` (within the band's walking distance), ``"bus"`` (moved
     by the plan, beyond walking distance: the county's school bus, see routes),
     ``"board"`` (grades 4-9 boarding at the school, the journey home weekly),
     ``"guardian"`` (kindergarten children brought by guardians) or ``"as_today"``
@@ -100,10 +126,10 @@ class Assignment:
     village_name: str
     lon: float
     lat: float
-    band: str
+    band: Band
     pupils: int
     school: str
-    mode: str
+    mode: Mode
     time_s: int
     distance_m: int
     limit_s: int
@@ -114,6 +140,10 @@ class Assignment:
     stop: str = ""
     walk_to_stop_m: int = 0
 
+    def __post_init__(self) -> None:
+        _set(self, "band", Band(self.band))
+        _set(self, "mode", Mode(self.mode))
+
 
 @dataclass(frozen=True)
 class Walker:
@@ -123,7 +153,10 @@ class Walker:
     village_name: str
     walk_m: int
     walk_s: int
-    boarding: dict[str, int]
+    boarding: dict[Band, int]
+
+    def __post_init__(self) -> None:
+        _set(self, "boarding", _by_band(self.boarding))
 
 
 @dataclass(frozen=True)
@@ -145,12 +178,15 @@ class RouteStop:
     lat: float
     arrive_s: int
     depart_s: int
-    boarding: dict[str, int]
+    boarding: dict[Band, int]
     load_after: int
     ride_s: int
     limit_s: int
     walkers: tuple[Walker, ...] = ()
     school: str = ""
+
+    def __post_init__(self) -> None:
+        _set(self, "boarding", _by_band(self.boarding))
 
 
 @dataclass(frozen=True)
@@ -248,14 +284,17 @@ class SolverRun:
 class VetoCheck:
     """One item of the closure veto checklist for a closed school.
 
-    ``status`` is ``"pass"``, ``"fail"`` or ``"manual"`` (for what only the hearing
-    can decide, such as whether most parents oppose).
+    ``status`` is a :class:`VetoStatus`: pass, fail or manual (for what only the
+    hearing can decide, such as whether most parents oppose).
     """
 
     school: str
     item: str
-    status: str
+    status: VetoStatus
     detail: str
+
+    def __post_init__(self) -> None:
+        _set(self, "status", VetoStatus(self.status))
 
 
 @dataclass(frozen=True)
@@ -354,16 +393,16 @@ def compute_kpis(
     ``buses`` is the fleet: the bus duties, each doing one or more runs (``runs``, the
     routes); a plan from before duties were planned counts one bus per run.
     """
-    closed = [s for s in schools if s.status == "closed"]
+    closed = [s for s in schools if s.status is Status.CLOSED]
     longest = max((r.longest_ride_s for r in routes), default=0)
-    p13_over = sum(a.pupils for a in assignments if a.band == "p13" and a.time_s > a.limit_s)
+    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.time_s > a.limit_s)
     return {
         "schools": len(schools),
         "schools_closed": len(closed),
         "closed_ids": sorted(s.id for s in closed),
         "pupils": sum(a.pupils for a in assignments),
         "pupils_moved": sum(a.pupils for a in assignments if a.moved),
-        "pupils_newly_bused": sum(a.pupils for a in assignments if a.mode == "bus"),
+        "pupils_newly_bused": sum(a.pupils for a in assignments if a.mode is Mode.BUS),
         "buses": len(buses) if buses else len(routes),
         "runs": len(routes),
         "buses_by_type": dict(sorted(Counter(b.bus_type for b in buses or routes).items())),

@@ -61,7 +61,9 @@ def test_impossible_limit_names_the_village(tiny):
         solve_closures(problem)
     text = str(err.value)
     assert "village A band p13 (20 pupils): no school within the 0.5-minute one-way limit" in text
-    assert "the nearest, P1, is 13.5 min away"  # a 900 m walk in text
+    # P1's 900 m is a 13.5-min walk (within walking distance, so walked): the nearest
+    # school in journey time is P2, a 9-min drive.
+    assert "the nearest, P2, is 9.0 min away (a limit of 9 min would serve it)" in text
 
 
 def test_capacity_shortfall_is_explained(tiny):

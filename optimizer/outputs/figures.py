@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.plan import Assignment, Drop, Plan, Route, RouteStop, SchoolResult, compute_kpis
+from optimizer.plan import (
+    Assignment,
+    Drop,
+    Plan,
+    Role,
+    Route,
+    RouteStop,
+    SchoolResult,
+    Status,
+    compute_kpis,
+)
 
 #: The usual order of the grade bands; unknown bands follow, sorted.
 BAND_ORDER = ("k", "p13", "p46", "j79")
@@ -116,11 +126,13 @@ def receiving(plan: Plan) -> frozenset[str]:
     return frozenset(a.school for a in plan.assignments if a.moved)
 
 
-def role(school: SchoolResult, receivers: frozenset[str]) -> str:
-    """``closed``, ``teaching_point``, ``receiving`` or ``kept``."""
-    if school.status in ("closed", "teaching_point"):
-        return school.status
-    return "receiving" if school.id in receivers else "kept"
+def role(school: SchoolResult, receivers: frozenset[str]) -> Role:
+    """Closed, teaching point, receiving (kept, takes in moved pupils) or kept."""
+    if school.status is Status.CLOSED:
+        return Role.CLOSED
+    if school.status is Status.TEACHING_POINT:
+        return Role.TEACHING_POINT
+    return Role.RECEIVING if school.id in receivers else Role.KEPT
 
 
 def over_class_norm(school: SchoolResult) -> bool:

@@ -2,7 +2,9 @@
 
 One vocabulary for the map, the print map, the report and the comparison, so a
 term reads the same everywhere. :func:`labels` picks a language; :func:`term`
-translates a code from the plan (a band, level, mode, status or school role).
+translates a code from the plan (a band, level, mode, status or school role), and
+:func:`name` a member of one of the plan's enumerations (their words, kept by member,
+in :mod:`optimizer.outputs.terms`).
 """
 
 from __future__ import annotations
@@ -10,36 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from optimizer.outputs.terms import member_labels, name
+
+__all__ = ["LANGUAGES", "labels", "name", "term"]
+
 LANGUAGES = ("en", "zh")
 
 _VOCABULARY_EN = {
-    "band.k": "Kindergarten",
-    "band.p13": "Grades 1-3",
-    "band.p46": "Grades 4-6",
-    "band.j79": "Grades 7-9",
-    "level.kindergarten": "kindergarten",
-    "level.primary": "primary school",
-    "level.junior": "junior secondary",
-    "level.nine_year": "nine-year school",
-    "mode.walk": "walk",
-    "mode.bus": "school bus",
-    "mode.board": "boarding",
-    "mode.guardian": "guardian",
-    "mode.as_today": "as today",
-    "status.kept": "kept",
-    "status.closed": "closed",
-    "status.teaching_point": "teaching point",
-    "role.kept": "kept",
-    "role.receiving": "kept, receives pupils",
-    "role.teaching_point": "teaching point",
-    "role.closed": "closed",
+    **member_labels("en"),
     "invest.classrooms": "classrooms",
     "invest.canteen_seats": "canteen seats",
     "invest.boarding_beds": "boarding beds",
     "invest.buses": "buses",
-    "veto.pass": "pass",
-    "veto.fail": "FAIL",
-    "veto.manual": "for the hearing",
     "vetoitem.journey": "Journey to school",
     "vetoitem.transport safety": "Transport safety",
     "vetoitem.dining and boarding": "Dining and boarding at the receiving school",
@@ -48,33 +32,11 @@ _VOCABULARY_EN = {
 }
 
 _VOCABULARY_ZH = {
-    "band.k": "幼儿园",
-    "band.p13": "一至三年级",
-    "band.p46": "四至六年级",
-    "band.j79": "七至九年级",
-    "level.kindergarten": "幼儿园",
-    "level.primary": "小学",
-    "level.junior": "初中",
-    "level.nine_year": "九年一贯制学校",
-    "mode.walk": "步行",
-    "mode.bus": "校车",
-    "mode.board": "寄宿",
-    "mode.guardian": "家长接送",
-    "mode.as_today": "维持现状",
-    "status.kept": "保留",
-    "status.closed": "撤并",
-    "status.teaching_point": "教学点",
-    "role.kept": "保留",
-    "role.receiving": "保留，接收学生",
-    "role.teaching_point": "教学点",
-    "role.closed": "撤并",
+    **member_labels("zh"),
     "invest.classrooms": "教室",
     "invest.canteen_seats": "食堂座位",
     "invest.boarding_beds": "宿舍床位",
     "invest.buses": "校车",
-    "veto.pass": "通过",
-    "veto.fail": "不通过",
-    "veto.manual": "待听证",
     "vetoitem.journey": "上学路程",
     "vetoitem.transport safety": "交通安全",
     "vetoitem.dining and boarding": "接收学校的就餐和住宿",

@@ -11,16 +11,20 @@ per bus route, and the solver runs. Every number comes from the plan through
 from __future__ import annotations
 
 import base64
-import html
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from optimizer.outputs import figures
 from optimizer.outputs.figures import hhmm
+from optimizer.outputs.html_parts import e as _e
+from optimizer.outputs.html_parts import n as _n
+from optimizer.outputs.html_parts import number as _number
+from optimizer.outputs.html_parts import t as _t
+from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import labels, term
+from optimizer.outputs.route_sheets import route_sheets as _route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
-from optimizer.plan import Assignment, Plan, RouteStop
+from optimizer.plan import Assignment, Plan
 
 __all__ = ["render_report", "hhmm", "plan_tables"]
 
@@ -40,8 +44,6 @@ p.meta { margin: .2em 0; color: #444; }
 img.map { width: 100%; height: auto; border: 1px solid #bbb; }
 section.route { page-break-inside: avoid; }
 """
-
-Cell = tuple[str, str]  # (escaped text, class: "" or "n" or "fail" or "warn")
 
 
 def render_report(
@@ -99,36 +101,6 @@ def render_report(
         + "\n".join(b for b in body if b)
         + "\n</body>\n</html>\n"
     )
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _table(header: Iterable[str], rows: Iterable[Iterable[Cell]]) -> str:
-    """An HTML table; cells are (already escaped text, CSS class) pairs."""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "\n".join(
-        "<tr>"
-        + "".join(f'<td class="{cls}">{c}</td>' if cls else f"<td>{c}</td>" for c, cls in row)
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table>\n{f'<tr>{head}</tr>' if head else ''}\n{body}\n</table>"
-
-
-def _number(value: float | None, digits: int = 0) -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    return f"{value:,.{digits}f}"
-
-
-def _n(value: float | None, digits: int = 0) -> Cell:
-    return _e(_number(value, digits)), "n"
-
-
-def _t(value: object) -> Cell:
-    return _e(value), ""
 
 
 def _timeline(view: TimelineView | None, text: Mapping[str, str]) -> str:
@@ -324,94 +296,6 @@ def _villages(plan: Plan, text: Mapping[str, str]) -> str:
         for k in ("village", "band", "pupils", "journey_before", "journey_after", "change", "flag")
     ]
     return f"<h2>{_e(text['villages_table'])}</h2>\n{_table(header, rows)}"
-
-
-def _boarding(boarding: Mapping[str, int], text: Mapping[str, str]) -> str:
-    """``22 (Grades 1-3: 12, Grades 4-6: 10)``."""
-    bands = ", ".join(f"{term(text, 'band', b)}: {n}" for b, n in boarding.items())
-    return f"{sum(boarding.values())} ({bands})" if bands else "0"
-
-
-def _walkers(stop: RouteStop, text: Mapping[str, str]) -> str:
-    """``; walking here from Lijia (V012) 850 m: 14`` for a stop that others walk to."""
-    if not stop.walkers:
-        return ""
-    walks = ", ".join(
-        f"{w.village_name} ({w.village}) {_number(w.walk_m)} m: {sum(w.boarding.values())}"
-        for w in stop.walkers
-    )
-    return f"; {text['walk_from']} {walks}"
-
-
-def _route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
-    names = {s.id: s.name for s in plan.schools}
-    heading = f"<h2>{_e(text['route_sheets'])}</h2>"
-    if not plan.routes:
-        return f"{heading}\n<p>{_e(text['no_routes'])}</p>"
-    header = [
-        _e(text[c]) for c in ("stop", "village", "arrival", "departure", "boarding", "load", "ride")
-    ]
-    sheets = [heading]
-    on_bus = figures.bus_runs(plan)
-    by_id = {r.id: r for r in plan.routes}
-    buses = {b.id: b for b in plan.buses}
-    for r in plan.routes:
-        drops = figures.route_drops(r)
-        school = ", ".join(f"{names.get(d.school, d.school)} ({d.school})" for d in drops)
-        arrive = text["route_arrive"].format(time=hhmm(r.arrive_school_s))
-        if r.drops:  # a multi-school run: each school, when, and how many alight
-            arrive = "; ".join(
-                text["route_arrive"].format(time=hhmm(d.arrive_s))
-                + f" ({d.school}, {d.pupils} {text['pupils']})"
-                for d in drops
-            )
-        bus, n, runs = on_bus.get(r.id, ("", 1, 1))
-        before = buses.get(bus)
-        start = text["route_depart"].format(start=r.start, time=hhmm(r.depart_s))
-        if before is not None and n > 1:  # the bus comes on from its previous run's school
-            prev = by_id[before.routes[n - 2]]
-            start = text["route_from"].format(school=prev.school, time=hhmm(prev.arrive_school_s))
-        meta = " · ".join(
-            [
-                *([text["route_bus"].format(bus=bus, n=n, of=runs)] if bus else []),
-                start,
-                arrive,
-                *([] if r.bell_s is None else [text["route_bell"].format(time=hhmm(r.bell_s))]),
-                f"{r.seats} {text['seats']}",
-                f"{figures.route_pupils(r)} {text['pupils']}",
-                f"{_number(r.distance_m / 1000, 1)} {text['km']}",
-                f"{text['longest_ride']} {_number(r.longest_ride_s / 60)} {text['min']}",
-            ]
-        )
-        rows = [
-            [
-                _n(n),
-                _t(f"{s.village_name} ({s.village})" + _walkers(s, text)),
-                (_e(hhmm(s.arrive_s)), "n"),
-                (_e(hhmm(s.depart_s)), "n"),
-                _t(_boarding(s.boarding, text) + (f" → {s.school}" if r.drops else "")),
-                (_e(f"{s.load_after}/{r.seats}"), "n"),
-                (_e(f"{_number(s.ride_s / 60)} ({_number(s.limit_s / 60)}) {text['min']}"), "n"),
-            ]
-            if n
-            else [
-                _t(""),
-                _t(f"→ {names.get(s.school, s.school)} ({s.school})"),
-                (_e(hhmm(s.arrive_s)), "n"),
-                (_e(hhmm(s.depart_s)), "n"),
-                _t(f"−{s.pupils}"),
-                (_e(f"{s.load_after}/{r.seats}"), "n"),
-                _t(""),
-            ]
-            for n, s in figures.route_visits(r)
-            if n or r.drops
-        ]
-        sheets.append(
-            f'<section class="route">\n<h3>{_e(text["route"])} {_e(r.id)} '
-            f'{_e(text["to"])} {_e(school)}</h3>\n<p class="meta">{_e(meta)}</p>\n'
-            f"{_table(header, rows)}\n</section>"
-        )
-    return "\n".join(sheets)
 
 
 def _solver(plan: Plan, text: Mapping[str, str]) -> str:

@@ -9,12 +9,33 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
+from optimizer.plan import Role
+
 #: Fill and stroke per school role after the plan.
 ROLE_FILL = MappingProxyType(
-    {"kept": "#4a90d9", "receiving": "#1f5fa8", "teaching_point": "#80cbc4", "closed": "#9e9e9e"}
+    {
+        Role.KEPT: "#4a90d9",
+        Role.RECEIVING: "#1f5fa8",
+        Role.TEACHING_POINT: "#80cbc4",
+        Role.CLOSED: "#9e9e9e",
+    }
 )
 ROLE_STROKE = MappingProxyType(
-    {"kept": "#1f5fa8", "receiving": "#0d3c6e", "teaching_point": "#00796b", "closed": "#c0392b"}
+    {
+        Role.KEPT: "#1f5fa8",
+        Role.RECEIVING: "#0d3c6e",
+        Role.TEACHING_POINT: "#00796b",
+        Role.CLOSED: "#c0392b",
+    }
+)
+#: The legend's label of each role's marker (the print and the web map).
+ROLE_LEGEND = MappingProxyType(
+    {
+        Role.KEPT: "legend.kept",
+        Role.RECEIVING: "legend.receiving",
+        Role.TEACHING_POINT: "legend.teaching_point",
+        Role.CLOSED: "legend.closed",
+    }
 )
 TODAY_FILL = "#b0bec5"
 TODAY_STROKE = "#455a64"

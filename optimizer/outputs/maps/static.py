@@ -32,7 +32,7 @@ from shapely.geometry import Polygon
 from optimizer.outputs import figures, styles
 from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.labels import labels
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Role
 
 #: A4 landscape in inches, and the print resolution.
 PAGE_IN = (11.69, 8.27)
@@ -181,9 +181,9 @@ def draw_plan(
     receivers = figures.receiving(plan)
     for school in plan.schools:
         role = figures.role(school, receivers)
-        if role == "closed":
+        if role is Role.CLOSED:
             ax.scatter(
-                [school.lon], [school.lat], marker="X", s=60, c=styles.ROLE_STROKE["closed"],
+                [school.lon], [school.lat], marker="X", s=60, c=styles.ROLE_STROKE[Role.CLOSED],
                 edgecolors="white", linewidths=0.6, zorder=6,
             )  # fmt: skip
             continue
@@ -217,17 +217,30 @@ def legend_handles(text: Mapping[str, str], *, roads: bool) -> list:
         )  # fmt: skip
 
     handles = [
-        dot(text["legend.kept"], styles.ROLE_FILL["kept"], styles.ROLE_STROKE["kept"]),
         dot(
-            text["legend.receiving"], styles.ROLE_FILL["receiving"], styles.ROLE_STROKE["receiving"]
+            text[styles.ROLE_LEGEND[Role.KEPT]],
+            styles.ROLE_FILL[Role.KEPT],
+            styles.ROLE_STROKE[Role.KEPT],
         ),
         dot(
-            text["legend.teaching_point"],
-            styles.ROLE_FILL["teaching_point"],
-            styles.ROLE_STROKE["teaching_point"],
+            text[styles.ROLE_LEGEND[Role.RECEIVING]],
+            styles.ROLE_FILL[Role.RECEIVING],
+            styles.ROLE_STROKE[Role.RECEIVING],
         ),
-        dot(text["legend.investment"], styles.ROLE_FILL["kept"], styles.INVESTMENT_RING, 9, 2.2),
-        dot(text["legend.closed"], styles.ROLE_STROKE["closed"], "white", 9, 0.6, "X"),
+        dot(
+            text[styles.ROLE_LEGEND[Role.TEACHING_POINT]],
+            styles.ROLE_FILL[Role.TEACHING_POINT],
+            styles.ROLE_STROKE[Role.TEACHING_POINT],
+        ),
+        dot(text["legend.investment"], styles.ROLE_FILL[Role.KEPT], styles.INVESTMENT_RING, 9, 2.2),
+        dot(
+            text[styles.ROLE_LEGEND[Role.CLOSED]],
+            styles.ROLE_STROKE[Role.CLOSED],
+            "white",
+            9,
+            0.6,
+            "X",
+        ),
         dot(text["legend.village"], "white", "#555555", 6, 0.6),
         dot(text["legend.over"], "white", styles.OVER_LIMIT_RING, 6, 1.4),
         Patch(facecolor="none", edgecolor="none", label=text["legend.change"]),

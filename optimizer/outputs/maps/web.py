@@ -22,7 +22,7 @@ from optimizer.outputs.labels import labels
 from optimizer.outputs.maps import popups as map_popups
 from optimizer.outputs.maps.leaflet_page import base_map, esc, external_references, finish_page
 from optimizer.outputs.timeline_view import TimelineView
-from optimizer.plan import Plan, Route
+from optimizer.plan import Plan, Role, Route
 
 __all__ = ["render_map", "external_references", "map_bounds"]
 
@@ -236,7 +236,7 @@ def _add_schools(
             tooltip=folium.Tooltip(tooltip),
             popup=folium.Popup(popup, max_width=440),
         ).add_to(groups["layer.before"])
-        if role == "closed":
+        if role is Role.CLOSED:
             style = dict(radius=8.0, weight=3, dash_array="3 3", fill_opacity=0.25)
             group = groups["layer.closed"]
         else:
@@ -332,21 +332,25 @@ def _legend(text: Mapping[str, str], roads: bool) -> str:
 
     rows = [
         item(dot(styles.TODAY_FILL, styles.TODAY_STROKE), text["legend.today"]),
-        item(dot(styles.ROLE_FILL["kept"], styles.ROLE_STROKE["kept"]), text["legend.kept"]),
         item(
-            dot(styles.ROLE_FILL["receiving"], styles.ROLE_STROKE["receiving"]),
-            text["legend.receiving"],
+            dot(styles.ROLE_FILL[Role.KEPT], styles.ROLE_STROKE[Role.KEPT]),
+            text[styles.ROLE_LEGEND[Role.KEPT]],
         ),
         item(
-            dot(styles.ROLE_FILL["teaching_point"], styles.ROLE_STROKE["teaching_point"]),
-            text["legend.teaching_point"],
+            dot(styles.ROLE_FILL[Role.RECEIVING], styles.ROLE_STROKE[Role.RECEIVING]),
+            text[styles.ROLE_LEGEND[Role.RECEIVING]],
         ),
         item(
-            dot(styles.ROLE_FILL["kept"], styles.INVESTMENT_RING, 5, 3.5), text["legend.investment"]
+            dot(styles.ROLE_FILL[Role.TEACHING_POINT], styles.ROLE_STROKE[Role.TEACHING_POINT]),
+            text[styles.ROLE_LEGEND[Role.TEACHING_POINT]],
         ),
         item(
-            dot(styles.ROLE_FILL["closed"], styles.ROLE_STROKE["closed"], 6, 2.5, "3 3"),
-            text["legend.closed"],
+            dot(styles.ROLE_FILL[Role.KEPT], styles.INVESTMENT_RING, 5, 3.5),
+            text["legend.investment"],
+        ),
+        item(
+            dot(styles.ROLE_FILL[Role.CLOSED], styles.ROLE_STROKE[Role.CLOSED], 6, 2.5, "3 3"),
+            text[styles.ROLE_LEGEND[Role.CLOSED]],
         ),
         item(dot("#ffffff", "#555555", 4, 1), text["legend.village"]),
         item(dot("#ffffff", styles.OVER_LIMIT_RING, 4, 2.5), text["legend.over"]),

@@ -1,0 +1,240 @@
+"""Independent re-check of where each village band goes and how (the plan's assignments).
+
+Part of :mod:`optimizer.verification.checks`. Each check below re-derives one rule
+from the Problem's numbers and the assignment alone: the pupils and the school, the
+reported distance (with a walk to a stop), the mode the journey allows, the journey
+limit, today's school and the moves allowed, and every village band assigned once.
+Nothing here calls the models.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from geodata.places import BANDS
+from optimizer.plan import Assignment, Band, Mode, Plan
+from optimizer.problem.build import Problem
+from optimizer.verification.violation import Violation
+
+#: The grade bands that may board (grades 4-9).
+BOARDING_BANDS = (Band.P46, Band.J79)
+
+#: (village, band, school) -> pupils on the school bus.
+BusPupils = dict[tuple[str, str, str], int]
+
+
+@dataclass(frozen=True)
+class _Journey:
+    """What the raw inputs say of one assignment's journey (indices, metres, seconds)."""
+
+    subject: str
+    v: int  # village
+    s: int  # school
+    b: int  # band
+    place: int  # the school's place in the matrices
+    walk_m: int
+    road_m: int
+    drive_s: int
+    walk_ok: bool  # within the band's walking distance
+    limit_s: int  # the band's one-way limit
+
+
+def check_assignments(
+    plan: Plan, problem: Problem, kept: set[str], out: list[Violation]
+) -> BusPupils:
+    """Re-check every assignment; return the pupils each (village, band, school) buses."""
+    school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
+    seen: dict[tuple[int, int], int] = defaultdict(int)
+    bus: BusPupils = {}
+    for a in plan.assignments:
+        subject = f"village {a.village} band {a.band}"
+        v, s = village_index.get(a.village), school_index.get(a.school)
+        if v is None or s is None or a.band not in BANDS:
+            out.append(Violation("assignment", subject, f"unknown village/school/band {a}"))
+            continue
+        j = _journey(a, problem, subject, v, s)
+        seen[v, j.b] += 1
+        _check_pupils_and_school(a, problem, j, kept, out)
+        _check_distance(a, problem, j, village_index, out)
+        if _check_mode(a, problem, j, out):
+            bus[a.village, a.band, a.school] = a.pupils
+        _check_limit(a, problem, j, out)
+        _check_today_and_moves(a, problem, j, kept, out)
+    _check_assigned_once(problem, seen, out)
+    return bus
+
+
+def _journey(a: Assignment, problem: Problem, subject: str, v: int, s: int) -> _Journey:
+    policy = problem.policy
+    place = problem.school_place(s)
+    walk = int(problem.walk_m[v, place])
+    return _Journey(
+        subject=subject,
+        v=v,
+        s=s,
+        b=BANDS.index(a.band),
+        place=place,
+        walk_m=walk,
+        road_m=int(problem.dist_m[v, place]),
+        drive_s=int(problem.time_s[v, place]),
+        walk_ok=walk <= policy.bands[a.band].walk_km * 1000.0,
+        limit_s=policy.limit_s(a.band),
+    )
+
+
+def _check_pupils_and_school(
+    a: Assignment, problem: Problem, j: _Journey, kept: set[str], out: list[Violation]
+) -> None:
+    """Every pupil of the village band, to a school that teaches the band and stays open."""
+    subject = j.subject
+    if a.pupils != problem.pupils[j.v, j.b]:
+        out.append(
+            Violation(
+                "pupils",
+                subject,
+                f"{a.pupils} assigned, the village has {problem.pupils[j.v, j.b]}",
+            )
+        )
+    if not problem.serves[j.s, j.b]:
+        out.append(Violation("level", subject, f"{a.school} does not teach {a.band}"))
+    if a.school not in kept:
+        out.append(Violation("open", subject, f"assigned to {a.school}, which is closed"))
+
+
+def _check_distance(
+    a: Assignment,
+    problem: Problem,
+    j: _Journey,
+    village_index: dict[str, int],
+    out: list[Violation],
+) -> None:
+    """The reported distance: the walk, or the road (from a stop in another village)."""
+    subject = j.subject
+    expected_m = j.walk_m if a.mode == "walk" else j.road_m
+    stop = village_index.get(a.stop) if a.stop else None
+    if a.stop and (a.mode != "bus" or stop is None or stop == j.v):
+        out.append(Violation("stop", subject, f"{a.mode} with a stop in {a.stop!r}"))
+    elif stop is not None:
+        walk_to_stop = int(problem.walk_m[j.v, stop])
+        expected_m = walk_to_stop + int(problem.dist_m[stop, j.place])
+        if a.walk_to_stop_m != walk_to_stop:
+            out.append(
+                Violation(
+                    "walk to stop",
+                    subject,
+                    f"reported {a.walk_to_stop_m} m to {a.stop}; the walk is {walk_to_stop} m",
+                )
+            )
+    if a.distance_m != expected_m:
+        out.append(
+            Violation(
+                "distance",
+                subject,
+                f"reported {a.distance_m} m, expected {expected_m} m (walking {j.walk_m} m, "
+                f"road {j.road_m} m)",
+            )
+        )
+
+
+def _check_mode(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> bool:
+    """The mode the journey allows: walk when the walk is allowed, else one of the others.
+
+    Returns whether the assignment's pupils count as school-bus riders (for the routes).
+    """
+    policy = problem.policy
+    subject = j.subject
+    if a.mode == "walk":
+        _check_walk(a, problem, j, out)
+    elif j.walk_ok and math.ceil(j.walk_m / (policy.walk_kph / 3.6)) <= j.limit_s:
+        out.append(Violation("mode", subject, f"{a.mode}, but the walk is allowed"))
+    elif a.mode in (Mode.GUARDIAN, Mode.AS_TODAY):
+        if a.mode == "guardian" and a.band != "k":
+            out.append(Violation("mode", subject, "only kindergarten children are brought"))
+        _check_drive_time(a, j, out)
+    elif a.mode == "bus":
+        if a.band == "k":
+            out.append(Violation("mode", subject, "no school bus for kindergarten children"))
+        return True
+    elif a.mode == "board":
+        _check_boarding(a, problem, j, out)
+    else:
+        out.append(Violation("mode", subject, f"unknown mode {a.mode!r}"))
+    return False
+
+
+def _check_walk(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
+    """A walk within the band's walking distance, timed at the walking speed."""
+    policy = problem.policy
+    expected = math.ceil(j.walk_m / (policy.walk_kph / 3.6))
+    if not j.walk_ok:
+        out.append(Violation("walk", j.subject, f"walks {j.walk_m} m, over the walk limit"))
+    if abs(a.time_s - expected) > 1:
+        out.append(Violation("time", j.subject, f"reported {a.time_s} s, walk {expected} s"))
+
+
+def _check_drive_time(a: Assignment, j: _Journey, out: list[Violation]) -> None:
+    """A journey by road (guardians, today's journey, boarders' trip): the bus-speed drive."""
+    if a.time_s != j.drive_s:
+        out.append(Violation("time", j.subject, f"reported {a.time_s} s, drive {j.drive_s} s"))
+
+
+def _check_boarding(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
+    """Boarding: grades 4-9 only, where boarding is allowed and the bus is over the limit."""
+    policy = problem.policy
+    if a.band not in BOARDING_BANDS or not policy.schools.boarding:
+        out.append(Violation("board", j.subject, "only grades 4-9 may board"))
+    if j.drive_s <= j.limit_s:
+        out.append(Violation("board", j.subject, "boards although the bus is within limit"))
+    _check_drive_time(a, j, out)
+
+
+def _check_limit(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
+    """The band's one-way limit (boarders' weekly trip and, where allowed, unmoved pupils
+    excepted)."""
+    policy = problem.policy
+    unmoved_exempt = not policy.limits_apply_to_unmoved and not a.moved
+    if a.mode != "board" and a.time_s > j.limit_s and not unmoved_exempt:
+        out.append(
+            Violation(
+                "limit",
+                j.subject,
+                f"one-way {a.time_s / 60:.1f} min > {j.limit_s / 60:g} min",
+            )
+        )
+
+
+def _check_today_and_moves(
+    a: Assignment, problem: Problem, j: _Journey, kept: set[str], out: list[Violation]
+) -> None:
+    """Today's school and the moved flag; moves only from closed schools where the policy
+    says so; never to a school an earlier year closed."""
+    policy = problem.policy
+    cur, origin = int(problem.current[j.v, j.b]), int(problem.today[j.v, j.b])
+    before = problem.school_ids[origin] if origin >= 0 else ""
+    last = problem.school_ids[cur] if cur >= 0 else ""
+    if a.before_school != before or a.moved != (a.school != before):
+        out.append(Violation("before", j.subject, "today's school or the moved flag is wrong"))
+    if policy.move_only_from_closed and last in kept and a.school != last:
+        out.append(Violation("move", j.subject, f"moved although {last} stays open"))
+    if problem.closed is not None and problem.closed[j.s]:
+        out.append(Violation("closed", j.subject, f"{a.school} closed in an earlier year"))
+
+
+def _check_assigned_once(
+    problem: Problem, seen: dict[tuple[int, int], int], out: list[Violation]
+) -> None:
+    """Every village band with pupils assigned exactly once, and none without."""
+    for v in range(problem.n_villages):
+        for b in range(len(BANDS)):
+            expected = 1 if problem.pupils[v, b] > 0 else 0
+            if seen.get((v, b), 0) != expected:
+                out.append(
+                    Violation(
+                        "assigned once",
+                        f"village {problem.village_ids[v]} band {BANDS[b]}",
+                        f"{seen.get((v, b), 0)} assignments",
+                    )
+                )
