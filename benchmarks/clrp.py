@@ -50,8 +50,9 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.budget import Budget
 from benchmarks.files import read_numbers
-from benchmarks.runner import Outcome
+from benchmarks.runner import Outcome, Status
 from optimizer.solvers.facility import FacilityModel, SolveSettings, solve_facility
 from optimizer.solvers.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
@@ -287,15 +288,17 @@ def solve(
 
 
 def solve_instance(path: Path, time_limit_s: float) -> Outcome:
-    """Solve one file and report its independently evaluated total cost."""
+    """Solve one file within ``time_limit_s`` (reading included) and report its
+    independently evaluated total cost."""
+    budget = Budget(time_limit_s)
     instance = read_instance(path)
-    solution = solve(instance, time_limit_s=time_limit_s)
+    solution = solve(instance, time_limit_s=budget.remaining() - budget.reserve_s)
     if not solution.routes:
-        return Outcome(None, "NO_SOLUTION")
+        return Outcome(None, Status.NO_SOLUTION)
     cost, problems = evaluate(instance, solution)
     if problems:
-        return Outcome(None, f"INFEASIBLE ({problems[0]})")
-    return Outcome(float(cost), "FEASIBLE" if solution.reproducible else "FEASIBLE (time guard)")
+        return Outcome(None, Status.INFEASIBLE, problems[0])
+    return Outcome(float(cost), Status.FEASIBLE, "" if solution.reproducible else "time guard")
 
 
 class _Search:
