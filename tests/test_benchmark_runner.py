@@ -10,9 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from benchmarks import sbrp
+from benchmarks import pmed, sbrp
 from benchmarks.__main__ import guarded, main
 from benchmarks.budget import Budget
 from benchmarks.runner import Row, Status, run_set, summary_line
@@ -123,3 +124,24 @@ def test_sbrp_bells_flag_is_for_sbrp_only(capsys):
         main(["pmed", str(SHARED / "pmed"), "--bells", "window"])
     assert "--bells is for the sbrp set" in capsys.readouterr().err
     assert sbrp.Bells("study") is sbrp.Bells.STUDY
+
+
+def test_a_large_p_median_stays_within_its_limit(tmp_path, capsys):
+    # pmed38's size (900 nodes, 16 200 edges): building its 810 000-pair MIP alone took
+    # longer than the limit, so the interchange heuristic's medians stand, in time.
+    rng = np.random.default_rng(38)
+    n, edges = 900, [(i, i + 1) for i in range(1, 900)]
+    while len(edges) < 16_200:
+        a, b = (int(v) for v in rng.integers(1, n + 1, 2))
+        if a != b:
+            edges.append((a, b))
+    lines = [f"{n} {len(edges)} 5"] + [f"{a} {b} {int(rng.integers(1, 200))}" for a, b in edges]
+    (tmp_path / "pmed38.txt").write_text("\n".join(lines) + "\n")
+    (tmp_path / "reference.csv").write_text("instance,reference,kind\npmed38,1,optimal\n")
+    (row,) = run_set("pmed", tmp_path, time_limit_s=10)
+    assert row.overrun_s is None and row.seconds < 10
+    assert row.status is Status.FEASIBLE and "interchange only" in row.note
+    dist, p = pmed.distances(tmp_path / "pmed38.txt")
+    medians = pmed.interchange(dist, p)
+    assert row.value == float(dist[:, medians].min(axis=1).sum())
+    assert " overruns=0 " in capsys.readouterr().out.splitlines()[-1]
