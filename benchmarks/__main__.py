@@ -1,16 +1,22 @@
-"""``python -m benchmarks SET FOLDER [--time-limit S] [--engine E]``, or ``all``.
+"""``python -m benchmarks SET FOLDER [--time-limit S] [--engine E] [--bells B]``, or ``all``.
 
 ``all`` runs every shipped set. ``matrices`` and ``county`` take no FOLDER (they
 generate their instance); for ``county`` the time limit bounds the closure model.
 ``--engine pyvrp|ortools|both`` picks the routing engine of the routing sets (vrptw,
 sbrp; default pyvrp); ``both`` runs each engine in turn, one SUMMARY line each
-(``engine=`` field), then prints the two engines' gaps side by side.
+(``engine=`` field), then prints the two engines' gaps side by side. ``--bells
+window`` runs ``sbrp`` with each school's bell free inside its window, a relaxed
+variant of the study's problem (default ``study``: the study's own settings).
+
+A set that fails as a whole (a folder without ``reference.csv``, say) prints its
+SUMMARY line with ``failed:`` and the error, and ``all`` goes on with the next set.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.runner import ENGINES, ROUTING_SETS, SETS, print_engines_side_by_side, run_set
@@ -30,17 +36,24 @@ DEFAULT_RUNS = [
 DEFAULT_LIMITS = {"pmed": 30.0, "sscflp": 30.0, "vrptw": 20.0, "sbrp": 60.0, "clrp": 60.0}
 
 
-def run_folder(set_name: str, folder: Path, time_limit_s: float, engine: str | None) -> None:
+def run_folder(
+    set_name: str,
+    folder: Path,
+    time_limit_s: float,
+    engine: str | None,
+    bells: str | None = None,
+) -> None:
     """One set on one folder; a routing set with each engine asked for."""
+    options = {"bells": bells or "study"} if set_name == "sbrp" else {}
     if set_name not in ROUTING_SETS:
-        run_set(set_name, folder, time_limit_s=time_limit_s)
+        run_set(set_name, folder, time_limit_s=time_limit_s, **options)
         return
     engines = list(ENGINES) if engine == "both" else [engine or ENGINES[0]]
     rows = {}
     for name in engines:
         if len(engines) > 1:
             print(f"-- engine {name}")
-        rows[name] = run_set(set_name, folder, time_limit_s=time_limit_s, engine=name)
+        rows[name] = run_set(set_name, folder, time_limit_s=time_limit_s, engine=name, **options)
     if len(engines) > 1:
         print_engines_side_by_side(rows)
 
@@ -64,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="routing engine of vrptw and sbrp (default pyvrp); both: each, side by side",
     )
+    parser.add_argument(
+        "--bells",
+        choices=["study", "window"],
+        default=None,
+        help="sbrp: each school's bell at AMEARLY as in the study (default), or free in "
+        "its window (a relaxed variant)",
+    )
     args = parser.parse_args(argv)
     if args.set == "matrices":
         from benchmarks.matrices import run
@@ -79,18 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.matrices import run
 
         print("== matrices (generated 100k-node network)")
-        run()
+        guarded("matrices", run)
         from benchmarks import county
 
         print("== county (generated 1000 villages, 150 schools, 100k road nodes)")
-        try:
-            county.run()
-        except Exception as exc:  # noqa: BLE001 - the other sets still run
-            print(f"SUMMARY set=county failed: {type(exc).__name__}: {exc}")
+        guarded("county", county.run)
         for name, folder, limit in DEFAULT_RUNS:
             if folder.is_dir():
                 print(f"== {name} {folder}")
-                run_folder(name, folder, args.time_limit or limit, args.engine)
+                guarded(name, run_folder, name, folder, args.time_limit or limit, args.engine)
             else:
                 print(f"== {name}: {folder} not found, skipped")
         return 0
@@ -100,8 +117,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.folder}: not a folder")
     if args.engine is not None and args.set not in ROUTING_SETS:
         parser.error(f"--engine is for the routing sets {', '.join(ROUTING_SETS)}")
-    run_folder(args.set, args.folder, args.time_limit or DEFAULT_LIMITS[args.set], args.engine)
+    if args.bells is not None and args.set != "sbrp":
+        parser.error("--bells is for the sbrp set")
+    limit = args.time_limit or DEFAULT_LIMITS[args.set]
+    run_folder(args.set, args.folder, limit, args.engine, args.bells)
     return 0
+
+
+def guarded(set_name: str, run: Callable[..., object], *args: object) -> bool:
+    """Run one set of ``all``; a set that raises prints its SUMMARY line with the error
+    (one line) instead of a traceback, and the next set still runs."""
+    try:
+        run(*args)
+    except Exception as exc:  # noqa: BLE001 - the other sets still run
+        text = " ".join(str(exc).split())
+        print(f"SUMMARY set={set_name} failed: {type(exc).__name__}: {text}", flush=True)
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ its cache, :func:`optimizer.planning.flow.make_plan` and
 within ``write_outputs`` where it accepts ``extra`` files, else after it).
 
 Each stage prints one line with its wall time, its peak resident memory and the
-resident memory at its end; sub-stages (OSM parsing, snapping, matrices inside the
-region; problem, closures, buses and verification inside the plan) are timed by
-wrapping the functions those modules call, so the code timed is the code that runs.
-Peak memory is the process's ``ru_maxrss`` when a stage raised it, else the highest
-resident size sampled every 10 ms during the stage. Last, one line::
+resident memory at its end (:class:`benchmarks.meter.Meter`); the region's sub-stages
+(OSM parsing, graphs, snapping, simplification, matrices) are timed by wrapping the
+:mod:`geodata.region` functions they call, so the code timed is the code that runs. The
+plan is one stage: the benchmark goes through the public flow (``load_scenario``,
+``make_plan``, the outputs writer) and no further into ``optimizer``. Last, one line::
 
     SUMMARY set=county villages=... schools=... nodes=... total_s=... peak_mb=...
     target_s=60 target_mb=4096 met=yes|no
@@ -28,19 +28,24 @@ import argparse
 import contextlib
 import hashlib
 import json
-import resource
 import subprocess
 import sys
-import threading
 import time
-import tracemalloc
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import yaml
+
+import geodata.region as region_mod
+from benchmarks.meter import Meter, Stage, maxrss_mb
+from optimizer.errors import NoPlan, PlanRejected
+from optimizer.outputs.folder import write_outputs
+from optimizer.outputs.manifest import manifest_file
+from optimizer.planning.flow import make_plan
+from optimizer.scenario.schema import load_scenario, pending_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "bench"
@@ -68,155 +73,11 @@ STAGES = (
     "region/matrices",
     "region/other",
     "plan",
-    "plan/problem",
-    "plan/closures",
-    "plan/buses",
-    "plan/verify",
-    "plan/other",
     "outputs",
     "outputs/road_lines",
     "outputs/write",
     "outputs/manifest",
 )
-
-
-def _rss_mb() -> float:
-    """Resident memory of this process now (MB)."""
-    with open("/proc/self/statm") as fh:
-        pages = int(fh.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
-def _maxrss_mb() -> float:
-    """Highest resident memory of this process so far (MB; Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-@dataclass
-class Stage:
-    """What one stage took, summed over its calls."""
-
-    name: str
-    seconds: float = 0.0
-    peak_mb: float = 0.0
-    end_mb: float = 0.0
-    py_peak_mb: float | None = None
-    calls: int = 0
-    running: list[float] = field(default_factory=list)  # sampled peak of open calls
-
-
-class Meter:
-    """Times stages and measures their memory (a sampling thread reads the RSS).
-
-    Parameters
-    ----------
-    trace
-        Also measure Python allocations of top-level stages with :mod:`tracemalloc`
-        (slows allocation-heavy code down; off by default).
-    interval_s
-        Sampling period of the resident memory.
-    """
-
-    def __init__(self, *, trace: bool = False, interval_s: float = 0.01) -> None:
-        self.stages: dict[str, Stage] = {}
-        self.trace = trace
-        self._interval = interval_s
-        self._open: list[Stage] = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> Meter:
-        self._thread.start()
-        if self.trace:
-            tracemalloc.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        if self.trace:
-            tracemalloc.stop()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(self._interval):
-            rss = _rss_mb()
-            with self._lock:
-                for stage in self._open:
-                    stage.running[-1] = max(stage.running[-1], rss)
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[Stage]:
-        """Measure the block as stage ``name`` (added to earlier calls of that name)."""
-        stage = self.stages.setdefault(name, Stage(name))
-        top = "/" not in name
-        if top and self.trace:
-            tracemalloc.reset_peak()
-        before = _maxrss_mb()
-        with self._lock:
-            stage.running.append(_rss_mb())
-            self._open.append(stage)
-        started = time.perf_counter()
-        try:
-            yield stage
-        finally:
-            stage.seconds += time.perf_counter() - started
-            end = _rss_mb()
-            after = _maxrss_mb()
-            with self._lock:
-                self._open.remove(stage)
-                sampled = max(stage.running.pop(), end)
-            stage.peak_mb = max(stage.peak_mb, after if after > before else sampled)
-            stage.end_mb = end
-            stage.calls += 1
-            if top and self.trace:
-                py_peak = tracemalloc.get_traced_memory()[1] / 2**20
-                stage.py_peak_mb = max(stage.py_peak_mb or 0.0, py_peak)
-
-    def other(self, parent: str) -> None:
-        """Record ``parent/other``: the parent's time not spent in its timed sub-stages."""
-        children = [s for n, s in self.stages.items() if n.startswith(parent + "/")]
-        rest = self.stages[parent].seconds - sum(s.seconds for s in children)
-        self.stages[f"{parent}/other"] = Stage(
-            f"{parent}/other",
-            seconds=max(rest, 0.0),
-            peak_mb=self.stages[parent].peak_mb,
-            end_mb=self.stages[parent].end_mb,
-            calls=1,
-        )
-
-    @contextlib.contextmanager
-    def wrapping(self, module: ModuleType | type, attr: str, name: str) -> Iterator[None]:
-        """Time every call of ``module.attr`` as stage ``name`` while the block runs.
-
-        A name the module no longer has is left alone (its time then counts as the
-        parent's ``other``).
-        """
-        original: Callable[..., Any] | None = getattr(module, attr, None)
-        if original is None:
-            yield
-            return
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self.stage(name):
-                return original(*args, **kwargs)
-
-        setattr(module, attr, timed)
-        try:
-            yield
-        finally:
-            setattr(module, attr, original)
-
-    def line(self, name: str) -> str:
-        """The printed line of one stage."""
-        s = self.stages.get(name) or Stage(name)
-        text = (
-            f"STAGE {name:<20} time_s={s.seconds:8.2f} peak_mb={s.peak_mb:7.0f} "
-            f"end_mb={s.end_mb:7.0f} calls={s.calls}"
-        )
-        if s.py_peak_mb is not None:
-            text += f" py_peak_mb={s.py_peak_mb:.0f}"
-        return text
 
 
 # ----------------------------------------------------------------------------- the county
@@ -324,14 +185,6 @@ def run_pipeline(
     riders, a rejected plan) prints ``FAILED ...`` after the plan stages and returns a
     result that does not meet the target; the output stages then do not run.
     """
-    import geodata.region as region_mod
-    import optimizer.planning.flow as planning_mod
-    from optimizer.errors import NoPlan, PlanRejected
-    from optimizer.outputs.folder import write_outputs
-    from optimizer.outputs.manifest import manifest_file
-    from optimizer.planning.flow import make_plan
-    from optimizer.scenario.schema import load_scenario, pending_settings
-
     nodes = {"osm": 0}
     failure = ""
     with Meter(trace=trace) as meter:
@@ -371,20 +224,11 @@ def run_pipeline(
                 region = scenario.load_region(cache_dir=None)
         meter.other("region")
         print_stages(meter, "region")
-        with contextlib.ExitStack() as wraps:
-            for attr, name in (
-                ("build_problem", "plan/problem"),
-                ("solve_closures", "plan/closures"),
-                ("route_school", "plan/buses"),
-                ("verify", "plan/verify"),
-            ):
-                wraps.enter_context(meter.wrapping(planning_mod, attr, name))
-            try:
-                with meter.stage("plan"):
-                    plan, _ = make_plan(scenario, region)
-            except (NoPlan, PlanRejected) as exc:
-                failure = f"{type(exc).__name__}: {exc}".replace("\n", " | ")
-        meter.other("plan")
+        try:
+            with meter.stage("plan"):
+                plan, _ = make_plan(scenario, region)
+        except (NoPlan, PlanRejected) as exc:
+            failure = f"{type(exc).__name__}: {exc}".replace("\n", " | ")
         print_stages(meter, "plan")
         if failure:
             print(f"FAILED {failure}", flush=True)
@@ -425,35 +269,14 @@ def run_pipeline(
                     extra=manifest,
                 )
         print_stages(meter, "outputs")
-    result = _result(meter, region, nodes["osm"])
-    if scenario.solver.closures_candidates is not None:
-        print_full_bound(scenario, region, closures.objective)
-    return result
-
-
-def print_full_bound(scenario: Any, region: Any, objective: float) -> None:
-    """``BOUND``: the plan against the LP bound of the whole closure model (every school
-    for every village band, not only the candidates), computed after the timed stages."""
-    from optimizer.closures.model import ClosureModel
-    from optimizer.problem.build import build_problem
-    from optimizer.solvers.facility import lp_bound
-
-    started = time.perf_counter()
-    problem = build_problem(region, scenario.policy, name=scenario.name)
-    bound = lp_bound(ClosureModel(problem).model())
-    print(
-        f"BOUND full_model_lp={bound:.0f} plan={objective:.0f} "
-        f"gap_to_full={100 * (objective - bound) / max(abs(objective), 1.0):.3f}% "
-        f"time_s={time.perf_counter() - started:.1f} (not counted)",
-        flush=True,
-    )
+    return _result(meter, region, nodes["osm"])
 
 
 def _result(meter: Meter, region: Any, nodes: int, *, failed: bool = False) -> Result:
     """The SUMMARY numbers of the stages that ran; a failed plan never meets the target."""
     top = [s for n, s in meter.stages.items() if "/" not in n]
     total_s = sum(s.seconds for s in top)
-    peak_mb = _maxrss_mb()
+    peak_mb = maxrss_mb()
     return Result(
         villages=len(region.villages),
         schools=len(region.schools),

@@ -1,13 +1,18 @@
 """School bus routing with staggered bells (the MIT study's synthetic districts).
 
-Each instance is a folder with ``Schools.txt`` (``ID X Y AMEARLY AMLATE``: feet, the
-arrival window as clock times ``HHMM``, e.g. ``545`` is 5:45 and ``1000`` is 10:00; the
-study's own loader (``parseTime`` in mitschoolbus/SchoolBusRouting ``src/load.jl``)
-reads them so, and no value has minutes of 60 or more) and ``Stops.txt`` (``ID X_COORD Y_COORD
-EP_ID STUDENT_COUNT``); ``reference.csv`` gives, per instance and maximum ride, the
-fewest buses the study found. Study settings: Manhattan distance, 29.33 ft/s, 66
-seats, 19 s + 2.6 s per pupil at a stop, 154.4 s at the school, one yard at
-(105600, 105600). A bus may serve several schools in sequence.
+The files, the study's settings and the cases are in :mod:`benchmarks.sbrp_files`; the
+independent re-check in :mod:`benchmarks.sbrp_check`. Two ways to time the schools
+(:class:`Bells`):
+
+``study`` (the default, the SUMMARY line compared with the study's bus counts)
+    The study's own problem: each school's drop-off finishes at its ``AMEARLY``
+    (``starttime = intervalStart`` in the study's loader, as its table S1 runs), and a
+    bus leaves a school then.
+``window``
+    A relaxed variant, behind ``--bells window``: each school's bell may move inside
+    ``[AMEARLY, AMLATE]``, chosen per school from a few candidates (``CANDIDATES``) by
+    coordinate descent on the bus count. Its gap is to the study's counts for the
+    study's problem, so it is not a like-for-like comparison.
 
 Method (as in the study: single-school runs first, then buses):
 
@@ -15,82 +20,72 @@ Method (as in the study: single-school runs first, then buses):
    (as :mod:`optimizer.buses.runs` does), so that each stop's ride limit is a plain time
    window; a fixed cost per run above any driving puts the fewest runs first, then
    the least loaded driving.
-2. Time each run to reach its school inside the arrival window. Every run of a school
-   gets the same arrival time, chosen per school from a few candidates in the window
-   (``CANDIDATES``) by coordinate descent on the bus count.
+2. Time each run to finish its drop-off at its school's bell.
 3. Chain the timed runs into bus duties with :func:`optimizer.solvers.chaining.chain_trips`
    (fewest buses, then least empty driving, yard legs included).
 
 Times are whole seconds rounded up (drives, stop and school times), so a schedule
-feasible here is feasible in exact arithmetic; :func:`verify` re-checks it in exact
-(floating point) figures from the files, independently of the model: every pupil
-carried once, seats, ride limits, arrival windows, and each bus's runs in sequence.
-A ride is the study's: from the bus leaving the pupil's stop to reaching the school
-(the drives and the later stops' times; the school's 154.4 s follow the arrival).
+feasible here is feasible in exact arithmetic; :func:`benchmarks.sbrp_check.verify`
+re-checks it in exact figures from the files before a bus count is reported.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.runner import Outcome
+from benchmarks.budget import Budget
+from benchmarks.runner import Outcome, Status
+from benchmarks.sbrp_check import verify
+from benchmarks.sbrp_files import (
+    SCHOOL_S,
+    SEATS,
+    Instance,
+    InstanceError,
+    read_cases,
+    read_instance,
+    stop_s,
+    travel_matrix,
+)
 from optimizer.solvers.chaining import Trip, chain_trips
 from optimizer.solvers.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
-SPEED_FT_S = 29.33
-SEATS = 66
-STOP_S = 19.0
-STOP_PER_PUPIL_S = 2.6
-SCHOOL_S = 154.4
-YARD_XY = (105600.0, 105600.0)
+__all__ = [
+    "Bells",
+    "InstanceError",
+    "NoRuns",
+    "read_cases",
+    "read_instance",
+    "schedule",
+    "solve_case",
+    "verify",
+]
+
 SEED = 1
 #: PyVRP iterations and OR-Tools solutions per school (the time limit is only a guard).
 ITERATIONS = 3000
 SOLUTION_LIMIT = 300
-#: Candidate arrival times per school, as shares of its window (0: opening, 1: close).
+#: ``window`` bells: candidates per school, as shares of its window (0: AMEARLY, 1: AMLATE).
 CANDIDATES = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: Coordinate-descent sweeps over the schools' arrival times.
+#: Coordinate-descent sweeps over the schools' bells.
 SWEEPS = 3
+#: Whole seconds a bus spends at the school, rounded up.
+DWELL_S = math.ceil(SCHOOL_S)
 
 
-class InstanceError(ValueError):
-    """A malformed instance file; the message names the file, row and field."""
+class Bells(StrEnum):
+    """When each school's drop-off finishes."""
+
+    STUDY = "study"
+    WINDOW = "window"
 
 
-@dataclass(frozen=True)
-class School:
-    """A school: id, position (feet) and arrival window (seconds after midnight)."""
-
-    id: str
-    x: float
-    y: float
-    early_s: int
-    late_s: int
-
-
-@dataclass(frozen=True)
-class Stop:
-    """A stop: id, position (feet), the index of its pupils' school, pupils."""
-
-    id: str
-    x: float
-    y: float
-    school: int
-    pupils: int
-
-
-@dataclass(frozen=True)
-class Instance:
-    """One district as read from its folder."""
-
-    name: str
-    schools: tuple[School, ...]
-    stops: tuple[Stop, ...]
+class NoRuns(RuntimeError):
+    """A school whose stops cannot be routed under the ride limit."""
 
 
 @dataclass(frozen=True)
@@ -115,107 +110,12 @@ class Run:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Runs, their arrival times at school, and the bus duties (indices into runs)."""
+    """Runs, the bell of each run's school, and the bus duties (indices into runs)."""
 
     runs: tuple[Run, ...]
-    arrival_s: tuple[int, ...]
+    bell_s: tuple[int, ...]
     duties: tuple[tuple[int, ...], ...]
     reproducible: bool
-
-
-def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a whitespace-separated table with a header naming ``columns``."""
-    if not path.is_file():
-        raise InstanceError(f"{path}: file missing")
-    lines = [(k, line.split()) for k, line in enumerate(path.read_text().splitlines(), 1)]
-    lines = [(k, f) for k, f in lines if f]
-    if not lines or tuple(lines[0][1]) != columns:
-        raise InstanceError(f"{path}: line 1: header {' '.join(columns)} expected")
-    out = []
-    for k, fields in lines[1:]:
-        if len(fields) != len(columns):
-            raise InstanceError(f"{path}: line {k}: {len(columns)} fields expected")
-        out.append((k, dict(zip(columns, fields, strict=True))))
-    return out
-
-
-def _number(path: Path, line: int, row: dict[str, str], field: str, kind: type) -> float:
-    try:
-        value = kind(row[field])
-    except ValueError:
-        raise InstanceError(
-            f"{path}: line {line}: {field} = {row[field]!r}, {kind.__name__} expected"
-        ) from None
-    if value < 0:
-        raise InstanceError(f"{path}: line {line}: {field} = {value}, non-negative expected")
-    return value
-
-
-def _clock_s(path: Path, line: int, row: dict[str, str], field: str) -> int:
-    """Seconds after midnight of a clock time written ``HHMM`` (``545`` is 5:45)."""
-    value = int(_number(path, line, row, field, int))
-    hours, minutes = divmod(value, 100)
-    if minutes >= 60 or hours >= 24:
-        raise InstanceError(f"{path}: line {line}: {field} = {value}, a time HHMM expected")
-    return 3600 * hours + 60 * minutes
-
-
-def read_instance(folder: Path) -> Instance:
-    """Read ``Schools.txt`` and ``Stops.txt`` of an instance folder.
-
-    Raises
-    ------
-    InstanceError
-        Naming the file, line and field of a malformed value, a window that closes
-        before it opens, or a stop whose school is not in ``Schools.txt``.
-    """
-    folder = Path(folder)
-    path = folder / "Schools.txt"
-    schools = []
-    for k, row in _rows(path, ("ID", "X", "Y", "AMEARLY", "AMLATE")):
-        early, late = (_clock_s(path, k, row, f) for f in ("AMEARLY", "AMLATE"))
-        if late < early:
-            raise InstanceError(
-                f"{path}: line {k}: AMLATE {row['AMLATE']} before AMEARLY {row['AMEARLY']}"
-            )
-        x, y = (_number(path, k, row, f, float) for f in ("X", "Y"))
-        schools.append(School(row["ID"], x, y, early, late))
-    index = {s.id: i for i, s in enumerate(schools)}
-    path = folder / "Stops.txt"
-    stops = []
-    for k, row in _rows(path, ("ID", "X_COORD", "Y_COORD", "EP_ID", "STUDENT_COUNT")):
-        if row["EP_ID"] not in index:
-            raise InstanceError(f"{path}: line {k}: EP_ID {row['EP_ID']} is not in Schools.txt")
-        x, y = (_number(path, k, row, f, float) for f in ("X_COORD", "Y_COORD"))
-        pupils = int(_number(path, k, row, "STUDENT_COUNT", int))
-        stops.append(Stop(row["ID"], x, y, index[row["EP_ID"]], pupils))
-    return Instance(folder.name, tuple(schools), tuple(stops))
-
-
-def drive_ft(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Manhattan distance in feet."""
-    return abs(a[0] - b[0]) + abs(a[1] - b[1])
-
-
-def places(instance: Instance) -> list[tuple[float, float]]:
-    """Matrix places: the yard, then the schools, then the stops."""
-    return [
-        YARD_XY,
-        *((s.x, s.y) for s in instance.schools),
-        *((s.x, s.y) for s in instance.stops),
-    ]
-
-
-def travel_matrix(instance: Instance) -> np.ndarray:
-    """Drive times between :func:`places`, whole seconds rounded up."""
-    xy = np.array(places(instance))
-    feet = np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)
-    return np.ceil(feet / SPEED_FT_S).astype(np.int64)
-
-
-def stop_s(pupils: int) -> int:
-    """Whole seconds at a stop where ``pupils`` board (rounded up)."""
-    return math.ceil(STOP_S + STOP_PER_PUPIL_S * pupils)
 
 
 def route_school(
@@ -240,7 +140,7 @@ def route_school(
 
     Raises
     ------
-    RuntimeError
+    NoRuns
         When a stop is too far for the ride limit or the search found no feasible runs.
     """
     first_stop = 1 + len(instance.schools)
@@ -260,7 +160,7 @@ def route_school(
     direct = backward[0, 1:]
     if np.any(direct > late):
         bad = instance.stops[pickups[int(np.argmax(direct > late))].stop].id
-        raise RuntimeError(f"stop {bad}: the direct ride is over {max_ride_s} s")
+        raise NoRuns(f"{instance.name} stop {bad}: the direct ride is over {max_ride_s} s")
     cost = backward.copy()
     cost[:, 0] = 0  # the empty drive to the first stop belongs to the chaining
     fixed = 2 * int(cost.max()) * (len(nodes) + 1) + 1  # above any total driving
@@ -277,7 +177,7 @@ def route_school(
     )
     result = solve_vrp(model, settings)
     if result.status != "FEASIBLE":
-        raise RuntimeError(
+        raise NoRuns(
             f"{instance.name} school {instance.schools[school].id}: {result.status} "
             f"{'; '.join(result.violations)}"
         )
@@ -295,140 +195,95 @@ def route_school(
     return runs, result.reproducible
 
 
-def trips_at(instance: Instance, runs: list[Run], arrival_s: list[int]) -> list[Trip]:
-    """The runs as timed trips on the :func:`travel_matrix` places."""
+def trips_at(instance: Instance, runs: list[Run], bell_s: list[int]) -> list[Trip]:
+    """The runs as timed trips on the travel-matrix places: each is at its first stop in
+    time to finish the drop-off by its bell, and free at its school at the bell."""
     first_stop = 1 + len(instance.schools)
     return [
         Trip(
             start_place=first_stop + run.pickups[0].stop,
-            start_s=arrive - run.duration_s,
+            start_s=bell - DWELL_S - run.duration_s,
             end_place=1 + run.school,
-            end_s=arrive + math.ceil(SCHOOL_S),
+            end_s=bell,
             seats=SEATS,
         )
-        for run, arrive in zip(runs, arrival_s, strict=True)
+        for run, bell in zip(runs, bell_s, strict=True)
     ]
 
 
-def schedule(instance: Instance, max_ride_s: int, settings: VrpSettings) -> Schedule:
-    """Route every school, choose each school's arrival time, chain the runs."""
+def _window_bells(instance: Instance, runs: list[Run], travel: np.ndarray) -> tuple[int, ...]:
+    """``window`` bells: one per school from :data:`CANDIDATES`, by coordinate descent
+    from every window's close, one school at a time while the bus count falls (ties
+    keep the earlier choice: deterministic)."""
+    windows = [
+        [s.early_s + round(share * (s.late_s - s.early_s)) for share in CANDIDATES]
+        for s in instance.schools
+    ]
+
+    def buses(choice: list[int]) -> int:
+        bells = [windows[r.school][choice[r.school]] for r in runs]
+        return len(chain_trips(trips_at(instance, runs, bells), travel, yard=0))
+
+    choice = [len(CANDIDATES) - 1] * len(instance.schools)
+    best = buses(choice)
+    for _ in range(SWEEPS):
+        improved = False
+        for school in range(len(instance.schools)):
+            for option in range(len(CANDIDATES)):
+                trial = [*choice[:school], option, *choice[school + 1 :]]
+                count = buses(trial)
+                if count < best:
+                    best, choice, improved = count, trial, True
+        if not improved:
+            break
+    return tuple(windows[s][choice[s]] for s in range(len(instance.schools)))
+
+
+def schedule(
+    instance: Instance, max_ride_s: int, settings: VrpSettings, *, bells: Bells = Bells.STUDY
+) -> Schedule:
+    """Route every school, time its runs to its bell, chain the runs into buses."""
     travel = travel_matrix(instance)
     runs, reproducible = [], True
     for school in range(len(instance.schools)):
         school_runs, done = route_school(instance, travel, school, max_ride_s, settings)
         runs.extend(school_runs)
         reproducible &= done
-    windows = [
-        [s.early_s + round(share * (s.late_s - s.early_s)) for share in CANDIDATES]
-        for s in instance.schools
-    ]
-
-    def duties_for(choice: list[int]) -> list[list[int]]:
-        arrival = [windows[r.school][choice[r.school]] for r in runs]
-        return chain_trips(trips_at(instance, runs, arrival), travel, yard=0)
-
-    # Start at every window's close; move one school's time at a time while the bus
-    # count falls (ties keep the earlier choice: deterministic).
-    choice = [len(CANDIDATES) - 1] * len(instance.schools)
-    best = len(duties_for(choice))
-    for _ in range(SWEEPS):
-        improved = False
-        for school in range(len(instance.schools)):
-            for option in range(len(CANDIDATES)):
-                trial = [*choice[:school], option, *choice[school + 1 :]]
-                buses = len(duties_for(trial))
-                if buses < best:
-                    best, choice, improved = buses, trial, True
-        if not improved:
-            break
-    arrival = tuple(windows[r.school][choice[r.school]] for r in runs)
-    duties = chain_trips(trips_at(instance, runs, list(arrival)), travel, yard=0)
-    return Schedule(tuple(runs), arrival, tuple(tuple(d) for d in duties), reproducible)
+    if bells is Bells.STUDY:
+        school_bell = tuple(s.early_s for s in instance.schools)
+    else:
+        school_bell = _window_bells(instance, runs, travel)
+    bell = [school_bell[r.school] for r in runs]
+    duties = chain_trips(trips_at(instance, runs, bell), travel, yard=0)
+    return Schedule(tuple(runs), tuple(bell), tuple(tuple(d) for d in duties), reproducible)
 
 
-def verify(instance: Instance, max_ride_s: float, plan: Schedule) -> list[str]:
-    """What ``plan`` breaks, re-checked from the instance in exact figures (empty: none).
-
-    Checks every stop's pupils carried exactly, seats, each pickup's ride (from the
-    bus leaving the stop to reaching the school) within
-    ``max_ride_s``, each run reaching its school inside the window, and each bus
-    getting from one run's school (after unloading) to the next run's first stop in
-    time; every run on exactly one bus.
-    """
-    problems = []
-    carried = [0] * len(instance.stops)
-    starts, ends = [], []
-    for k, (run, arrive) in enumerate(zip(plan.runs, plan.arrival_s, strict=True)):
-        school = instance.schools[run.school]
-        load = sum(p.pupils for p in run.pickups)
-        if load > SEATS:
-            problems.append(f"run {k}: {load} pupils on {SEATS} seats")
-        if not school.early_s <= arrive <= school.late_s:
-            problems.append(f"run {k}: reaches school {school.id} at {arrive} s, outside")
-        # Backwards from the school: ride of each pickup = drives after it + stops.
-        ride, here = 0.0, (school.x, school.y)
-        for p in reversed(run.pickups):
-            stop = instance.stops[p.stop]
-            if stop.school != run.school:
-                problems.append(f"run {k}: stop {stop.id} belongs to another school")
-            carried[p.stop] += p.pupils
-            ride += drive_ft((stop.x, stop.y), here) / SPEED_FT_S
-            here = (stop.x, stop.y)
-            if ride > max_ride_s + 1e-9:
-                problems.append(f"run {k}: stop {stop.id} rides {ride:.1f} s > {max_ride_s}")
-            ride += STOP_S + STOP_PER_PUPIL_S * p.pupils  # the later pupils wait for these
-        starts.append((here, arrive - ride))
-        ends.append(((school.x, school.y), arrive + SCHOOL_S))
-    for stop, n in zip(instance.stops, carried, strict=True):
-        if n != stop.pupils:
-            problems.append(f"stop {stop.id}: {n} of {stop.pupils} pupils carried")
-    on_bus = sorted(k for duty in plan.duties for k in duty)
-    if on_bus != list(range(len(plan.runs))):
-        problems.append("runs not each on exactly one bus")
-    for b, duty in enumerate(plan.duties):
-        for i, j in zip(duty, duty[1:], strict=False):
-            there = ends[i][1] + drive_ft(ends[i][0], starts[j][0]) / SPEED_FT_S
-            if there > starts[j][1] + 1e-9:
-                problems.append(f"bus {b}: reaches run {j} at {there:.1f} s, {starts[j][1]:.1f}")
-    return problems
-
-
-def read_cases(folder: Path) -> list[tuple[str, float | None, tuple[Path, int]]]:
-    """``(name, reference buses, (instance folder, max ride))`` per ``reference.csv`` row."""
-    path = Path(folder) / "reference.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no reference.csv in the benchmark folder")
-    cases = []
-    with path.open(newline="") as fh:
-        for k, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                name, ride = row["instance"].strip(), int(row["max_ride_s"])
-                ref = float(row["reference_buses"])
-            except (KeyError, TypeError, ValueError):
-                raise InstanceError(
-                    f"{path}: line {k}: instance, max_ride_s (integer) and "
-                    "reference_buses (number) expected"
-                ) from None
-            cases.append((f"{name}-{ride}", ref, (Path(folder) / name, ride)))
-    return sorted(cases)
-
-
-def solve_case(case: tuple[Path, int], time_limit_s: float, *, engine: str = "pyvrp") -> Outcome:
-    """Schedule one instance at one ride limit; the value is the verified bus count
-    (the status adds the number of single-school runs the buses drive)."""
+def solve_case(
+    case: tuple[Path, int],
+    time_limit_s: float,
+    *,
+    engine: str = "pyvrp",
+    bells: Bells | str = Bells.STUDY,
+) -> Outcome:
+    """Schedule one instance at one ride limit within ``time_limit_s`` (reading
+    included); the value is the verified bus count (the note adds the runs)."""
+    budget = Budget(time_limit_s)
+    bells = Bells(bells)
     folder, max_ride_s = case
     instance = read_instance(folder)
-    per_school = time_limit_s / max(1, len(instance.schools))
     settings = VrpSettings(
         engine=engine,
         seed=SEED,
         max_iterations=ITERATIONS,
         solution_limit=SOLUTION_LIMIT,
-        time_limit_s=per_school,
+        time_limit_s=budget.solver_s(1 / max(1, len(instance.schools))),
     )
-    plan = schedule(instance, max_ride_s, settings)
-    problems = verify(instance, max_ride_s, plan)
+    try:
+        plan = schedule(instance, max_ride_s, settings, bells=bells)
+    except NoRuns as exc:
+        return Outcome(None, Status.NO_SOLUTION, str(exc))
+    problems = verify(instance, max_ride_s, plan, study_bells=bells is Bells.STUDY)
     if problems:
-        return Outcome(None, f"INFEASIBLE ({problems[0]})")
-    status = "FEASIBLE" if plan.reproducible else "FEASIBLE (time guard)"
-    return Outcome(float(len(plan.duties)), f"{status}, {len(plan.runs)} runs")
+        return Outcome(None, Status.INFEASIBLE, problems[0])
+    note = f"{len(plan.runs)} runs" + ("" if plan.reproducible else ", time guard")
+    return Outcome(float(len(plan.duties)), Status.FEASIBLE, note)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.budget import Budget
 from benchmarks.files import read_numbers
-from benchmarks.runner import Outcome
+from benchmarks.runner import Outcome, Status
 from optimizer.solvers.facility import FacilityModel, SolveSettings, solve_facility
 
 PATTERN = "p*.txt"
@@ -97,20 +98,23 @@ def read_instance(path: Path) -> FacilityModel:
 
 
 def solve_instance(path: Path, time_limit_s: float) -> Outcome:
-    """Solve one file; the value is recomputed from the assignment, not the solver's."""
+    """Solve one file within ``time_limit_s`` (reading included); the value is
+    recomputed from the assignment, not the solver's."""
+    budget = Budget(time_limit_s)
     instance = parse(Path(path))
+    model = facility_model(instance)
     settings = SolveSettings(
-        engine=ENGINE, workers=WORKERS, deterministic_time=None, time_limit_s=time_limit_s
+        engine=ENGINE, workers=WORKERS, deterministic_time=None, time_limit_s=budget.solver_s()
     )
-    result = solve_facility(facility_model(instance), settings)
+    result = solve_facility(model, settings)
     choice = result.choice
     if not result.has_solution or (choice < 0).any() or not result.is_open[choice].all():
-        return Outcome(None, "NO_SOLUTION")
+        return Outcome(None, Status.NO_SOLUTION)
     load = np.bincount(choice, weights=instance.demand, minlength=len(instance.capacity))
     if (load > instance.capacity).any():
-        return Outcome(None, "NO_SOLUTION")
+        return Outcome(None, Status.NO_SOLUTION)
     value = (
         instance.open_cost[result.is_open].sum()
         + instance.cost[np.arange(len(choice)), choice].sum()
     )
-    return Outcome(float(value), result.status)
+    return Outcome(float(value), Status(result.status))

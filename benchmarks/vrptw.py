@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.runner import Outcome
+from benchmarks.budget import Budget
+from benchmarks.runner import Outcome, Status
 from optimizer.solvers.vrp import VehicleType, VrpModel, VrpResult, VrpSettings, solve_vrp
 
 PATTERN = "*.vrptw"
@@ -233,36 +234,45 @@ def solution_budget(num_clients: int, time_limit_s: float) -> int:
     return max(1, int(BUDGET_SHARE * time_limit_s * rate))
 
 
-def verify(instance: Instance, result: VrpResult) -> tuple[int | None, str]:
-    """The total distance from the visit orders and the file's data, or ``None`` and why.
+def check(instance: Instance, result: VrpResult) -> Outcome:
+    """The total distance from the visit orders and the file's data, or no value and why.
 
     Checks, independently of the VRP core: every customer visited once, the fleet, the
     loads and the time windows (service starts as early as allowed).
     """
     if result.status == "NO_SOLUTION":
-        return None, "NO_SOLUTION"
+        return Outcome(None, Status.NO_SOLUTION)
     dist = distance_matrix(instance)
     depot = instance.depot
     customers = [i for i in range(len(instance.demand)) if i != depot]
     tours = [[customers[c] for c in route.visits] for route in result.routes]
     visited = sorted(v for tour in tours for v in tour)
     if visited != customers:
-        return None, "NO_SOLUTION"
+        return Outcome(None, Status.INFEASIBLE, "customers not each visited once")
     if len(tours) > instance.vehicles:
-        return None, "NO_SOLUTION"
+        return Outcome(
+            None, Status.INFEASIBLE, f"{len(tours)} routes, {instance.vehicles} vehicles"
+        )
     total = 0
     for tour in tours:
         if int(instance.demand[tour].sum()) > instance.capacity:
-            return None, "INFEASIBLE (load)"
+            return Outcome(None, Status.INFEASIBLE, "load")
         t, here = int(instance.tw_early[depot]), depot
         for v in [*tour, depot]:
             total += int(dist[here, v])
             t = max(t + int(dist[here, v]), int(instance.tw_early[v]))
             if t > instance.tw_late[v]:
-                return None, "INFEASIBLE (time window)"
+                return Outcome(None, Status.INFEASIBLE, "time window")
             t += int(instance.service[v])
             here = v
-    return total, "FEASIBLE" if result.reproducible else "FEASIBLE (time guard)"
+    return Outcome(float(total), Status.FEASIBLE, "" if result.reproducible else "time guard")
+
+
+def verify(instance: Instance, result: VrpResult) -> tuple[int | None, str]:
+    """:func:`check` as ``(total distance or None, status)``, the note in brackets."""
+    outcome = check(instance, result)
+    status = str(outcome.status) + (f" ({outcome.note})" if outcome.note else "")
+    return (None if outcome.value is None else int(outcome.value)), status
 
 
 def solve_instance(
@@ -272,8 +282,11 @@ def solve_instance(
     engine: str = "pyvrp",
     settings: VrpSettings | None = None,
 ) -> Outcome:
-    """Solve one instance with ``engine`` (PyVRP by default, or OR-Tools routing) and
-    report its verified total distance; ``settings``, when given, replace the defaults."""
+    """Solve one instance with ``engine`` (PyVRP by default, or OR-Tools routing) within
+    ``time_limit_s`` (reading included) and report its verified total distance;
+    ``settings``, when given, replace the defaults. The iteration and solution budgets
+    come from the nominal limit (reproducible); what is left of it is the guard."""
+    budget = Budget(time_limit_s)
     instance = read_instance(path)
     model = build_model(instance)
     settings = settings or VrpSettings(
@@ -282,7 +295,6 @@ def solve_instance(
         max_iterations=iteration_budget(model.num_clients, time_limit_s),
         neighbours=NEIGHBOURS,
         solution_limit=solution_budget(model.num_clients, time_limit_s),
-        time_limit_s=time_limit_s,
+        time_limit_s=budget.solver_s(),
     )
-    value, status = verify(instance, solve_vrp(model, settings))
-    return Outcome(value=None if value is None else float(value), status=status)
+    return check(instance, solve_vrp(model, settings))

@@ -177,4 +177,4 @@ def test_runner_prints_the_summary_line(tmp_path, capsys):
     )
     assert match is not None
     assert 37542 <= int(match.group(1)) <= 1.03 * 37542
-    assert lines[-1].startswith("SUMMARY set=clrp instances=1 solved=1 mean_gap=")
+    assert lines[-1].startswith("SUMMARY set=clrp instances=1 solved=1 failed=0 overruns=0 ")

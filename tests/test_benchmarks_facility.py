@@ -47,7 +47,8 @@ def test_runner_prints_one_row_and_the_summary_line(tmp_path, capsys):
     assert len(lines) == 3  # header, p1, SUMMARY
     assert re.fullmatch(r"p1\s+8848\.0\s+8848\.0\s+0\.000\s+\d+\.\d\s+OPTIMAL", lines[1])
     assert lines[-1] == (
-        "SUMMARY set=sscflp instances=1 solved=1 mean_gap=0.000% max_gap=0.000% optimal=1"
+        "SUMMARY set=sscflp instances=1 solved=1 failed=0 overruns=0 mean_gap=0.000% "
+        "max_gap=0.000% optimal=1"
     )
 
 
