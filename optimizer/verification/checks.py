@@ -50,7 +50,7 @@ def _check_schools(plan: Plan, problem: Problem, out: list[Violation]) -> set[st
 def _check_assignments(
     plan: Plan, problem: Problem, kept: set[str], out: list[Violation]
 ) -> dict[tuple[str, str, str], int]:
-    policy = problem.policy
+    bands, moves = problem.bands, problem.moves
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     seen: dict[tuple[int, int], int] = defaultdict(int)
@@ -80,8 +80,8 @@ def _check_assignments(
         place = problem.school_place(s)
         walk, dist = int(problem.walk_m[v, place]), int(problem.dist_m[v, place])
         drive = int(problem.time_s[v, place])
-        walk_ok = walk <= policy.bands[a.band].walk_km * 1000.0
-        limit = policy.limit_s(a.band)
+        walk_ok = walk <= bands[a.band].walk_m
+        limit = bands[a.band].limit_s
         expected_m = walk if a.mode == "walk" else dist
         stop = village_index.get(a.stop) if a.stop else None
         if a.stop and (a.mode != "bus" or stop is None or stop == v):
@@ -107,12 +107,12 @@ def _check_assignments(
                 )
             )
         if a.mode == "walk":
-            expected = math.ceil(walk / (policy.walk_kph / 3.6))
+            expected = math.ceil(walk / problem.walk_mps)
             if not walk_ok:
                 out.append(Violation("walk", subject, f"walks {walk} m, over the walk limit"))
             if abs(a.time_s - expected) > 1:
                 out.append(Violation("time", subject, f"reported {a.time_s} s, walk {expected} s"))
-        elif walk_ok and math.ceil(walk / (policy.walk_kph / 3.6)) <= limit:
+        elif walk_ok and math.ceil(walk / problem.walk_mps) <= limit:
             out.append(Violation("mode", subject, f"{a.mode}, but the walk is allowed"))
         elif a.mode in ("guardian", "as_today"):
             if a.mode == "guardian" and a.band != "k":
@@ -124,7 +124,7 @@ def _check_assignments(
                 out.append(Violation("mode", subject, "no school bus for kindergarten children"))
             bus[a.village, a.band, a.school] = a.pupils
         elif a.mode == "board":
-            if a.band not in ("p46", "j79") or not policy.schools.boarding:
+            if a.band not in ("p46", "j79") or not problem.school_rules.boarding:
                 out.append(Violation("board", subject, "only grades 4-9 may board"))
             if drive <= limit:
                 out.append(Violation("board", subject, "boards although the bus is within limit"))
@@ -132,7 +132,7 @@ def _check_assignments(
                 out.append(Violation("time", subject, f"reported {a.time_s} s, drive {drive} s"))
         else:
             out.append(Violation("mode", subject, f"unknown mode {a.mode!r}"))
-        unmoved_exempt = not policy.limits_apply_to_unmoved and not a.moved
+        unmoved_exempt = not moves.limits_apply_to_unmoved and not a.moved
         if a.mode != "board" and a.time_s > limit and not unmoved_exempt:
             out.append(
                 Violation("limit", subject, f"one-way {a.time_s / 60:.1f} min > {limit / 60:g} min")
@@ -142,7 +142,7 @@ def _check_assignments(
         last = problem.school_ids[cur] if cur >= 0 else ""
         if a.before_school != before or a.moved != (a.school != before):
             out.append(Violation("before", subject, "today's school or the moved flag is wrong"))
-        if policy.move_only_from_closed and last in kept and a.school != last:
+        if moves.move_only_from_closed and last in kept and a.school != last:
             out.append(Violation("move", subject, f"moved although {last} stays open"))
         if problem.closed is not None and problem.closed[s]:
             out.append(Violation("closed", subject, f"{a.school} closed in an earlier year"))
@@ -163,8 +163,7 @@ def _check_assignments(
 
 def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> None:
     """Classes, class sizes, canteens, beds, enrolment, budget, kindergarten places."""
-    policy = problem.policy
-    rules, invest = policy.schools, policy.investment
+    rules, invest = problem.school_rules, problem.investment
     by_id = {s.id: s for s in plan.schools}
     load: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     lunch: dict[str, int] = defaultdict(int)
@@ -236,7 +235,7 @@ def _check_school_sizes(plan: Plan, problem: Problem, out: list[Violation]) -> N
             and not tp
             and not (problem.must_keep[s] or not problem.may_close[s])
             and problem.school_levels[s] in rules.min_enrolment_levels
-            and policy.closures.allow
+            and problem.moves.closures_allowed
         ):
             if total < rules.min_enrolment:
                 out.append(

@@ -18,7 +18,7 @@ from optimizer.verification.violation import Violation
 def check_routes(
     plan: Plan, problem: Problem, bus: dict[tuple[str, str, str], int], out: list[Violation]
 ) -> None:
-    policy = problem.policy
+    bands = problem.bands
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
     boarded: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -30,7 +30,7 @@ def check_routes(
         if s is None or not route.stops:
             out.append(Violation("route", route.id, "unknown school or no stops"))
             continue
-        fleet = {t.name: t.seats for t in policy.bus.fleet()}
+        fleet = {t.name: t.seats for t in problem.bus.types}
         if fleet.get(route.bus_type) != route.seats:
             out.append(
                 Violation(
@@ -101,7 +101,7 @@ def check_routes(
                         f"load {load} (reported {stop.load_after}), seats {route.seats}",
                     )
                 )
-            need = policy.bus.stop_time_s + policy.bus.stop_time_per_pupil_s * pupils
+            need = problem.bus.stop_time_s + problem.bus.stop_time_per_pupil_s * pupils
             if stop.depart_s - stop.arrive_s < need:
                 out.append(
                     Violation(
@@ -127,7 +127,7 @@ def check_routes(
                     )
                 )
             ride = route.arrive_school_s - stop.arrive_s
-            limit = min(policy.limit_s(band) for band, n in stop.boarding.items() if n > 0)
+            limit = min(bands[band].limit_s for band, n in stop.boarding.items() if n > 0)
             if ride != stop.ride_s:
                 out.append(
                     Violation(
@@ -192,7 +192,7 @@ def _check_walker(
     out: list[Violation],
 ) -> None:
     """A walk to a stop: a real other village, within the walk limit, walk + ride in time."""
-    policy = problem.policy
+    bands = problem.bands
     route, k, stop = where
     subject = f"{route.id} stop {k + 1} ({stop.village}) walker {walker.village}"
     u, v = village_index.get(walker.village), village_index[stop.village]
@@ -200,7 +200,7 @@ def _check_walker(
         out.append(Violation("walk to stop", subject, "not another village of the region"))
         return
     walk = int(problem.walk_m[u, v])
-    walk_s = math.ceil(walk / (policy.walk_kph / 3.6))
+    walk_s = math.ceil(walk / problem.walk_mps)
     if walker.walk_m != walk or walker.walk_s != walk_s:
         out.append(
             Violation(
@@ -212,16 +212,16 @@ def _check_walker(
     for band, n in walker.boarding.items():
         if n <= 0:
             continue
-        most = policy.walk_to_stop_m(band)
+        most = bands[band].walk_to_stop_m
         if walk > most:
             out.append(Violation("walk to stop", subject, f"{band} walks {walk} m, over {most} m"))
-        if walk_s + ride > policy.limit_s(band):
+        if walk_s + ride > bands[band].limit_s:
             out.append(
                 Violation(
                     "limit",
                     subject,
                     f"{band}: walk {walk_s / 60:.1f} + ride {ride / 60:.1f} min > "
-                    f"{policy.limit_s(band) / 60:g} min",
+                    f"{bands[band].limit_s / 60:g} min",
                 )
             )
 
@@ -254,7 +254,7 @@ def _check_mixed_route(
     pupils boarded, their stops and their longest ride per (village, band, school).
     """
     boarded, boards_at, journey = seen
-    policy, bus = problem.policy, problem.policy.bus
+    bands, bus = problem.bands, problem.bus
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
     # (label, place, stop or drop, the stop or None), in driving order.
@@ -315,8 +315,8 @@ def _check_mixed_route(
                 )
             load -= drop.pupils
             bell = problem.bell_s(school_index[drop.school])
-            latest = bell - 60 * bus.arrive_before_bell_min
-            earliest = bell - 60 * max(bus.multi_school_earliest_min, bus.arrive_before_bell_min)
+            latest = bell - bus.arrive_before_bell_s
+            earliest = bell - max(bus.multi_school_earliest_s, bus.arrive_before_bell_s)
             if not earliest <= drop.arrive_s <= latest:
                 out.append(
                     Violation(
@@ -331,7 +331,7 @@ def _check_mixed_route(
                     key = (st.village, band, drop.school)
                     boards_at[key].add(st.village)
                     journey[key] = max(journey[key], ride)
-                limit = min(policy.limit_s(band) for band, c in st.boarding.items() if c > 0)
+                limit = min(bands[band].limit_s for band, c in st.boarding.items() if c > 0)
                 if ride != st.ride_s:
                     out.append(
                         Violation(
@@ -373,7 +373,7 @@ def _check_mixed_route(
 def check_buses(plan: Plan, problem: Problem, out: list[Violation]) -> None:
     """Every run on exactly one bus of its own type; each bus reaches its next run's first
     stop in time, after its pupils have got off at the school before."""
-    bus = problem.policy.bus
+    bus = problem.bus
     routes = {r.id: r for r in plan.routes}
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
