@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from geodata.errors import IssueCollector
-from geodata.kinds import BANDS, Band, Level
+from geodata.kinds import BANDS, Band, Level, Ownership
 from geodata.matrices import UNREACHABLE
 from geodata.region import Region
 from optimizer.problem.data import Problem
@@ -37,10 +37,10 @@ from optimizer.scenario.schema import Policy
 
 #: The column of the villages table naming today's school for each band.
 CURRENT_COLUMN = {
-    "k": "current_k",
-    "p13": "current_primary",
-    "p46": "current_primary",
-    "j79": "current_junior",
+    Band.K: "current_k",
+    Band.P13: "current_primary",
+    Band.P46: "current_primary",
+    Band.J79: "current_junior",
 }
 
 
@@ -177,8 +177,8 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         classrooms=_frozen(schools["classrooms"].to_numpy(dtype=np.int64)),
         canteen_seats=_frozen(schools["canteen_seats"].to_numpy(dtype=np.int64)),
         boarding_beds=_frozen(schools["boarding_beds"].to_numpy(dtype=np.int64)),
-        public=_frozen(schools["ownership"].eq("public").to_numpy(dtype=bool)),
-        inclusive=_frozen(schools["ownership"].ne("private").to_numpy(dtype=bool)),
+        public=_frozen(schools["ownership"].eq(Ownership.PUBLIC).to_numpy(dtype=bool)),
+        inclusive=_frozen(schools["ownership"].ne(Ownership.PRIVATE).to_numpy(dtype=bool)),
         serves=_frozen(serves),
         time_s=_frozen(region.bus_time_s),
         dist_m=_frozen(region.road_m),
