@@ -13,17 +13,20 @@ from __future__ import annotations
 import csv
 import dataclasses
 import shutil
+from types import MappingProxyType
 
+import numpy as np
 import pytest
 
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.buses.mixed_load import DropOff, MixedRun, SchoolPickup, route_schools, school_groups
-from optimizer.buses.runs import stop_time_s
 from optimizer.outputs.figures import hhmm
 from optimizer.plan import Plan
 from optimizer.planning.flow import make_plan
+from optimizer.planning.settings import routing_settings
 from optimizer.problem.build import build_problem
+from optimizer.problem.rules import stop_time_s
 from optimizer.scenario.schema import load_scenario
 from tests.conftest import ROOT, write_tiny_region
 
@@ -69,18 +72,15 @@ def east(tmp_path_factory):
 
 
 def _with_limit(problem, band: str, seconds: float):
-    bands = {
-        **problem.policy.bands,
-        band: problem.policy.bands[band].model_copy(update={"one_way_min": seconds / 60}),
-    }
-    return dataclasses.replace(problem, policy=problem.policy.model_copy(update={"bands": bands}))
+    rule = dataclasses.replace(problem.bands[band], limit_s=int(round(seconds)))
+    return dataclasses.replace(problem, bands=MappingProxyType({**problem.bands, band: rule}))
 
 
 def test_nearby_schools_form_one_group_and_far_ones_none(east):
     _, _, problem = east
     assert school_groups(problem, [S1, S2]) == [(S1, S2)]
-    bus = problem.policy.bus.model_copy(update={"multi_school_within_min": 0.5})
-    far = dataclasses.replace(problem, policy=problem.policy.model_copy(update={"bus": bus}))
+    bus = dataclasses.replace(problem.bus, multi_school_within_s=30.0)
+    far = dataclasses.replace(problem, bus=bus)
     assert school_groups(far, [S1, S2]) == []  # 0.9 km at 60 km/h is 54 s
 
 
@@ -89,9 +89,8 @@ def test_groups_join_the_closest_pairs_first_up_to_the_size_cap(east):
     every = [0, 1, 2, 3]  # PA, JB (nodes 1, 2) and S1, S2 (nodes 9, 10): all within 10 min
 
     def groups(most: int) -> list[tuple[int, ...]]:
-        bus = problem.policy.bus.model_copy(update={"multi_school_max_schools": most})
-        policy = problem.policy.model_copy(update={"bus": bus})
-        return school_groups(dataclasses.replace(problem, policy=policy), every)
+        bus = dataclasses.replace(problem.bus, multi_school_max_schools=most)
+        return school_groups(dataclasses.replace(problem, bus=bus), every)
 
     assert groups(4) == [(0, 1, 2, 3)]
     assert groups(3) == groups(2) == [(0, 1), (2, 3)]  # the two 54-s pairs first
@@ -99,14 +98,15 @@ def test_groups_join_the_closest_pairs_first_up_to_the_size_cap(east):
 
 def test_only_schools_with_the_same_bell_share_runs(east):
     _, _, problem = east
-    staggered = dataclasses.replace(problem, school_bells=("07:30", "07:30", "08:15", ""))
+    bells = np.array([7 * 3600 + 1800, 7 * 3600 + 1800, 8 * 3600 + 900, 8 * 3600])
+    staggered = dataclasses.replace(problem, bells_s=bells)
     # S2 keeps the scenario's 08:00: S1 (08:15) has no partner, PA and JB share 07:30.
     assert school_groups(staggered, [0, 1, 2, 3]) == [(0, 1)]
 
 
 def test_one_mixed_bus_serves_both_schools(east):
     scenario, _, problem = east
-    runs, records = route_schools(problem, RIDERS, scenario.solver)
+    runs, records = route_schools(problem, RIDERS, routing_settings(scenario.solver))
     (run,) = runs  # separately: one half-empty bus per school
     assert isinstance(run, MixedRun)
     # From S1's yard west to A, back east through B, S1, S2: 8 empty + 2 x 9 loaded
@@ -131,7 +131,7 @@ def test_a_tight_ride_limit_forbids_mixing(east):
     limit = max(direct_a, direct_b) + 30
     assert limit < min(direct_a, direct_b) + own
     tight = _with_limit(_with_limit(problem, "p13", limit), "j79", limit)
-    runs, _ = route_schools(tight, RIDERS, scenario.solver)
+    runs, _ = route_schools(tight, RIDERS, routing_settings(scenario.solver))
     # Two buses, each for one school (the mixed model may still start S2's bus at
     # S1's yard when that drives less).
     served = [r.schools if isinstance(r, MixedRun) else (r.school,) for r in runs]

@@ -8,10 +8,13 @@ import pytest
 
 from geodata.region import load_region
 from optimizer import verify
-from optimizer.closures.model import ClosureModel, solve_closures
+from optimizer.closures.model import ClosureModel
+from optimizer.closures.solve import solve_closures
 from optimizer.errors import InfeasibleScenario, UnroutableRiders
 from optimizer.planning.flow import make_plan
+from optimizer.planning.settings import closure_settings
 from optimizer.problem.build import build_problem
+from optimizer.problem.numbers import Objective
 from optimizer.scenario.schema import load_scenario
 
 
@@ -168,10 +171,8 @@ def test_lexicographic_puts_the_longest_young_journey_first(tiny):
     cost[0] = 0  # P1 costs nothing: by cost alone it stays, and A and B walk 13.5 min
     weighted = solve_closures(dataclasses.replace(problem, running_cost=cost))
     assert weighted.open.tolist() == [True, True]
-    weights = scenario.policy.weights.model_copy(update={"objective": "lexicographic"})
-    lexi = dataclasses.replace(
-        problem, running_cost=cost, policy=scenario.policy.model_copy(update={"weights": weights})
-    )
+    weights = dataclasses.replace(problem.weights, objective=Objective.LEXICOGRAPHIC)
+    lexi = dataclasses.replace(problem, running_cost=cost, weights=weights)
     result = solve_closures(lexi)
     # Closing P1 brings the longest grades 1-3 journey from 13.5 min (walks) to a 9-min drive.
     assert result.open.tolist() == [False, True]
@@ -297,6 +298,6 @@ def test_a_band_left_without_a_place_among_its_candidates_names_the_setting(tiny
     capacity[1] = 10  # P2 cannot hold village C's pupils, and P1 is no candidate of theirs
     solver = scenario.solver.model_copy(update={"closures_candidates": 1})
     with pytest.raises(InfeasibleScenario) as err:
-        solve_closures(dataclasses.replace(problem, capacity=capacity), solver)
+        solve_closures(dataclasses.replace(problem, capacity=capacity), closure_settings(solver))
     assert "village C band p13" in str(err.value)
     assert "solver.closures_candidates = 1" in str(err.value)

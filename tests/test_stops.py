@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -14,6 +15,7 @@ from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
 from optimizer.outputs.tables import plan_tables
 from optimizer.planning.flow import make_plan
+from optimizer.planning.settings import routing_settings
 from optimizer.problem.build import build_problem
 from optimizer.scenario.schema import load_scenario
 
@@ -80,7 +82,7 @@ RIDERS = {v: {"p13": 10, "p46": 5} for v in range(3)}
 def _stops(scenario, region, **policy_update):
     policy = scenario.policy.model_copy(update=policy_update)
     problem = build_problem(region, policy, name="t")
-    return problem, choose_stops(problem, 0, RIDERS, scenario.solver)
+    return problem, choose_stops(problem, 0, RIDERS, routing_settings(scenario.solver))
 
 
 def test_the_walks_are_about_300_m(line):
@@ -145,8 +147,11 @@ def test_the_plan_walks_to_one_stop_and_verifies(planned):
 
 def test_the_verifier_catches_a_walk_beyond_the_limit(planned):
     plan, problem = planned
-    bus = problem.policy.bus.model_copy(update={"walk_to_stop_m": 250})
-    stricter = dataclasses.replace(problem, policy=problem.policy.model_copy(update={"bus": bus}))
+    bands = {
+        b: dataclasses.replace(rule, walk_to_stop_m=min(250, rule.walk_to_stop_m))
+        for b, rule in problem.bands.items()
+    }
+    stricter = dataclasses.replace(problem, bands=MappingProxyType(bands))
     found = [v for v in verify(plan, stricter) if v.rule == "walk to stop"]
     assert len(found) == 4  # V1 and V3, grades 1-3 and 4-6 each
     assert "walks 29" in found[0].detail and "over 250 m" in found[0].detail
@@ -191,7 +196,7 @@ def test_the_demo_with_a_walk_to_a_stop_gives_a_verified_plan():
     assert walkers, "some village walks to a neighbour's stop"
     for w, stop in walkers:
         assert w.walk_m <= (800 if w.boarding.get("p13") else 1200)
-        assert w.walk_s + stop.ride_s <= min(problem.policy.limit_s(b) for b in w.boarding)
+        assert w.walk_s + stop.ride_s <= min(problem.bands[b].limit_s for b in w.boarding)
     assert sum(r.stage.startswith("stops ") for r in plan.solver) == len(
         {r.school for r in plan.routes}
     )

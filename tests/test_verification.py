@@ -92,10 +92,9 @@ def test_bus_too_fast_between_stops(planned):
 
 def test_overloaded_bus(planned):
     plan, problem = planned
-    policy = problem.policy.model_copy(
-        update={"bus": problem.policy.bus.model_copy(update={"seats": 40})}
-    )
-    found = rules(plan, dataclasses.replace(problem, policy=policy))
+    standard = dataclasses.replace(problem.bus.types[0], seats=40)
+    bus = dataclasses.replace(problem.bus, seats=40, types=(standard, *problem.bus.types[1:]))
+    found = rules(plan, dataclasses.replace(problem, bus=bus))
     assert "seats" in found
 
 
@@ -163,10 +162,8 @@ def test_grades_1_3_never_board(boarding_plan):
 
 def test_capital_over_the_budget(boarding_plan):
     plan, problem = boarding_plan
-    invest = problem.policy.investment.model_copy(update={"budget": 1000})
-    poorer = dataclasses.replace(
-        problem, policy=problem.policy.model_copy(update={"investment": invest})
-    )
+    invest = dataclasses.replace(problem.investment, budget=1000)
+    poorer = dataclasses.replace(problem, investment=invest)
     assert "budget" in rules(plan, poorer)
 
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.plan import BusDuty, Route
-from optimizer.problem.build import Problem
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import stop_time_s
 from optimizer.solvers.chaining import Trip, chain_trips
 
 
 def alight_s(problem: Problem, route: Route) -> int:
     """Time the pupils still on board take to get off at the route's last school."""
-    bus = problem.policy.bus
     on_board = route.drops[-1].pupils if route.drops else route.stops[-1].load_after
-    return bus.stop_time_s + bus.stop_time_per_pupil_s * on_board
+    return stop_time_s(problem, on_board)
 
 
 def trips(problem: Problem, routes: tuple[Route, ...]) -> list[Trip]:

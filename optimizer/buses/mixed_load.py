@@ -39,65 +39,28 @@ as many buses and less driving, than each school's own runs (:func:`route_school
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.metadata import version
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp
 from scipy.cluster.hierarchy import DisjointSet
 
-from geodata.region import Region
-from optimizer.buses.runs import (
-    LOADED_WEIGHT,
-    Riders,
-    Run,
-    ride_limit_s,
-    route_school,
-    split_pickups,
-    stop_time_s,
-    yard,
+from optimizer.buses.mixed_runs import (
+    DropOff,
+    MixedRun,
+    SchoolPickup,
+    mixed_run,
+    run_drive_s,
+    run_key,
+    run_places,
+    timetable,
 )
-from optimizer.plan import Drop, Route, RouteStop, SolverRun
-from optimizer.problem.build import Problem
-from optimizer.scenario.schema import Solver
+from optimizer.buses.runs import LOADED_WEIGHT, Riders, Run, route_school, split_pickups, yard
+from optimizer.buses.settings import RoutingSettings
+from optimizer.plan import SolverRun
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import stop_time_s, youngest_limit_s
 from optimizer.solvers.vrp import routing_search
-
-
-@dataclass(frozen=True)
-class SchoolPickup:
-    """A group boarding at a village stop for one school."""
-
-    village: int
-    school: int
-    boarding: dict[str, int]
-
-    @property
-    def pupils(self) -> int:
-        """Pupils boarding."""
-        return sum(self.boarding.values())
-
-
-@dataclass(frozen=True)
-class DropOff:
-    """The bus at a school: ``pupils`` alight (every pupil on board for that school)."""
-
-    school: int
-    pupils: int
-
-
-@dataclass(frozen=True)
-class MixedRun:
-    """One multi-school run: its visits in driving order, the bus type and the yard."""
-
-    visits: tuple[SchoolPickup | DropOff, ...]
-    bus: int
-    yard: int
-    yard_name: str
-
-    @property
-    def schools(self) -> tuple[int, ...]:
-        """The schools delivered to, in driving order."""
-        return tuple(v.school for v in self.visits if isinstance(v, DropOff))
 
 
 def school_groups(problem: Problem, schools: list[int]) -> list[tuple[int, ...]]:
@@ -113,8 +76,8 @@ def school_groups(problem: Problem, schools: list[int]) -> list[tuple[int, ...]]
     list of tuple
         Groups of two or more school indices, sorted; schools in no group are left out.
     """
-    bus = problem.policy.bus
-    reach = bus.multi_school_within_min * 60
+    bus = problem.bus
+    reach = bus.multi_school_within_s
     places = {s: problem.school_place(s) for s in schools}
     pairs = sorted(
         (
@@ -141,7 +104,7 @@ def school_groups(problem: Problem, schools: list[int]) -> list[tuple[int, ...]]
 
 
 def route_schools(
-    problem: Problem, riders: dict[int, Riders], config: Solver | None = None
+    problem: Problem, riders: dict[int, Riders], settings: RoutingSettings | None = None
 ) -> tuple[list[Run | MixedRun], list[SolverRun]]:
     """Every receiving school's runs, shared where that needs fewer buses or less driving.
 
@@ -156,14 +119,14 @@ def route_schools(
         Runs ordered by their first school; the solver record of every model solved
         (a mixed model not used says so in its stage).
     """
-    config = config or Solver()
+    settings = settings or RoutingSettings()
     units: dict[int, tuple[list[Run | MixedRun], list[SolverRun]]] = {}
     for s in sorted(riders):
-        runs, record = route_school(problem, s, riders[s], config)
+        runs, record = route_school(problem, s, riders[s], settings)
         units[s] = (list(runs), [record])
     for group in school_groups(problem, sorted(riders)):
         separate = [run for s in group for run in units[s][0]]
-        mixed, record = route_group(problem, group, riders, config, max_buses=len(separate))
+        mixed, record = route_group(problem, group, riders, settings, max_buses=len(separate))
         used = mixed is not None and _score(problem, mixed) < _score(problem, separate)
         if used:
             mixed_records = [record]
@@ -186,7 +149,7 @@ def _not_used(record: SolverRun, why: str) -> SolverRun:
 
 
 def _score(problem: Problem, runs: list[Run | MixedRun]) -> tuple[int, float, int]:
-    fleet = problem.policy.bus.fleet()
+    fleet = problem.bus.types
     return (
         len(runs),
         sum(fleet[r.bus].fixed_cost for r in runs),
@@ -194,34 +157,11 @@ def _score(problem: Problem, runs: list[Run | MixedRun]) -> tuple[int, float, in
     )
 
 
-def run_places(problem: Problem, run: Run | MixedRun) -> list[int]:
-    """The places a run drives through: its yard, its stops and schools in order."""
-    if isinstance(run, Run):
-        return [
-            yard(problem, run.school)[0],
-            *(p.village for p in run.pickups),
-            problem.school_place(run.school),
-        ]
-    return [
-        run.yard,
-        *(
-            v.village if isinstance(v, SchoolPickup) else problem.school_place(v.school)
-            for v in run.visits
-        ),
-    ]
-
-
-def run_drive_s(problem: Problem, run: Run | MixedRun) -> int:
-    """Driving time of a run from its yard to its last school (a route's ``drive_s``)."""
-    places = run_places(problem, run)
-    return sum(int(problem.time_s[a, b]) for a, b in zip(places, places[1:]))
-
-
 def route_group(
     problem: Problem,
     group: tuple[int, ...],
     riders: dict[int, Riders],
-    config: Solver,
+    settings: RoutingSettings,
     *,
     max_buses: int,
 ) -> tuple[list[MixedRun] | None, SolverRun]:
@@ -233,8 +173,8 @@ def route_group(
         School indices routed together.
     riders
         Who rides to each school, by village and band.
-    config
-        ``routing_solution_limit`` stops the search; ``routing_time_limit_s`` is a guard.
+    settings
+        ``solution_limit`` stops the search; ``time_limit_s`` is a guard.
     max_buses
         Buses of each type per yard: the group's own runs need this many, so more is
         never better.
@@ -244,8 +184,7 @@ def route_group(
     runs, record
         The runs, or ``None`` when the search left a pupil out; the solver record.
     """
-    policy = problem.policy
-    bus = policy.bus
+    bus = problem.bus
     pickups = [
         SchoolPickup(p.village, s, p.boarding)
         for s in group
@@ -253,7 +192,7 @@ def route_group(
         for p in split_pickups(problem, v, riders[s][v])
     ]
     yards = sorted({yard(problem, s) for s in group})
-    fleet = bus.fleet()
+    fleet = bus.types
     vehicles = [
         (y, k)
         for y in range(len(yards))
@@ -314,8 +253,8 @@ def route_group(
     dearest = max(max(t.fixed_cost for t in fleet), 1.0)
     for v, (_, k) in enumerate(vehicles):
         routing.SetFixedCostOfVehicle(int(round(base * max(fleet[k].fixed_cost, 1.0) / dearest)), v)
-    latest = bell - 60 * bus.arrive_before_bell_min
-    earliest = bell - 60 * max(bus.multi_school_earliest_min, bus.arrive_before_bell_min)
+    latest = bell - bus.arrive_before_bell_s
+    earliest = bell - max(bus.multi_school_earliest_s, bus.arrive_before_bell_s)
     drop_penalty = base * (len(vehicles) + 1) * 4
     solver = routing.solver()
     for i, p in enumerate(pickups):
@@ -325,7 +264,7 @@ def route_group(
         solver.Add(routing.VehicleVar(pick) == routing.VehicleVar(deliver))
         solver.Add(clock.CumulVar(pick) <= clock.CumulVar(deliver))
         solver.Add(
-            clock.CumulVar(deliver) - clock.CumulVar(pick) <= ride_limit_s(problem, p.boarding)
+            clock.CumulVar(deliver) - clock.CumulVar(pick) <= youngest_limit_s(problem, p.boarding)
         )
         clock.CumulVar(deliver).SetRange(earliest, latest)
         # Optional at a penalty above any routes: the first solution always exists; a
@@ -333,9 +272,7 @@ def route_group(
         routing.AddDisjunction([pick], drop_penalty)
         routing.AddDisjunction([deliver], drop_penalty)
 
-    solution, reproducible = routing_search(
-        routing, config.routing_solution_limit, config.routing_time_limit_s
-    )
+    solution, reproducible = routing_search(routing, settings.solution_limit, settings.time_limit_s)
     runs: list[MixedRun] | None = None
     status = "NO_SOLUTION"
     if solution is not None:
@@ -347,13 +284,13 @@ def route_group(
                 nodes.append(manager.IndexToNode(index))
                 index = solution.Value(routing.NextVar(index))
             if nodes:
-                runs.append(_mixed_run(nodes, pickups, n_yards, k, yards[y]))
+                runs.append(mixed_run(nodes, pickups, n_yards, k, yards[y]))
         served = sum(len([x for x in r.visits if isinstance(x, SchoolPickup)]) for r in runs)
         if served < n:
             runs = None
         else:
             status = "FEASIBLE"
-            runs.sort(key=_run_key)
+            runs.sort(key=run_key)
     record = SolverRun(
         stage="buses " + "+".join(problem.school_ids[s] for s in group) + " mixed",
         engine=f"OR-Tools routing {version('ortools')}",
@@ -363,132 +300,22 @@ def route_group(
         gap=None,
         settings={
             "engine": "ortools",
-            "solution_limit": config.routing_solution_limit,
-            "time_limit_s": config.routing_time_limit_s,
+            "solution_limit": settings.solution_limit,
+            "time_limit_s": settings.time_limit_s,
         },
         reproducible=reproducible,
     )
     return runs, record
 
 
-def _run_key(run: MixedRun) -> list[tuple]:
-    return [
-        (0, v.village, v.school, sorted(v.boarding.items()))
-        if isinstance(v, SchoolPickup)
-        else (1, v.school, v.pupils)
-        for v in run.visits
-    ]
-
-
-def _mixed_run(
-    nodes: list[int],
-    pickups: list[SchoolPickup],
-    n_yards: int,
-    bus: int,
-    yard_place: tuple[int, str],
-) -> MixedRun:
-    """A vehicle's node sequence as visits; at each school every pupil on board for it
-    alights (the search may leave some on board for a later visit: they alight at the
-    first, never later, so no ride grows and no time moves earlier)."""
-    visits: list[SchoolPickup | DropOff] = []
-    on_board: dict[int, int] = {}
-    for node in nodes:
-        i, is_delivery = divmod(node - n_yards - 1, 2)
-        p = pickups[i]
-        if not is_delivery:
-            visits.append(p)
-            on_board[p.school] = on_board.get(p.school, 0) + p.pupils
-        elif on_board.get(p.school):
-            visits.append(DropOff(p.school, on_board.pop(p.school)))
-    return MixedRun(tuple(visits), bus, yard_place[0], yard_place[1])
-
-
-def timetable(problem: Problem, run: MixedRun) -> list[tuple[int, int]]:
-    """Arrival and departure of each visit: the last school at the latest arrival, every
-    earlier visit as late as the drive onwards allows (no waiting).
-
-    A stop takes its boarding time; a school the bus drives on from takes
-    ``stop_time_s`` (its pupils step off together); the last school takes none.
-    """
-    bus = problem.policy.bus
-    latest = problem.bell_s(run.schools[-1]) - 60 * bus.arrive_before_bell_min
-    places = run_places(problem, run)[1:]
-    times: list[tuple[int, int]] = []
-    t = latest
-    for k in range(len(run.visits) - 1, -1, -1):
-        visit = run.visits[k]
-        if k == len(run.visits) - 1:
-            stay = 0
-        elif isinstance(visit, DropOff):
-            stay = bus.stop_time_s
-        else:
-            stay = stop_time_s(problem, visit.pupils)
-        if k < len(run.visits) - 1:
-            t = times[0][0] - int(problem.time_s[places[k], places[k + 1]]) - stay
-            if isinstance(visit, DropOff):
-                t = min(t, latest)
-        times.insert(0, (t, t + stay))
-    return times
-
-
-def mixed_route(problem: Problem, region: Region, run: MixedRun, route_id: str) -> Route:
-    """The plan's :class:`~optimizer.plan.Route` of a run (no ``drops`` when it has one school)."""
-    policy = problem.policy
-    times = timetable(problem, run)
-    schools = run.schools
-    single = len(schools) == 1
-    stops: list[RouteStop] = []
-    drops: list[Drop] = []
-    load = 0
-    for k, (visit, (arrive, depart)) in enumerate(zip(run.visits, times)):
-        if isinstance(visit, DropOff):
-            load -= visit.pupils
-            drops.append(
-                Drop(
-                    problem.school_ids[visit.school], arrive, depart, visit.pupils, len(stops), load
-                )
-            )
-            continue
-        load += visit.pupils
-        reached = next(
-            times[j][0]
-            for j in range(k + 1, len(run.visits))
-            if isinstance(run.visits[j], DropOff) and run.visits[j].school == visit.school
-        )
-        v = visit.village
-        stops.append(
-            RouteStop(
-                village=problem.village_ids[v],
-                village_name=problem.village_names[v],
-                lon=round(float(region.villages["lon"].iloc[v]), 7),
-                lat=round(float(region.villages["lat"].iloc[v]), 7),
-                arrive_s=arrive,
-                depart_s=depart,
-                boarding={band: n for band, n in sorted(visit.boarding.items())},
-                load_after=load,
-                ride_s=reached - arrive,
-                limit_s=ride_limit_s(problem, visit.boarding),
-                school="" if single else problem.school_ids[visit.school],
-            )
-        )
-    places = run_places(problem, run)
-    geometry, _ = region.route_path(places[1:])
-    _, length = region.route_path(places)
-    first = places[1]
-    bus = policy.bus.fleet()[run.bus]
-    return Route(
-        id=route_id,
-        school=problem.school_ids[schools[-1]],
-        start=run.yard_name,
-        seats=bus.seats,
-        bus_type=bus.name,
-        depart_s=times[0][0] - int(problem.time_s[run.yard, first]),
-        stops=tuple(stops),
-        arrive_school_s=times[-1][0],
-        distance_m=int(round(length)),
-        drive_s=run_drive_s(problem, run),
-        longest_ride_s=max(s.ride_s for s in stops),
-        geometry=tuple(geometry),
-        bell_s=problem.bell_s(schools[-1]),
-        drops=() if single else tuple(drops),
-    )
+__all__ = [
+    "DropOff",
+    "MixedRun",
+    "SchoolPickup",
+    "route_group",
+    "route_schools",
+    "run_drive_s",
+    "run_places",
+    "school_groups",
+    "timetable",
+]

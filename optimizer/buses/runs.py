@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geodata.places import BANDS
+from geodata.kinds import BANDS
+from optimizer.buses.settings import RoutingSettings
 from optimizer.errors import UnroutableRiders
 from optimizer.plan import SolverRun
-from optimizer.problem.build import Problem
-from optimizer.scenario.schema import Solver
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import limit_s, stop_time_s
 from optimizer.solvers.vrp import VehicleType, VrpModel, VrpSettings, solve_vrp
 
 #: Loaded driving counts this many times (empty driving from the yard once).
@@ -78,17 +79,6 @@ def yard(problem: Problem, school: int) -> tuple[int, str]:
     return first + d, problem.depot_ids[d]
 
 
-def stop_time_s(problem: Problem, pupils: int) -> int:
-    """Time a bus spends at a stop where ``pupils`` board."""
-    bus = problem.policy.bus
-    return bus.stop_time_s + bus.stop_time_per_pupil_s * pupils
-
-
-def ride_limit_s(problem: Problem, boarding: dict[str, int]) -> int:
-    """The ride limit at a stop: the limit of the youngest band boarding there."""
-    return min(problem.policy.limit_s(band) for band, n in boarding.items() if n > 0)
-
-
 def pickup_limit_s(problem: Problem, pickup: Pickup) -> int:
     """The ride limit of a pickup: each band's one-way limit, less the walk to the stop
     for those who walked there (walk + ride stays within the limit)."""
@@ -97,8 +87,8 @@ def pickup_limit_s(problem: Problem, pickup: Pickup) -> int:
     for origin, band, n in pickup.walkers:
         own[band] -= n
         walk = int(problem.walk_time_s(int(problem.walk_m[origin, pickup.village])))
-        limits.append(problem.policy.limit_s(band) - walk)
-    limits += [problem.policy.limit_s(band) for band, n in own.items() if n > 0]
+        limits.append(limit_s(problem, band) - walk)
+    limits += [limit_s(problem, band) for band, n in own.items() if n > 0]
     return min(limits)
 
 
@@ -110,7 +100,7 @@ def split_pickups(
 ) -> list[Pickup]:
     """Split the riders boarding at a stop into groups that each fit the largest bus
     (youngest first; in a band the stop's own riders, then each walking village)."""
-    seats = max(t.seats for t in problem.policy.bus.fleet())
+    seats = problem.bus.largest_seats
     walkers = walkers or {}
     groups: list[dict[str, int]] = [{}]
     walked: list[list[tuple[int, str, int]]] = [[]]
@@ -137,7 +127,7 @@ def route_school(
     problem: Problem,
     school: int,
     riders: Riders,
-    config: Solver | None = None,
+    settings: RoutingSettings | None = None,
     *,
     stops: Mapping[int, int] | None = None,
 ) -> tuple[list[Run], SolverRun]:
@@ -151,10 +141,10 @@ def route_school(
         School index.
     riders
         Who rides to this school, by village and band.
-    config
-        Solver settings: the engine (PyVRP by default, OR-Tools routing as the
-        alternative), a seed and an iteration or solution limit make the result
-        reproducible; the time limit is a guard.
+    settings
+        The engine (PyVRP by default, OR-Tools routing as the alternative), a seed and
+        an iteration or solution limit make the result reproducible; the time limit is
+        a guard.
     stops
         Riding village -> the village whose stop its riders walk to and board at
         (see :mod:`optimizer.buses.stops`); ``None``: every village is its own stop.
@@ -164,65 +154,31 @@ def route_school(
     UnroutableRiders
         When a stop's direct ride alone is over its limit, or the search found none.
     """
-    config = config or Solver()
-    stop_of = {v: v for v in riders} if stops is None else dict(stops)
-    boarding: dict[int, dict[str, int]] = {}
-    walkers: dict[int, dict[int, dict[str, int]]] = {}
-    for v in sorted(riders):
-        stop = stop_of[v]
-        if stop == v:
-            boarding[v] = dict(riders[v])
-        else:
-            walkers.setdefault(stop, {})[v] = dict(riders[v])
+    settings = settings or RoutingSettings()
+    boarding, walkers = _at_stops(riders, stops)
+    if not problem.bus.split_stops:
+        _check_whole_stops(problem, school, boarding, walkers)
     pickups = [
         p
         for v in sorted(set(boarding) | set(walkers))
         for p in split_pickups(problem, v, boarding.get(v, {}), walkers.get(v))
     ]
-    largest = max(t.seats for t in problem.policy.bus.fleet())
-    if not problem.policy.bus.split_stops:
-        at_stop = {
-            v: sum(boarding.get(v, {}).values())
-            + sum(sum(b.values()) for b in walkers.get(v, {}).values())
-            for v in set(boarding) | set(walkers)
-        }
-        crowded = [v for v in sorted(at_stop) if at_stop[v] > largest]
-        if crowded:
-            raise UnroutableRiders(
-                [
-                    f"village {problem.village_ids[v]} -> school {problem.school_ids[school]}: "
-                    f"{at_stop[v]} riders, the largest bus has {largest} seats and "
-                    "policy.bus.split_stops is false"
-                    for v in crowded
-                ]
-            )
-    school_place = problem.school_place(school)
     service = np.array([stop_time_s(problem, p.pupils) for p in pickups], dtype=np.int64)
     limits = np.array([pickup_limit_s(problem, p) for p in pickups], dtype=np.int64)
-    reasons = []
-    for i, p in enumerate(pickups):
-        direct = int(problem.time_s[p.village, school_place]) + int(service[i])
-        if direct > limits[i]:
-            reasons.append(
-                f"village {problem.village_ids[p.village]} -> school "
-                f"{problem.school_ids[school]}: the direct ride with its stop takes "
-                f"{direct / 60:.1f} min, over the {limits[i] / 60:g}-minute limit"
-            )
-    if reasons:
-        raise UnroutableRiders(reasons)
+    _check_direct_rides(problem, school, pickups, service, limits)
     model = backward_model(problem, school, pickups, service, limits)
-    settings = VrpSettings(
-        engine=config.routing_engine,
-        seed=config.seed,
-        max_iterations=config.routing_iterations,
-        solution_limit=config.routing_solution_limit,
-        time_limit_s=config.routing_time_limit_s,
+    vrp = VrpSettings(
+        engine=settings.engine.value,
+        seed=settings.seed,
+        max_iterations=settings.iterations,
+        solution_limit=settings.solution_limit,
+        time_limit_s=settings.time_limit_s,
     )
-    result = solve_vrp(model, settings)
+    result = solve_vrp(model, vrp)
     if result.status != "FEASIBLE":
         raise UnroutableRiders(
             [
-                f"school {problem.school_ids[school]}: the {config.routing_engine} search "
+                f"school {problem.school_ids[school]}: the {settings.engine} search "
                 f"found no routes for every rider ({result.status}); raise "
                 "solver.routing_iterations or solver.routing_time_limit_s"
             ]
@@ -240,15 +196,78 @@ def route_school(
         bound=None,
         gap=None,
         settings={
-            "engine": settings.engine,
-            "seed": settings.seed,
-            "max_iterations": settings.max_iterations,
-            "solution_limit": settings.solution_limit,
-            "time_limit_s": settings.time_limit_s,
+            "engine": vrp.engine,
+            "seed": vrp.seed,
+            "max_iterations": vrp.max_iterations,
+            "solution_limit": vrp.solution_limit,
+            "time_limit_s": vrp.time_limit_s,
         },
         reproducible=result.reproducible,
     )
     return runs, run
+
+
+def _at_stops(
+    riders: Riders, stops: Mapping[int, int] | None
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[int, dict[str, int]]]]:
+    """Who boards at each stop: its own riders, and by village those who walk there."""
+    stop_of = {v: v for v in riders} if stops is None else dict(stops)
+    boarding: dict[int, dict[str, int]] = {}
+    walkers: dict[int, dict[int, dict[str, int]]] = {}
+    for v in sorted(riders):
+        stop = stop_of[v]
+        if stop == v:
+            boarding[v] = dict(riders[v])
+        else:
+            walkers.setdefault(stop, {})[v] = dict(riders[v])
+    return boarding, walkers
+
+
+def _check_whole_stops(
+    problem: Problem,
+    school: int,
+    boarding: dict[int, dict[str, int]],
+    walkers: dict[int, dict[int, dict[str, int]]],
+) -> None:
+    """Where a stop's riders may not be split, they fit the largest bus."""
+    largest = problem.bus.largest_seats
+    at_stop = {
+        v: sum(boarding.get(v, {}).values())
+        + sum(sum(b.values()) for b in walkers.get(v, {}).values())
+        for v in set(boarding) | set(walkers)
+    }
+    crowded = [v for v in sorted(at_stop) if at_stop[v] > largest]
+    if crowded:
+        raise UnroutableRiders(
+            [
+                f"village {problem.village_ids[v]} -> school {problem.school_ids[school]}: "
+                f"{at_stop[v]} riders, the largest bus has {largest} seats and "
+                "policy.bus.split_stops is false"
+                for v in crowded
+            ]
+        )
+
+
+def _check_direct_rides(
+    problem: Problem,
+    school: int,
+    pickups: list[Pickup],
+    service: np.ndarray,
+    limits: np.ndarray,
+) -> None:
+    """Each pickup's direct ride with its own stop is within its limit."""
+    school_place = problem.school_place(school)
+    reasons = []
+    for i, p in enumerate(pickups):
+        direct = int(problem.time_s[p.village, school_place]) + int(service[i])
+        if direct > limits[i]:
+            reasons.append(
+                f"village {problem.village_ids[p.village]} -> school "
+                f"{problem.school_ids[school]}: the direct ride with its stop takes "
+                f"{direct / 60:.1f} min, over the {limits[i] / 60:g}-minute limit"
+            )
+    if reasons:
+        raise UnroutableRiders(reasons)
 
 
 def backward_model(
@@ -277,7 +296,7 @@ def backward_model(
     n = len(pickups)
     # A bus costs more than any driving: cheapest fleet first (fewest buses, one type).
     base = int(cost.max(initial=0)) * (len(places) + 1) * 2 + 1
-    fleet = problem.policy.bus.fleet()
+    fleet = problem.bus.types
     dearest = max(max(t.fixed_cost for t in fleet), 1.0)
     return VrpModel(
         duration=backward,

@@ -31,9 +31,15 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from geodata.matrices import UNREACHABLE
+from optimizer.buses.settings import RoutingSettings
 from optimizer.plan import SolverRun
-from optimizer.problem.build import Problem
-from optimizer.scenario.schema import Solver
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import (
+    anyone_walks_to_stops,
+    stop_time_s,
+    walk_to_stop_limit_m,
+    youngest_limit_s,
+)
 
 #: Riders of one school: village index -> band -> pupils (as in optimizer.buses.runs).
 Riders = dict[int, dict[str, int]]
@@ -64,11 +70,6 @@ class StopChoice:
         return sorted(set(self.stop_of.values()))
 
 
-def walk_limit_m(problem: Problem, boarding: dict[str, int]) -> int:
-    """The longest walk to a stop for a village's riders: the least of their bands'."""
-    return min(problem.policy.walk_to_stop_m(band) for band, n in boarding.items() if n > 0)
-
-
 def may_walk(problem: Problem, school: int, riders: Riders) -> dict[int, list[int]]:
     """For each riding village, the other riding villages whose stop it may walk to.
 
@@ -77,13 +78,12 @@ def may_walk(problem: Problem, school: int, riders: Riders) -> dict[int, list[in
     ``v`` with the longest stop there (every possible walker boarding, up to the
     largest bus) is within the one-way limit.
     """
-    policy = problem.policy
     place = problem.school_place(school)
     villages = sorted(riders)
-    seats = max(t.seats for t in policy.bus.fleet())
+    seats = problem.bus.largest_seats
     near: dict[int, list[int]] = {}
     for u in villages:
-        limit = walk_limit_m(problem, riders[u])
+        limit = walk_to_stop_limit_m(problem, riders[u])
         near[u] = [
             v
             for v in villages
@@ -94,14 +94,14 @@ def may_walk(problem: Problem, school: int, riders: Riders) -> dict[int, list[in
         ]
     pupils = {u: sum(riders[u].values()) for u in villages}
     longest_stop = {
-        v: policy.bus.stop_time_s
-        + policy.bus.stop_time_per_pupil_s
-        * min(seats, pupils[v] + sum(pupils[u] for u in villages if v in near[u]))
+        v: stop_time_s(
+            problem, min(seats, pupils[v] + sum(pupils[u] for u in villages if v in near[u]))
+        )
         for v in villages
     }
 
     def youngest_limit(v: int) -> int:
-        return min(policy.limit_s(band) for band, n in riders[v].items() if n > 0)
+        return youngest_limit_s(problem, riders[v])
 
     out: dict[int, list[int]] = {}
     for u in villages:
@@ -115,25 +115,25 @@ def may_walk(problem: Problem, school: int, riders: Riders) -> dict[int, list[in
 
 
 def choose_stops(
-    problem: Problem, school: int, riders: Riders, config: Solver | None = None
+    problem: Problem, school: int, riders: Riders, settings: RoutingSettings | None = None
 ) -> StopChoice:
     """The fewest stops for one school's riders, then the least walking.
 
     Parameters
     ----------
     problem
-        The planning problem (walking distances, limits, ``policy.bus.walk_to_stop_m``).
+        The planning problem (walking distances, limits, ``bus.walk_to_stop_m``).
     school
         School index.
     riders
         Who rides to this school, by village and band.
-    config
-        Solver settings (the seed); CP-SAT runs with one worker and a deterministic
+    settings
+        The seed and the time guard; CP-SAT runs with one worker and a deterministic
         work limit, so the same inputs give the same stops.
     """
-    config = config or Solver()
+    settings = settings or RoutingSettings()
     villages = sorted(riders)
-    if not any(problem.policy.walk_to_stop_m(band) > 0 for band in problem.policy.bands):
+    if not anyone_walks_to_stops(problem):
         return StopChoice({v: v for v in villages}, None)
     walk_to = may_walk(problem, school, riders)
     pupils = {u: sum(riders[u].values()) for u in villages}
@@ -145,8 +145,8 @@ def choose_stops(
         model.add_implication(y[u], x[u, u])
     for (_, v), var in x.items():
         model.add_implication(var, y[v])
-    if not problem.policy.bus.split_stops:
-        seats = max(t.seats for t in problem.policy.bus.fleet())
+    if not problem.bus.split_stops:
+        seats = problem.bus.largest_seats
         for v in villages:
             boarding = [pupils[u] * var for (u, w), var in x.items() if w == v]
             model.add(sum(boarding) <= seats)
@@ -160,9 +160,9 @@ def choose_stops(
         model.add_hint(x[u, u], True)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = config.seed
+    solver.parameters.random_seed = settings.seed
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
-    solver.parameters.max_time_in_seconds = config.routing_time_limit_s
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
     status = solver.solve(model)
     name = solver.status_name(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -180,11 +180,11 @@ def choose_stops(
         gap=gap,
         settings={
             "workers": 1,
-            "seed": config.seed,
+            "seed": settings.seed,
             "max_deterministic_time": DETERMINISTIC_TIME,
-            "time_limit_s": config.routing_time_limit_s,
-            "walk_to_stop_m": problem.policy.bus.walk_to_stop_m,
+            "time_limit_s": settings.time_limit_s,
+            "walk_to_stop_m": problem.bus.walk_to_stop_m,
         },
-        reproducible=solver.wall_time < config.routing_time_limit_s,
+        reproducible=solver.wall_time < settings.time_limit_s,
     )
     return StopChoice(stop_of, run)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from types import MappingProxyType
 
 import numpy as np
 
-from geodata.places import BANDS
+from geodata.kinds import BANDS
+from optimizer.closures.model import ClosureModel
 from optimizer.closures.options import candidate_schools
-from optimizer.problem.build import Problem
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import limit_s
 from optimizer.solvers.facility import SolveSettings, solve_facility
 
 
@@ -30,7 +33,7 @@ def reachability_reasons(problem: Problem) -> list[str]:
             if problem.pupils[v, b] == 0 or candidate_schools(problem, v, b):
                 continue
             teaching = [s for s in range(problem.n_schools) if problem.serves[s, b]]
-            limit_min = problem.policy.bands[band].one_way_min
+            limit_min = limit_s(problem, band) / 60
             if teaching:
                 best = min(teaching, key=lambda s: problem.journey_s(b, v, s))
                 minutes = problem.journey_s(b, v, best) / 60
@@ -47,15 +50,21 @@ def reachability_reasons(problem: Problem) -> list[str]:
     return reasons
 
 
-#: School-wide rules that can contradict each other, and the setting that lifts each.
+#: School-wide rules that can contradict each other: the Problem's field, the setting
+#: that lifts each, and its lifted value.
 _RELAXATIONS = (
-    ("the minimum enrolment", "policy.schools.min_enrolment", ("schools", "min_enrolment"), 0),
-    ("the largest school size", "policy.schools.max_classes", ("schools", "max_classes"), {}),
+    ("the minimum enrolment", "policy.schools.min_enrolment", ("school_rules", "min_enrolment"), 0),
+    (
+        "the largest school size",
+        "policy.schools.max_classes",
+        ("school_rules", "max_classes"),
+        MappingProxyType({}),
+    ),
     ("the investment budget", "policy.investment.budget", ("investment", "budget"), 1e15),
     (
         "the public share of kindergarten places",
         "policy.schools.kindergarten_public_share",
-        ("schools", "kindergarten_public_share"),
+        ("school_rules", "kindergarten_public_share"),
         0.0,
     ),
 )
@@ -63,23 +72,22 @@ _RELAXATIONS = (
 
 def contradictions(problem: Problem) -> list[str]:
     """Which school-wide rule, lifted alone, would let a plan exist."""
-    from optimizer.closures.model import ClosureModel  # the model, built again with one rule lifted
-
     found = []
     for label, key, (section, field), lifted in _RELAXATIONS:
-        part = getattr(problem.policy, section)
-        if getattr(part, field) == lifted:
+        part = getattr(problem, section)
+        value = getattr(part, field)
+        if value == lifted:
             continue
-        policy = problem.policy.model_copy(
-            update={section: part.model_copy(update={field: lifted})}
+        relaxed = dataclasses.replace(
+            problem, **{section: dataclasses.replace(part, **{field: lifted})}
         )
-        relaxed = dataclasses.replace(problem, policy=policy)
         result = solve_facility(
             ClosureModel(relaxed).model(), SolveSettings(engine="highs", time_limit_s=60)
         )
         if result.has_solution:
+            shown = dict(value) if isinstance(value, MappingProxyType) else value
             found.append(
-                f"{label} ({key} = {getattr(part, field)!r}) cannot be met together "
+                f"{label} ({key} = {shown!r}) cannot be met together "
                 "with the schools that must stay open and the journey limits; "
                 f"without it a plan exists"
             )
@@ -92,7 +100,7 @@ def contradictions(problem: Problem) -> list[str]:
 
 def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
     """Why each lacking village band found no place: full schools, or too small to keep."""
-    rules = problem.policy.schools
+    rules = problem.school_rules
     reach = np.zeros(problem.n_schools, dtype=np.int64)  # pupils who could go to each school
     for v in range(problem.n_villages):
         for b in range(len(BANDS)):
@@ -113,7 +121,7 @@ def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[s
             reasons.append(
                 f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
                 f"pupils): the only schools within "
-                f"{problem.policy.bands[BANDS[b]].one_way_min:g} min ({names}) can never "
+                f"{limit_s(problem, BANDS[b]) / 60:g} min ({names}) can never "
                 f"reach the minimum enrolment of {rules.min_enrolment} "
                 "(policy.schools.min_enrolment); keep one as a teaching point or must_keep"
             )
@@ -125,7 +133,7 @@ def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[s
         )
         reasons.append(
             f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} pupils): "
-            f"the schools within {problem.policy.bands[BANDS[b]].one_way_min:g} min "
+            f"the schools within {limit_s(problem, BANDS[b]) / 60:g} min "
             f"({names}) have no room left for them, even with the investment budget"
         )
     return reasons

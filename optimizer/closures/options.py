@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geodata.places import BANDS
-from optimizer.problem.build import BOARDING_BANDS, Problem
+from geodata.kinds import BANDS
+from optimizer.problem.data import Problem
+from optimizer.problem.numbers import Way
+from optimizer.problem.rules import limit_s, may_board
 
 
 @dataclass(frozen=True)
 class Option:
     """How the pupils of a (village, band) would reach a school."""
 
-    mode: str  # "walk", "ride" or "board"
+    mode: Way
     time_s: int
     distance_m: int
 
@@ -29,17 +31,17 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     if not problem.serves[s, b] or (problem.closed is not None and problem.closed[s]):
         return None
     band = BANDS[b]
-    limit = problem.policy.limit_s(band)
+    limit = limit_s(problem, band)
     how, seconds, metres = problem.journey(b, v, s)
-    today = s == problem.current[v, b] and not problem.policy.limits_apply_to_unmoved
+    today = s == problem.current[v, b] and not problem.moves.limits_apply_to_unmoved
     if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
-        return Option("walk" if how == "walk" else "ride", seconds, metres)
+        return Option(how, seconds, metres)
     drive = int(problem.time_s[v, problem.school_place(s)])
     dist = int(problem.dist_m[v, problem.school_place(s)])
     if drive <= limit:
-        return Option("ride", drive, dist)
-    if band in BOARDING_BANDS and problem.policy.schools.boarding:
-        return Option("board", drive, dist)
+        return Option(Way.RIDE, drive, dist)
+    if may_board(problem, band):
+        return Option(Way.BOARD, drive, dist)
     return None
 
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 
-from geodata.places import BANDS
+from geodata.kinds import BANDS
 from geodata.region import Region
 from optimizer.errors import NoPlan
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Status
 from optimizer.planning.flow import make_plan
 from optimizer.problem.build import Problem, build_problem
 from optimizer.scenario.schema import Scenario
@@ -78,8 +79,8 @@ def plan_timeline(scenario: Scenario, region: Region) -> list[YearPlan]:
             current[village[a.village], BANDS.index(a.band)] = index[a.school]
         for s in plan.schools:
             i = index[s.id]
-            closed[i] |= s.status == "closed"
-            if not policy.allow_second_move and any(
+            closed[i] |= s.status == Status.CLOSED
+            if not problem.moves.allow_second_move and any(
                 a.school == s.id and a.moved for a in plan.assignments
             ):
                 keep[i] = True
@@ -94,12 +95,12 @@ def timeline_rows(years: list[YearPlan]) -> list[dict[str, object]]:
     """What happens when: build the year before a closure, close, move, buses."""
     rows = []
     for y in years:
-        closing = {s.id for s in y.plan.schools if s.status == "closed"} - {
+        closing = {s.id for s in y.plan.schools if s.status == Status.CLOSED} - {
             s.id
             for prev in years
             if prev.year < y.year
             for s in prev.plan.schools
-            if s.status == "closed"
+            if s.status == Status.CLOSED
         }
         for s in y.plan.schools:
             built = {k: v for k, v in s.investment.items() if k != "inclusive_places"}
@@ -154,8 +155,6 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 def timeline_html(title: str, years: list[YearPlan]) -> str:
     """A self-contained page: the timeline table and a link to each year's map and report."""
-    from html import escape
-
     links = "".join(
         f'<li>year +{y.year}: <a href="year+{y.year}/map.html">map</a> · '
         f'<a href="year+{y.year}/report.html">report</a> — '

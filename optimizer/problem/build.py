@@ -1,218 +1,118 @@
-"""One immutable Problem: the numbers the models and the verifier read.
+"""Build the immutable :class:`~optimizer.problem.data.Problem` from a region and a policy.
 
-Units, once for all: seconds, metres, pupils, yuan. Matrices are ``int32``, directed
-(row = from, column = to), over places numbered villages, then schools, then depots;
-:data:`geodata.matrices.UNREACHABLE` marks a pair with no road.
+The policy's numbers are converted here, once, into the project's units (seconds,
+metres, pupils, yuan): :func:`policy_numbers`.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from geodata.errors import IssueCollector
+from geodata.kinds import BANDS, Band, Level, Ownership
 from geodata.matrices import UNREACHABLE
-from geodata.places import BANDS
 from geodata.region import Region
+from optimizer.problem.data import Problem
+from optimizer.problem.data import frozen as _frozen
+from optimizer.problem.numbers import (
+    BAND_NORM,
+    BOARDING_BANDS,
+    LEVEL_BANDS,
+    BandLimits,
+    BusKind,
+    BusRules,
+    InvestmentCosts,
+    MoveRules,
+    Objective,
+    ObjectiveWeights,
+    SchoolRules,
+)
 from optimizer.problem.projection import project
+from optimizer.problem.rules import parse_bell
+from optimizer.scenario import schema
 from optimizer.scenario.schema import Policy
 
-#: Which grade bands each school level teaches.
-LEVEL_BANDS = {
-    "kindergarten": ("k",),
-    "primary": ("p13", "p46"),
-    "junior": ("j79",),
-    "nine_year": ("p13", "p46", "j79"),
-}
-#: The class-size norm that applies to each band.
-BAND_NORM = {"k": "kindergarten", "p13": "primary", "p46": "primary", "j79": "junior"}
-#: Bands that may board (grades 4-9; grades 1-3 never board).
-BOARDING_BANDS = ("p46", "j79")
 #: The column of the villages table naming today's school for each band.
 CURRENT_COLUMN = {
-    "k": "current_k",
-    "p13": "current_primary",
-    "p46": "current_primary",
-    "j79": "current_junior",
+    Band.K: "current_k",
+    Band.P13: "current_primary",
+    Band.P46: "current_primary",
+    Band.J79: "current_junior",
 }
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.ascontiguousarray(array)
-    array.setflags(write=False)
-    return array
+def policy_numbers(policy: Policy) -> dict[str, Any]:
+    """The Problem's policy fields, in seconds, metres, pupils and yuan (built once)."""
+    return {
+        "bands": MappingProxyType(
+            {
+                Band(band): BandLimits(
+                    limit_s=int(round(rule.one_way_min * 60)),
+                    walk_m=rule.walk_km * 1000.0,
+                    walk_to_stop_m=policy.walk_to_stop_m(band),
+                )
+                for band, rule in policy.bands.items()
+            }
+        ),
+        "walk_mps": policy.walk_kph / 3.6,
+        "scenario_bell_s": parse_bell(policy.bell),
+        "school_rules": _school_rules(policy.schools),
+        "bus": _bus_rules(policy.bus),
+        "weights": ObjectiveWeights(
+            running_cost=policy.weights.running_cost,
+            travel_yuan_per_pupil_min=policy.weights.travel_yuan_per_pupil_min,
+            transport=policy.weights.transport,
+            capital=policy.weights.capital,
+            boarding_yuan_per_pupil=policy.weights.boarding_yuan_per_pupil,
+            objective=Objective(policy.weights.objective),
+        ),
+        "investment": InvestmentCosts(**policy.investment.model_dump()),
+        "moves": MoveRules(
+            closures_allowed=policy.closures.allow,
+            move_only_from_closed=policy.move_only_from_closed,
+            limits_apply_to_unmoved=policy.limits_apply_to_unmoved,
+            allow_second_move=policy.allow_second_move,
+            years_ahead=policy.years_ahead,
+        ),
+    }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """The planning problem in plain numbers.
+def _school_rules(rules: schema.SchoolRules) -> SchoolRules:
+    return SchoolRules(
+        class_size=MappingProxyType(dict(rules.class_size)),
+        max_classes=MappingProxyType(dict(rules.max_classes)),
+        min_enrolment=rules.min_enrolment,
+        min_enrolment_levels=frozenset(Level(level) for level in rules.min_enrolment_levels),
+        teaching_points=rules.teaching_points,
+        size_limits_apply_to_unmoved=rules.size_limits_apply_to_unmoved,
+        lunch_sittings=rules.lunch_sittings,
+        boarding=rules.boarding,
+        kindergarten_public_share=rules.kindergarten_public_share,
+        kindergarten_inclusive_share=rules.kindergarten_inclusive_share,
+    )
 
-    Attributes
-    ----------
-    name
-        Scenario name.
-    village_ids, village_names, school_ids, school_names, school_levels, depot_ids
-        Ids and labels, in index order.
-    pupils
-        ``V x 4`` pupils per village and band (``BANDS`` order).
-    current
-        ``V x 4`` index of the school each band attends today, ``-1`` if none is named.
-    capacity, running_cost
-        Per school: pupils it can hold (all bands it teaches together), yuan per year.
-    may_close, must_keep
-        Per school flags.
-    classrooms, canteen_seats, boarding_beds
-        Per school today (``classrooms`` 0: unknown, ``capacity`` in pupils applies).
-    public, inclusive
-        Per school: publicly owned; public or private-inclusive (kindergarten places).
-    serves
-        ``S x 4`` whether a school teaches a band.
-    time_s, dist_m, walk_m
-        Place-to-place bus time (s), drivable road distance (m) and walking distance (m).
-    policy
-        Rules and weights.
-    origin
-        In a multi-year timeline, ``current`` is the school after the previous year
-        and ``origin`` the school of the base year (``None``: the same as current).
-    closed
-        Schools closed by earlier years of a timeline (they may not receive pupils).
-    school_bells
-        Per school its own bell time ``HH:MM`` from the schools table, ``""`` (or an
-        empty tuple) where the scenario's ``policy.bell`` holds; read it through
-        :meth:`bell_s`.
-    """
 
-    name: str
-    village_ids: tuple[str, ...]
-    village_names: tuple[str, ...]
-    school_ids: tuple[str, ...]
-    school_names: tuple[str, ...]
-    school_levels: tuple[str, ...]
-    depot_ids: tuple[str, ...]
-    pupils: np.ndarray
-    current: np.ndarray
-    capacity: np.ndarray
-    running_cost: np.ndarray
-    may_close: np.ndarray
-    must_keep: np.ndarray
-    classrooms: np.ndarray
-    canteen_seats: np.ndarray
-    boarding_beds: np.ndarray
-    public: np.ndarray
-    inclusive: np.ndarray
-    serves: np.ndarray
-    time_s: np.ndarray
-    dist_m: np.ndarray
-    walk_m: np.ndarray
-    policy: Policy
-    origin: np.ndarray | None = None
-    closed: np.ndarray | None = None
-    school_bells: tuple[str, ...] = ()
-
-    @property
-    def today(self) -> np.ndarray:
-        """``V x 4`` the school of the base year (before any plan year): who has moved."""
-        return self.current if self.origin is None else self.origin
-
-    @property
-    def n_villages(self) -> int:
-        """Number of villages."""
-        return len(self.village_ids)
-
-    @property
-    def n_schools(self) -> int:
-        """Number of schools."""
-        return len(self.school_ids)
-
-    def bell_s(self, s: int) -> int:
-        """When school ``s`` starts, seconds after midnight: its own bell, else ``policy.bell``.
-
-        The one source of a school's bell for the models, the timetables and the verifier.
-        """
-        own = self.school_bells[s] if s < len(self.school_bells) else ""
-        if not own:
-            return self.policy.bell_s
-        hours, minutes = own.split(":")
-        return int(hours) * 3600 + int(minutes) * 60
-
-    def school_place(self, s: int) -> int:
-        """Place index of school ``s``."""
-        return self.n_villages + s
-
-    @functools.cached_property
-    def _unmoved_classes(self) -> np.ndarray:
-        return self.unmoved_classes()
-
-    def unmoved_classes(self) -> np.ndarray:
-        """``S`` classes each school would have if nobody moved (its pupils of ``current``)."""
-        rules = self.policy.schools
-        classes = np.zeros(self.n_schools, dtype=np.int64)
-        for b, band in enumerate(BANDS):
-            at = self.current[:, b]
-            load = np.bincount(
-                at[at >= 0], weights=self.pupils[at >= 0, b], minlength=self.n_schools
-            )
-            classes += np.ceil(load / rules.class_size[BAND_NORM[band]]).astype(np.int64)
-        return classes
-
-    def room_limit(self, s: int) -> int:
-        """Classes school ``s`` may hold in its rooms before building (classrooms known).
-
-        Its classrooms; a school with more classes than rooms today keeps its own pupils
-        (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
-        """
-        rooms = int(self.classrooms[s])
-        if self.policy.schools.size_limits_apply_to_unmoved:
-            return rooms
-        return max(rooms, int(self._unmoved_classes[s]))
-
-    def size_limit(self, s: int) -> int | None:
-        """Most classes school ``s`` may have (``None``: no limit for its level).
-
-        The level's largest school size; a school above it today keeps its own pupils
-        (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
-        """
-        limit = self.policy.schools.max_classes.get(self.school_levels[s])
-        if limit is None or self.policy.schools.size_limits_apply_to_unmoved:
-            return limit
-        return max(limit, int(self._unmoved_classes[s]))
-
-    def village_school_time(self) -> np.ndarray:
-        """``V x S`` bus time from each village to each school, seconds."""
-        v = self.n_villages
-        return self.time_s[:v, v : v + self.n_schools]
-
-    def village_school_dist(self) -> np.ndarray:
-        """``V x S`` road distance from each village to each school, metres."""
-        v = self.n_villages
-        return self.dist_m[:v, v : v + self.n_schools]
-
-    def walk_time_s(self, dist_m: int | np.ndarray) -> np.ndarray:
-        """Walking time for a road distance, seconds (rounded up)."""
-        return np.ceil(np.asarray(dist_m) / (self.policy.walk_kph / 3.6)).astype(np.int64)
-
-    def walks(self, band: int, v: int, s: int) -> bool:
-        """Whether pupils of a band walk from village ``v`` to school ``s``."""
-        walk = int(self.walk_m[v, self.school_place(s)])
-        return walk <= self.policy.bands[BANDS[band]].walk_km * 1000.0
-
-    def journey(self, band: int, v: int, s: int) -> tuple[str, int, int]:
-        """The direct trip: ``("walk" | "ride", seconds, metres)``.
-
-        Pupils within the band's walking distance walk (walking distance and time);
-        the others ride (bus-speed drive time, road distance).
-        """
-        place = self.school_place(s)
-        if self.walks(band, v, s):
-            walk = int(self.walk_m[v, place])
-            return "walk", int(self.walk_time_s(walk)), walk
-        return "ride", int(self.time_s[v, place]), int(self.dist_m[v, place])
-
-    def journey_s(self, band: int, v: int, s: int) -> int:
-        """One-way time of the direct trip (see :meth:`journey`)."""
-        return self.journey(band, v, s)[1]
+def _bus_rules(bus: schema.BusRule) -> BusRules:
+    return BusRules(
+        types=tuple(BusKind(t.name, t.seats, t.fixed_cost, t.count) for t in bus.fleet()),
+        seats=bus.seats,
+        fixed_cost=bus.fixed_cost,
+        cost_per_km=bus.cost_per_km,
+        split_stops=bus.split_stops,
+        stop_time_s=bus.stop_time_s,
+        stop_time_per_pupil_s=bus.stop_time_per_pupil_s,
+        arrive_before_bell_s=60 * bus.arrive_before_bell_min,
+        max_new_buses=bus.max_new_buses,
+        walk_to_stop_m=bus.walk_to_stop_m,
+        multi_school_runs=bus.multi_school_runs,
+        multi_school_within_s=bus.multi_school_within_min * 60,
+        multi_school_max_schools=bus.multi_school_max_schools,
+        multi_school_earliest_s=60 * bus.multi_school_earliest_min,
+        multi_school_second_trips=bus.multi_school_second_trips,
+    )
 
 
 def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
@@ -226,7 +126,7 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
     """
     villages, schools = region.villages, region.schools
     school_index = {sid: i for i, sid in enumerate(schools["id"])}
-    levels = tuple(schools["level"])
+    levels = tuple(Level(level) for level in schools["level"])
     serves = np.array([[band in LEVEL_BANDS[level] for band in BANDS] for level in levels])
     issues = IssueCollector()
     current = np.full((len(villages), len(BANDS)), -1, dtype=np.int64)
@@ -277,15 +177,31 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         classrooms=_frozen(schools["classrooms"].to_numpy(dtype=np.int64)),
         canteen_seats=_frozen(schools["canteen_seats"].to_numpy(dtype=np.int64)),
         boarding_beds=_frozen(schools["boarding_beds"].to_numpy(dtype=np.int64)),
-        public=_frozen(schools["ownership"].eq("public").to_numpy(dtype=bool)),
-        inclusive=_frozen(schools["ownership"].ne("private").to_numpy(dtype=bool)),
+        public=_frozen(schools["ownership"].eq(Ownership.PUBLIC).to_numpy(dtype=bool)),
+        inclusive=_frozen(schools["ownership"].ne(Ownership.PRIVATE).to_numpy(dtype=bool)),
         serves=_frozen(serves),
         time_s=_frozen(region.bus_time_s),
         dist_m=_frozen(region.road_m),
         walk_m=_frozen(region.walk_m),
-        policy=policy,
-        school_bells=tuple(schools["bell"]) if "bell" in schools else (),
+        bells_s=_frozen(_bells(schools, policy)),
+        **policy_numbers(policy),
     )
 
 
-__all__ = ["BANDS", "LEVEL_BANDS", "Problem", "UNREACHABLE", "build_problem"]
+def _bells(schools: Any, policy: Policy) -> np.ndarray:
+    """``S`` each school's bell, seconds: its own (the table's ``bell``), else the scenario's."""
+    own = schools["bell"] if "bell" in schools else [""] * len(schools)
+    default = parse_bell(policy.bell)
+    return np.array([parse_bell(b) if b else default for b in own], dtype=np.int64)
+
+
+__all__ = [
+    "BANDS",
+    "BAND_NORM",
+    "BOARDING_BANDS",
+    "LEVEL_BANDS",
+    "Problem",
+    "UNREACHABLE",
+    "build_problem",
+    "policy_numbers",
+]

@@ -1,8 +1,8 @@
-"""Bus duties from timed runs: one bus does several runs in sequence (staggered bells).
+"""Vehicle duties from timed trips: one vehicle does several trips in sequence.
 
 A :class:`Trip` is one timed run of one bus: it must be at ``start_place`` at
-``start_s`` and is free again at ``end_place`` at ``end_s`` (its school, after
-unloading). :func:`chain_trips` links trips into *duties*, the ordered runs of one
+``start_s`` and is free again at ``end_place`` at ``end_s`` (its destination,
+after unloading). :func:`chain_trips` links trips into *duties*, the ordered runs of one
 bus, so that as few buses as possible cover every trip, and among those fleets the
 empty driving is least.
 
@@ -50,7 +50,7 @@ class Trip:
     start_s
         Time the bus must be there.
     end_place
-        Matrix index where it ends (the school).
+        Matrix index where it ends (its destination).
     end_s
         Time the bus is free there (arrival plus unloading).
     seats

@@ -68,7 +68,7 @@ def check_assignments(
 
 
 def _journey(a: Assignment, problem: Problem, subject: str, v: int, s: int) -> _Journey:
-    policy = problem.policy
+    bands = problem.bands
     place = problem.school_place(s)
     walk = int(problem.walk_m[v, place])
     return _Journey(
@@ -80,8 +80,8 @@ def _journey(a: Assignment, problem: Problem, subject: str, v: int, s: int) -> _
         walk_m=walk,
         road_m=int(problem.dist_m[v, place]),
         drive_s=int(problem.time_s[v, place]),
-        walk_ok=walk <= policy.bands[a.band].walk_km * 1000.0,
-        limit_s=policy.limit_s(a.band),
+        walk_ok=walk <= bands[a.band].walk_m,
+        limit_s=bands[a.band].limit_s,
     )
 
 
@@ -144,11 +144,10 @@ def _check_mode(a: Assignment, problem: Problem, j: _Journey, out: list[Violatio
 
     Returns whether the assignment's pupils count as school-bus riders (for the routes).
     """
-    policy = problem.policy
     subject = j.subject
     if a.mode == "walk":
         _check_walk(a, problem, j, out)
-    elif j.walk_ok and math.ceil(j.walk_m / (policy.walk_kph / 3.6)) <= j.limit_s:
+    elif j.walk_ok and math.ceil(j.walk_m / problem.walk_mps) <= j.limit_s:
         out.append(Violation("mode", subject, f"{a.mode}, but the walk is allowed"))
     elif a.mode in (Mode.GUARDIAN, Mode.AS_TODAY):
         if a.mode == "guardian" and a.band != "k":
@@ -167,8 +166,7 @@ def _check_mode(a: Assignment, problem: Problem, j: _Journey, out: list[Violatio
 
 def _check_walk(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
     """A walk within the band's walking distance, timed at the walking speed."""
-    policy = problem.policy
-    expected = math.ceil(j.walk_m / (policy.walk_kph / 3.6))
+    expected = math.ceil(j.walk_m / problem.walk_mps)
     if not j.walk_ok:
         out.append(Violation("walk", j.subject, f"walks {j.walk_m} m, over the walk limit"))
     if abs(a.time_s - expected) > 1:
@@ -183,8 +181,7 @@ def _check_drive_time(a: Assignment, j: _Journey, out: list[Violation]) -> None:
 
 def _check_boarding(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
     """Boarding: grades 4-9 only, where boarding is allowed and the bus is over the limit."""
-    policy = problem.policy
-    if a.band not in BOARDING_BANDS or not policy.schools.boarding:
+    if a.band not in BOARDING_BANDS or not problem.school_rules.boarding:
         out.append(Violation("board", j.subject, "only grades 4-9 may board"))
     if j.drive_s <= j.limit_s:
         out.append(Violation("board", j.subject, "boards although the bus is within limit"))
@@ -194,8 +191,7 @@ def _check_boarding(a: Assignment, problem: Problem, j: _Journey, out: list[Viol
 def _check_limit(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
     """The band's one-way limit (boarders' weekly trip and, where allowed, unmoved pupils
     excepted)."""
-    policy = problem.policy
-    unmoved_exempt = not policy.limits_apply_to_unmoved and not a.moved
+    unmoved_exempt = not problem.moves.limits_apply_to_unmoved and not a.moved
     if a.mode != "board" and a.time_s > j.limit_s and not unmoved_exempt:
         out.append(
             Violation(
@@ -211,13 +207,12 @@ def _check_today_and_moves(
 ) -> None:
     """Today's school and the moved flag; moves only from closed schools where the policy
     says so; never to a school an earlier year closed."""
-    policy = problem.policy
     cur, origin = int(problem.current[j.v, j.b]), int(problem.today[j.v, j.b])
     before = problem.school_ids[origin] if origin >= 0 else ""
     last = problem.school_ids[cur] if cur >= 0 else ""
     if a.before_school != before or a.moved != (a.school != before):
         out.append(Violation("before", j.subject, "today's school or the moved flag is wrong"))
-    if policy.move_only_from_closed and last in kept and a.school != last:
+    if problem.moves.move_only_from_closed and last in kept and a.school != last:
         out.append(Violation("move", j.subject, f"moved although {last} stays open"))
     if problem.closed is not None and problem.closed[j.s]:
         out.append(Violation("closed", j.subject, f"{a.school} closed in an earlier year"))

@@ -18,7 +18,7 @@ from optimizer.verification.violation import Violation
 def check_buses(plan: Plan, problem: Problem, out: list[Violation]) -> None:
     """Every run on exactly one bus of its own type; each bus reaches its next run's first
     stop in time, after its pupils have got off at the school before."""
-    bus = problem.policy.bus
+    bus = problem.bus
     routes = {r.id: r for r in plan.routes}
     village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
     school_index = {sid: i for i, sid in enumerate(problem.school_ids)}

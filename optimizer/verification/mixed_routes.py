@@ -32,7 +32,7 @@ class _Event(NamedTuple):
 def check_mixed_route(route: Route, problem: Problem, seen: Boarded, out: list[Violation]) -> None:
     """A multi-school run; ``seen`` collects the pupils boarded, their stops and their
     longest ride per (village, band, school)."""
-    bus = problem.policy.bus
+    bus = problem.bus
     events = _events(route, problem)
     if not _check_drops_in_order(route, problem, events, out):
         return
@@ -100,7 +100,7 @@ def _check_drops_in_order(
     """Every drop at a known school after a stop, the run's own school last, no second
     trip unless allowed, the run's arrival the last drop's. Returns whether the events
     can be checked further."""
-    bus = problem.policy.bus
+    bus = problem.bus
     if len(events) != len(route.stops) + len(route.drops) or route.drops[0].after_stop < 1:
         out.append(Violation("drops", route.id, "a drop at an unknown school or before any stop"))
         return False
@@ -136,14 +136,14 @@ def _check_drop(
     out: list[Violation],
 ) -> None:
     """At a school's drop: all its pupils alight, within its window, each ride in time."""
-    policy, bus = problem.policy, problem.policy.bus
+    bands, bus = problem.bands, problem.bus
     pupils = sum(sum(st.boarding.values()) for st in riders)
     if drop.pupils != pupils or pupils == 0:
         out.append(Violation("delivery", label, f"{drop.pupils} alight, {pupils} on board for it"))
     school = list(problem.school_ids).index(drop.school)
     bell = problem.bell_s(school)
-    latest = bell - 60 * bus.arrive_before_bell_min
-    earliest = bell - 60 * max(bus.multi_school_earliest_min, bus.arrive_before_bell_min)
+    latest = bell - bus.arrive_before_bell_s
+    earliest = bell - max(bus.multi_school_earliest_s, bus.arrive_before_bell_s)
     if not earliest <= drop.arrive_s <= latest:
         out.append(
             Violation(
@@ -156,7 +156,7 @@ def _check_drop(
         ride = drop.arrive_s - st.arrive_s
         for band in st.boarding:
             seen.board((st.village, band, drop.school), st.village, ride)
-        limit = min(policy.limit_s(band) for band, c in st.boarding.items() if c > 0)
+        limit = min(bands[band].limit_s for band, c in st.boarding.items() if c > 0)
         if ride != st.ride_s:
             out.append(
                 Violation(

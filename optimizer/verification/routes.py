@@ -45,8 +45,7 @@ def check_routes(
 
 def _check_bus_and_bell(route: Route, problem: Problem, s: int, out: list[Violation]) -> None:
     """A bus type of the fleet with its seats; the bell of the route's school."""
-    policy = problem.policy
-    fleet = {t.name: t.seats for t in policy.bus.fleet()}
+    fleet = {t.name: t.seats for t in problem.bus.types}
     if fleet.get(route.bus_type) != route.seats:
         out.append(
             Violation(
@@ -139,7 +138,6 @@ def _check_stop(
     out: list[Violation],
 ) -> None:
     """The ``k``-th stop: the route's school, the load, the time at the stop, the next leg."""
-    policy = problem.policy
     stop, label = route.stops[k], f"{route.id} stop {k + 1}"
     v = village_index[stop.village]
     pupils = sum(stop.boarding.values())
@@ -153,7 +151,7 @@ def _check_stop(
                 f"load {load} (reported {stop.load_after}), seats {route.seats}",
             )
         )
-    need = policy.bus.stop_time_s + policy.bus.stop_time_per_pupil_s * pupils
+    need = problem.bus.stop_time_s + problem.bus.stop_time_per_pupil_s * pupils
     if stop.depart_s - stop.arrive_s < need:
         out.append(Violation("stop time", label, f"{stop.depart_s - stop.arrive_s} s < {need} s"))
     if k + 1 < len(route.stops):
@@ -178,8 +176,8 @@ def _check_ride(
     problem: Problem, label: str, stop: RouteStop, ride: int, out: list[Violation]
 ) -> None:
     """The ride from a stop as reported, and within the youngest boarding band's limit."""
-    policy = problem.policy
-    limit = min(policy.limit_s(band) for band, n in stop.boarding.items() if n > 0)
+    bands = problem.bands
+    limit = min(bands[band].limit_s for band, n in stop.boarding.items() if n > 0)
     if ride != stop.ride_s:
         out.append(Violation("ride", label, f"reported {stop.ride_s} s, timetable gives {ride} s"))
     if ride > limit:
@@ -201,7 +199,7 @@ def _check_walker(
     out: list[Violation],
 ) -> None:
     """A walk to a stop: a real other village, within the walk limit, walk + ride in time."""
-    policy = problem.policy
+    bands = problem.bands
     route, k, stop = where
     subject = f"{route.id} stop {k + 1} ({stop.village}) walker {walker.village}"
     u, v = village_index.get(walker.village), village_index[stop.village]
@@ -209,7 +207,7 @@ def _check_walker(
         out.append(Violation("walk to stop", subject, "not another village of the region"))
         return
     walk = int(problem.walk_m[u, v])
-    walk_s = math.ceil(walk / (policy.walk_kph / 3.6))
+    walk_s = math.ceil(walk / problem.walk_mps)
     if walker.walk_m != walk or walker.walk_s != walk_s:
         out.append(
             Violation(
@@ -221,16 +219,16 @@ def _check_walker(
     for band, n in walker.boarding.items():
         if n <= 0:
             continue
-        most = policy.walk_to_stop_m(band)
+        most = bands[band].walk_to_stop_m
         if walk > most:
             out.append(Violation("walk to stop", subject, f"{band} walks {walk} m, over {most} m"))
-        if walk_s + ride > policy.limit_s(band):
+        if walk_s + ride > bands[band].limit_s:
             out.append(
                 Violation(
                     "limit",
                     subject,
                     f"{band}: walk {walk_s / 60:.1f} + ride {ride / 60:.1f} min > "
-                    f"{policy.limit_s(band) / 60:g} min",
+                    f"{bands[band].limit_s / 60:g} min",
                 )
             )
 

@@ -90,8 +90,7 @@ def _check_closed_school(
 
 def _check_teaching_point(problem: Problem, s: int, tp: bool, out: list[Violation]) -> None:
     """Only a primary school may be kept as a teaching point, where the policy allows them."""
-    policy = problem.policy
-    rules = policy.schools
+    rules = problem.school_rules
     if tp and (problem.school_levels[s] != Level.PRIMARY or not rules.teaching_points):
         out.append(
             Violation("teaching point", problem.school_ids[s], "only primary schools may be one")
@@ -108,8 +107,7 @@ def _check_rooms_or_capacity(
 ) -> None:
     """Classes within the rooms (and added ones) and the size limit, the largest class
     within its norm; a school whose rooms are unknown holds no more than its capacity."""
-    policy = problem.policy
-    rules, invest = policy.schools, policy.investment
+    rules, invest = problem.school_rules, problem.investment
     sid, added = result.id, result.investment
     rooms = int(problem.classrooms[s])
     if rooms <= 0:
@@ -146,8 +144,7 @@ def _check_lunch_and_beds(
     problem: Problem, s: int, result: SchoolResult, loads: _Loads, out: list[Violation]
 ) -> None:
     """Canteen seats (times the sittings) for every pupil at lunch; a bed for each boarder."""
-    policy = problem.policy
-    rules = policy.schools
+    rules = problem.school_rules
     sid, added = result.id, result.investment
     seats = int(problem.canteen_seats[s]) + added.get("canteen_seats", 0)
     if loads.lunch[sid] > rules.lunch_sittings * seats:
@@ -169,14 +166,13 @@ def _check_min_enrolment(
 ) -> None:
     """A school that could close and stays (not as a teaching point) has the minimum
     enrolment, where closures are allowed and the rule covers its level."""
-    policy = problem.policy
-    rules = policy.schools
+    rules = problem.school_rules
     if (
         rules.min_enrolment
         and not tp
         and not (problem.must_keep[s] or not problem.may_close[s])
         and problem.school_levels[s] in rules.min_enrolment_levels
-        and policy.closures.allow
+        and problem.moves.closures_allowed
     ):
         if total < rules.min_enrolment:
             out.append(Violation("min enrolment", sid, f"{total} pupils < {rules.min_enrolment}"))
@@ -184,8 +180,7 @@ def _check_min_enrolment(
 
 def _capital(problem: Problem, added: dict[str, int]) -> float:
     """The capital cost of one school's investment, in yuan."""
-    policy = problem.policy
-    invest = policy.investment
+    invest = problem.investment
     return (
         added.get("classrooms", 0) * invest.classroom_cost
         + added.get("canteen_seats", 0) * invest.canteen_seat_cost
@@ -195,8 +190,7 @@ def _capital(problem: Problem, added: dict[str, int]) -> float:
 
 def _check_budget(problem: Problem, capital: float, out: list[Violation]) -> None:
     """The plan's capital within the investment budget."""
-    policy = problem.policy
-    invest = policy.investment
+    invest = problem.investment
     if capital > invest.budget + 0.5:
         out.append(Violation("budget", "plan", f"capital {capital:,.0f} > {invest.budget:,.0f}"))
 
@@ -205,8 +199,7 @@ def _count_kindergarten_places(
     problem: Problem, s: int, added: dict[str, int], places: _Places
 ) -> None:
     """Add a kept kindergarten's places after the plan (rooms x norm, or its capacity)."""
-    policy = problem.policy
-    rules = policy.schools
+    rules = problem.school_rules
     if problem.school_levels[s] != Level.KINDERGARTEN:
         return
     rooms = int(problem.classrooms[s])
@@ -222,8 +215,7 @@ def _count_kindergarten_places(
 
 def _check_kindergarten_shares(problem: Problem, places: _Places, out: list[Violation]) -> None:
     """The public and inclusive shares of kindergarten places after the plan."""
-    policy = problem.policy
-    rules = policy.schools
+    rules = problem.school_rules
     for label, kept, share in (
         ("public", places.public, rules.kindergarten_public_share),
         ("inclusive", places.inclusive, rules.kindergarten_inclusive_share),

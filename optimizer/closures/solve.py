@@ -1,0 +1,85 @@
+"""Solve the closure model, in one or two lexicographic stages, or explain why not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geodata.kinds import BANDS
+from optimizer.closures.explanations import capacity_reasons, contradictions, reachability_reasons
+from optimizer.closures.model import ClosureModel, ClosureResult
+from optimizer.closures.settings import ClosureSettings
+from optimizer.errors import InfeasibleScenario
+from optimizer.problem.data import Problem
+from optimizer.problem.numbers import Objective
+from optimizer.solvers.facility import FacilityResult, solve_facility
+
+
+def solve_closures(problem: Problem, settings: ClosureSettings | None = None) -> ClosureResult:
+    """Decide closures, teaching points, investments and assignments.
+
+    Parameters
+    ----------
+    problem
+        The planning problem.
+    settings
+        The closure model's settings; CP-SAT stops at a *deterministic* time limit so
+        that the same inputs give the same plan on any machine.
+
+    Raises
+    ------
+    InfeasibleScenario
+        With the villages and limits that make the scenario impossible.
+    """
+    reasons = reachability_reasons(problem)
+    if reasons:
+        raise InfeasibleScenario(reasons)
+    settings = settings or ClosureSettings()
+    solve = settings.solve_settings()
+    builder = ClosureModel(problem, candidates=settings.candidates)
+    stages = []
+    longest = None
+    if problem.weights.objective == Objective.LEXICOGRAPHIC:
+        first = solve_facility(builder.model(minimise_longest_p13=True), solve)
+        _check(problem, builder, first)
+        longest = int(round(first.objective))
+        stages.append(f"longest grades 1-3 journey {longest} s")
+    built = builder.build(longest_p13=longest)
+    result = solve_facility(built.facility, solve)
+    _check(problem, builder, result)
+    return builder.decode(built, result, settings, stages)
+
+
+def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> None:
+    """Raise :class:`InfeasibleScenario`, with the reason in words, for a model without a plan."""
+    if result.status == "INFEASIBLE":
+        raise InfeasibleScenario(contradictions(problem))
+    if not result.has_solution:
+        raise InfeasibleScenario(
+            [
+                f"the closure model found no plan within its limits ({result.status} after "
+                f"{result.wall_time_s:.1f} s); raise solver.closures_time_limit_s (or, with "
+                "the sat engine, solver.closures_deterministic_time)"
+            ]
+        )
+    lacking = [builder.customers[c] for c in np.flatnonzero(result.choice < 0)]
+    if lacking and result.status != "OPTIMAL":
+        raise InfeasibleScenario(
+            [
+                f"the closure solver stopped at its limit ({result.status}, "
+                f"{result.wall_time_s:.0f} s) with {len(lacking)} village bands not yet served: "
+                "that proves nothing about capacity; raise solver.closures_time_limit_s (or the "
+                "sat engine's solver.closures_deterministic_time)"
+            ]
+        )
+    if lacking and builder.candidates is not None:
+        raise InfeasibleScenario(
+            [
+                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
+                f"pupils): no place among its {builder.candidates} candidate schools "
+                f"(solver.closures_candidates = {builder.candidates}); raise it, or leave it "
+                "empty to weigh every school"
+                for v, b in lacking
+            ]
+        )
+    if lacking:
+        raise InfeasibleScenario(capacity_reasons(problem, lacking))

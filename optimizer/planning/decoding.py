@@ -1,0 +1,92 @@
+"""The closure model's decisions as the plan's assignments: who goes where, how, how long."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geodata.kinds import BANDS
+from geodata.region import Region
+from optimizer.closures.options import option
+from optimizer.plan import Assignment, Mode, Route, Walker
+from optimizer.planning.timetables import point
+from optimizer.problem.data import Problem
+from optimizer.problem.rules import limit_s, mode
+
+
+def draft_assignments(problem: Problem, region: Region, school: np.ndarray) -> list[Assignment]:
+    """Where each village band goes and how, with the direct journey (bus rides are
+    replaced by the route's in :func:`with_rides`)."""
+    out = []
+    for v in range(problem.n_villages):
+        lon, lat = point(region.villages, v)
+        for b, band in enumerate(BANDS):
+            pupils = int(problem.pupils[v, b])
+            if pupils == 0:
+                continue
+            s, cur = int(school[v, b]), int(problem.today[v, b])
+            way = option(problem, b, v, s)
+            seconds, dist = way.time_s, way.distance_m
+            moved = s != cur
+            out.append(
+                Assignment(
+                    village=problem.village_ids[v],
+                    village_name=problem.village_names[v],
+                    lon=lon,
+                    lat=lat,
+                    band=band,
+                    pupils=pupils,
+                    school=problem.school_ids[s],
+                    mode=mode(band, way.mode, moved=moved),
+                    time_s=seconds,
+                    distance_m=dist,
+                    limit_s=limit_s(problem, band),
+                    moved=moved,
+                    before_school=problem.school_ids[cur] if cur >= 0 else "",
+                    before_time_s=problem.journey(b, v, cur)[1] if cur >= 0 else 0,
+                    before_distance_m=problem.journey(b, v, cur)[2] if cur >= 0 else 0,
+                )
+            )
+    return out
+
+
+def with_rides(
+    problem: Problem, draft: list[Assignment], routes: list[Route]
+) -> tuple[Assignment, ...]:
+    """Bus riders' journey time is their ride on the route (the longest if split), after
+    the walk for those who walk to a stop in another village."""
+    journey: dict[tuple[str, str, str], int] = {}
+    stop_of: dict[tuple[str, str, str], Walker | None] = {}
+    stop_village: dict[tuple[str, str, str], str] = {}
+    for route in routes:
+        for stop in route.stops:
+            own = dict(stop.boarding)
+            for w in stop.walkers:
+                for band, n in w.boarding.items():
+                    own[band] -= n
+                    key = (w.village, band, route.stop_school(stop))
+                    journey[key] = max(journey.get(key, 0), w.walk_s + stop.ride_s)
+                    stop_of[key], stop_village[key] = w, stop.village
+            for band, n in own.items():
+                if n > 0:
+                    key = (stop.village, band, route.stop_school(stop))
+                    journey[key] = max(journey.get(key, 0), stop.ride_s)
+                    stop_of[key], stop_village[key] = None, stop.village
+    school_index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    village_index = {vid: i for i, vid in enumerate(problem.village_ids)}
+    out = []
+    for a in draft:
+        if a.mode == Mode.BUS:
+            key = (a.village, a.band, a.school)
+            update: dict[str, object] = {"time_s": journey[key]}
+            walker = stop_of[key]
+            if walker is not None:
+                place = problem.school_place(school_index[a.school])
+                ride_m = int(problem.dist_m[village_index[stop_village[key]], place])
+                update |= {
+                    "stop": stop_village[key],
+                    "walk_to_stop_m": walker.walk_m,
+                    "distance_m": walker.walk_m + ride_m,
+                }
+            a = Assignment(**{**a.__dict__, **update})
+        out.append(a)
+    return tuple(out)

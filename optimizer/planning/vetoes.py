@@ -1,0 +1,108 @@
+"""The closure veto checklist: for each closed school, each veto of the domain rules."""
+
+from __future__ import annotations
+
+from optimizer.plan import Assignment, Mode, Route, SchoolResult, Status, VetoCheck
+from optimizer.problem.data import Problem
+
+
+def veto_checklist(
+    problem: Problem,
+    schools: tuple[SchoolResult, ...],
+    assignments: tuple[Assignment, ...],
+    routes: tuple[Route, ...],
+) -> tuple[VetoCheck, ...]:
+    """The closure vetoes of the domain rules, checked for each closed school.
+
+    A closure is vetoed when, after the merge, getting to school becomes
+    inconvenient or unsafe, the receiving school cannot feed or board the pupils,
+    the merge makes an oversized school or class, or most parents oppose (the last
+    is for the hearing: ``manual``).
+    """
+    rules = problem.school_rules
+    by_id = {s.id: s for s in schools}
+    ride = {
+        (st.village, b, r.stop_school(st)): st.ride_s
+        for r in routes
+        for st in r.stops
+        for b in st.boarding
+    } | {
+        (w.village, b, r.stop_school(st)): w.walk_s + st.ride_s
+        for r in routes
+        for st in r.stops
+        for w in st.walkers
+        for b in w.boarding
+    }
+    checks = []
+    for school in schools:
+        if school.status != Status.CLOSED:
+            continue
+        moved = [a for a in assignments if a.before_school == school.id and a.moved]
+        over = [a for a in moved if a.mode != Mode.BOARD and a.time_s > a.limit_s]
+        longest = max((a.time_s for a in moved if a.mode != Mode.BOARD), default=0)
+        checks.append(
+            VetoCheck(
+                school.id,
+                "journey",
+                "fail" if over else "pass",
+                f"{sum(a.pupils for a in moved)} pupils move; longest daily journey "
+                f"{longest / 60:.1f} min; {sum(a.pupils for a in over)} over their limit",
+            )
+        )
+        bused = [a for a in moved if a.mode == Mode.BUS]
+        unseated = [a for a in bused if (a.village, a.band, a.school) not in ride]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "transport safety",
+                "fail" if unseated else "pass",
+                f"{sum(a.pupils for a in bused)} pupils on school buses with a seat each, "
+                f"capped speeds and rides within limits",
+            )
+        )
+        receivers = sorted({a.school for a in moved})
+        lacking = [
+            r
+            for r in receivers
+            if by_id[r].lunch_pupils_after > rules.lunch_sittings * by_id[r].canteen_seats
+            or by_id[r].boarders_after > by_id[r].boarding_beds
+        ]
+        built = [f"{r}: {by_id[r].investment}" for r in receivers if by_id[r].investment]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "dining and boarding",
+                "fail" if lacking else "pass",
+                "receiving "
+                + ", ".join(receivers)
+                + ("; to build first: " + "; ".join(built) if built else "; nothing to build"),
+            )
+        )
+        oversized = [
+            r
+            for r in receivers
+            if by_id[r].largest_class_after > by_id[r].class_norm
+            or by_id[r].classes_after
+            > (problem.size_limit(problem.school_ids.index(r)) or by_id[r].classes_after)
+        ]
+        checks.append(
+            VetoCheck(
+                school.id,
+                "school and class size",
+                "fail" if oversized else "pass",
+                "; ".join(
+                    f"{r}: {by_id[r].classes_after} classes, largest "
+                    f"{by_id[r].largest_class_after} (norm {by_id[r].class_norm})"
+                    for r in receivers
+                ),
+            )
+        )
+        checks.append(
+            VetoCheck(
+                school.id,
+                "parents and representatives",
+                "manual",
+                "the hearing decides: record whether most parents or representatives oppose",
+            )
+        )
+    return tuple(checks)

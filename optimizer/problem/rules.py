@@ -1,0 +1,100 @@
+"""The one model-side home of each rule that reads the Problem's numbers.
+
+The closure model, the bus models and the planning flow ask these functions; the
+verifier does not (it keeps its own independent re-check from the raw inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from geodata.kinds import Band, Level
+from optimizer.plan import Mode
+from optimizer.problem.data import Problem
+from optimizer.problem.numbers import BAND_NORM, BOARDING_BANDS, TEACHING_POINT, Way
+
+
+def parse_bell(text: str) -> int:
+    """A bell time ``HH:MM`` as seconds after midnight."""
+    hours, minutes = text.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def limit_s(problem: Problem, band: str) -> int:
+    """A band's one-way limit, seconds."""
+    return problem.bands[Band(band)].limit_s
+
+
+def youngest_limit_s(problem: Problem, boarding: Mapping[str, int]) -> int:
+    """The ride limit at a stop: the limit of the youngest band boarding there."""
+    return min(limit_s(problem, band) for band, n in boarding.items() if n > 0)
+
+
+def walk_to_stop_limit_m(problem: Problem, boarding: Mapping[str, int]) -> int:
+    """The longest walk to a stop for a village's riders: the least of their bands'."""
+    return min(problem.bands[Band(band)].walk_to_stop_m for band, n in boarding.items() if n > 0)
+
+
+def anyone_walks_to_stops(problem: Problem) -> bool:
+    """Whether any band may walk to a stop in another village."""
+    return any(rule.walk_to_stop_m > 0 for rule in problem.bands.values())
+
+
+def may_board(problem: Problem, band: str) -> bool:
+    """Whether pupils of a band may board at a school beyond the daily limit."""
+    return band in BOARDING_BANDS and problem.school_rules.boarding
+
+
+def class_norm(problem: Problem, band: str, *, teaching_point: bool = False) -> int:
+    """Pupils per class for a band (the teaching-point norm at a teaching point)."""
+    key = TEACHING_POINT if teaching_point else BAND_NORM[Band(band)]
+    return problem.school_rules.class_size[key]
+
+
+def places(problem: Problem, s: int) -> int:
+    """Places a school offers: classrooms x the norm of its level, or its capacity.
+
+    A kindergarten's norm is the kindergarten one, any other school's the primary one.
+    """
+    rooms = int(problem.classrooms[s])
+    if rooms > 0:
+        level = (
+            Level.KINDERGARTEN if problem.school_levels[s] == Level.KINDERGARTEN else Level.PRIMARY
+        )
+        return rooms * problem.school_rules.class_size[level]
+    return int(problem.capacity[s])
+
+
+def mode(band: str, way: Way, *, moved: bool) -> Mode:
+    """How the pupils of a village band reach their school in the plan.
+
+    Walking and boarding stay as they are; a ride is the guardians' for kindergarten
+    children, the school bus for pupils the plan moves, today's journey otherwise.
+    """
+    if way in (Way.WALK, Way.BOARD):
+        return Mode(way.value)
+    if band == Band.K:
+        return Mode.GUARDIAN
+    return Mode.BUS if moved else Mode.AS_TODAY
+
+
+def stop_time_s(problem: Problem, pupils: int) -> int:
+    """Time a bus spends at a stop where ``pupils`` board."""
+    return problem.bus.stop_time_s + problem.bus.stop_time_per_pupil_s * pupils
+
+
+__all__ = [
+    "BAND_NORM",
+    "BOARDING_BANDS",
+    "Way",
+    "anyone_walks_to_stops",
+    "class_norm",
+    "limit_s",
+    "may_board",
+    "mode",
+    "parse_bell",
+    "places",
+    "stop_time_s",
+    "walk_to_stop_limit_m",
+    "youngest_limit_s",
+]
