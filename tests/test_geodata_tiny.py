@@ -95,7 +95,8 @@ def test_corrupt_osm_file(tmp_path):
     path = tmp_path / "roads.osm"
     path.write_text("<osm><node id='1' lat='x'")
     with pytest.raises(
-        InputError, match=r"roads.osm: -: content: expected a valid OSM file; found ParseE"
+        InputError,
+        match=r"roads.osm: -: content: expected a complete, valid OSM XML file; found a trunc",
     ):
         load_road_network(path)
 
