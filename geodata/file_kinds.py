@@ -38,6 +38,10 @@ class RoadFileKind(StrEnum):
     GRAPHML = "graphml"
 
 
+#: The compression of the compressed kinds, in words.
+COMPRESSION = {RoadFileKind.OSM_GZIP: "gzip", RoadFileKind.OSM_BZIP2: "bzip2"}
+
+
 def _fail(path: Path, field: str, expected: str, found: str) -> InputError:
     return InputError([InputIssue(str(path), "-", field, expected, found)])
 
@@ -62,8 +66,8 @@ def _decompressed_head(path: Path, kind: RoadFileKind) -> bytes:
         raise _fail(
             path,
             "content",
-            f"a complete {kind.value.split('.')[1]} file",
-            f"a corrupt or truncated one ({type(exc).__name__}: {exc})",
+            f"a complete {COMPRESSION[kind]} file",
+            f"a truncated or corrupt one ({exc})",
         ) from None
 
 
@@ -106,7 +110,7 @@ def road_file_kind(path: str | Path) -> RoadFileKind:
         raise _fail(
             path,
             "content",
-            f"OSM XML inside the {kind.value.split('.')[1]} file",
+            f"OSM XML inside the {COMPRESSION[kind]} file",
             f"compressed data starting {_decompressed_head(path, kind)[:16]!r}",
         )
     return kind

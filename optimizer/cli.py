@@ -109,18 +109,24 @@ def write_timeline(scenario, region, years, out_dir: Path) -> list[str]:
     return sorted(p.name for p in out_dir.iterdir())
 
 
-def validate(scenario_path: Path) -> int:
-    """Check a scenario and its region files; print ``ok`` or every problem."""
+def validate(scenario_path: Path, *, cache_dir: Path | None = None) -> int:
+    """Check a scenario and its region files as a run does; print ``ok`` or every problem.
+
+    With ``cache_dir`` the region read here is kept for the run (or taken from it).
+    """
+    from optimizer.planning.inputs import check_inputs
     from optimizer.scenario.validation import validate as check
 
     try:
         scenario = check(scenario_path)
+        checked = check_inputs(scenario, cache_dir=cache_dir)  # what a run checks first
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)})")
-    for issue in pending_settings(scenario):
-        print(f"schoolplan: note: a run will refuse it: {issue}", file=sys.stderr)
+    print(
+        f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)}); roads, "
+        f"places and matrices read in full in {checked.seconds:.1f} s"
+    )
     return 0
 
 
@@ -211,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     val_p = sub.add_parser("validate", help="check a scenario and its region files")
     val_p.add_argument("scenario", type=Path, help="scenario YAML file")
+    val_p.add_argument(
+        "--cache", type=Path, default=None, help="region cache folder (shared with run --cache)"
+    )
     sweep_p = sub.add_parser("sweep", help="run a grid of scenario variants and compare them")
     sweep_p.add_argument("scenario", type=Path, help="scenario YAML file")
     sweep_p.add_argument(
@@ -251,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compare":
         return compare(args.plan_a, args.plan_b, out_dir=args.out, language=args.language)
     if args.command == "validate":
-        return validate(args.scenario)
+        return validate(args.scenario, cache_dir=args.cache)
     if args.command == "sweep":
         return sweep(
             args.scenario,
