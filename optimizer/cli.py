@@ -32,6 +32,8 @@ def run(scenario_path: Path, out_dir: Path, *, cache_dir: Path | None = None) ->
             raise InputError(pending_settings(scenario))
         with progress.step("loading region (road graph, snapping, matrices)"):
             region = scenario.load_region(cache_dir=cache_dir)
+        for note in region.notes:
+            print(f"schoolplan: warning: {note}", file=sys.stderr)
         with progress.step("planning (closures, bus routes, verification)"):
             if scenario.policy.timeline_years:
                 from optimizer.planning.timeline import plan_timeline
@@ -123,6 +125,8 @@ def validate(scenario_path: Path, *, cache_dir: Path | None = None) -> int:
     except InputError as exc:
         print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for note in checked.region.notes:
+        print(f"schoolplan: warning: {note}", file=sys.stderr)
     print(
         f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)}); roads, "
         f"places and matrices read in full in {checked.seconds:.1f} s"

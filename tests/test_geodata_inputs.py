@@ -157,7 +157,10 @@ def test_place_outside_the_extent_with_swapped_axes(tiny_dir):
     )
     with pytest.raises(InputError) as err:
         _region(tiny_dir, osm)
-    assert "id B: lon/lat: expected a point inside the extent of roads.osm" in str(err.value)
+    assert (
+        "id B: lon/lat: expected a point within 1000 m of the area the roads of roads.osm"
+        in str(err.value)
+    )
     assert "lon and lat look swapped" in str(err.value)
 
 

@@ -390,7 +390,10 @@ class RegionPaths(_Frozen):
     villages: str | PlaceSource
     schools: str | PlaceSource
     depots: str | PlaceSource | None = None
-    max_snap_m: float = Field(1000.0, gt=0, description="farther from a road is an error")
+    max_snap_m: float = Field(
+        1000.0, gt=0, description="farther from a road is an error; the margin of the extent"
+    )
+    warn_snap_m: float = Field(300.0, gt=0, description="farther from a road is named in a warning")
     cutoff_min: float | None = Field(
         None, gt=0, description="bus times beyond this are not computed (large regions)"
     )
@@ -425,6 +428,7 @@ class Scenario(_Frozen):
             speeds=self.policy.speeds.model(),
             walk_kph=self.policy.walk_kph,
             max_snap_m=self.region.max_snap_m,
+            warn_snap_m=min(self.region.warn_snap_m, self.region.max_snap_m),
             cutoff_s=None if cutoff is None else 60 * cutoff,
             cache_dir=cache_dir,
         )
