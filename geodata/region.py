@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from geodata.china_crs import PlaceCrs
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
@@ -40,6 +41,7 @@ class PlaceFile:
     path: Path
     columns: Mapping[str, str] = field(default_factory=dict)
     layer: str | None = None
+    crs: PlaceCrs = PlaceCrs.WGS84
 
 
 @dataclass(frozen=True)
@@ -160,9 +162,10 @@ def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoData
         )
         return empty, "-"
     if isinstance(source, PlaceFile):
-        return read_places(source.path, spec, columns=source.columns, layer=source.layer), str(
-            source.path
+        table = read_places(
+            source.path, spec, columns=source.columns, layer=source.layer, crs=source.crs
         )
+        return table, str(source.path)
     return read_places(source, spec), str(source)
 
 
@@ -298,7 +301,8 @@ def _compute_region(
         walk_m=add_snap_legs(
             to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)), walk_snap_m
         ),
-        notes=snap_warnings(tables, warn_snap_m=warn_snap_m, max_snap_m=max_snap_m),
+        notes=tuple(n for _, t in tables for n in t.attrs.get("notes", ()))
+        + snap_warnings(tables, warn_snap_m=warn_snap_m, max_snap_m=max_snap_m),
     )
 
 
@@ -314,7 +318,7 @@ def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, limits: 
             digest.update(b"-")
             continue
         if isinstance(source, PlaceFile):
-            digest.update(repr((sorted(source.columns.items()), source.layer)).encode())
+            digest.update(repr((sorted(source.columns.items()), source.layer, source.crs)).encode())
             source = source.path
         digest.update(Path(source).read_bytes() if Path(source).is_file() else b"missing")
     return digest.hexdigest()[:24]

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from geodata.china_crs import PlaceCrs
 from geodata.errors import InputError, InputIssue
 from geodata.places import BANDS
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
@@ -381,6 +382,9 @@ class PlaceSource(_Frozen):
         default_factory=dict, description="our column name -> the file's column name"
     )
     layer: str | None = None
+    crs: Literal["wgs84", "gcj02", "bd09"] = Field(
+        "wgs84", description="lon/lat system: gcj02 or bd09 as copied from Chinese web maps"
+    )
 
 
 class RegionPaths(_Frozen):
@@ -444,7 +448,9 @@ class Scenario(_Frozen):
                 return None
             if isinstance(source, str):
                 return PlaceFile(resolve(source))
-            return PlaceFile(resolve(source.path), dict(source.columns), source.layer)
+            return PlaceFile(
+                resolve(source.path), dict(source.columns), source.layer, PlaceCrs(source.crs)
+            )
 
         r = self.region
         return RegionFiles(resolve(r.roads), place(r.villages), place(r.schools), place(r.depots))

@@ -1,0 +1,104 @@
+"""Place tables as a county office saves them: each file of tests/office_tables read
+right or refused with its message; GCJ-02 and BD-09 against published pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geodata.china_crs import (
+    PlaceCrs,
+    bd09_to_gcj02,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    wgs84_to_gcj02,
+)
+from geodata.errors import InputError
+from geodata.places import SCHOOLS, VILLAGES, read_places
+
+CASES = Path(__file__).resolve().parent / "office_tables"
+VILLAGE_ROWS = [("A", 118.0, 36.0, 20, 15), ("B", 118.02, 36.0, 10, 0)]
+
+
+def _rows(table):
+    return [(r.id, round(r.lon, 7), round(r.lat, 7), r.p13, r.p46) for r in table.itertuples()]
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        ("villages_utf8_bom.csv", None),
+        ("villages_gbk.csv", "read as GB18030 (GBK) text"),
+        ("villages_semicolon.csv", None),
+        ("villages_chinese_headers.csv", None),
+        ("villages_fullwidth_comma_degree.csv", None),
+        ("villages_title_totals_empty.csv", "rows 1-1 above the header skipped (a title)"),
+    ],
+)
+def test_village_tables_are_read_right(name, note):
+    table = read_places(CASES / name, VILLAGES)
+    assert _rows(table) == VILLAGE_ROWS
+    notes = " | ".join(table.attrs["notes"])
+    if note:
+        assert note in notes
+    if "chinese" in name or "gbk" in name:
+        assert list(table["name"]) == ["前村", "后村"]
+
+
+def test_title_totals_and_empty_rows_are_named():
+    notes = read_places(CASES / "villages_title_totals_empty.csv", VILLAGES).attrs["notes"]
+    assert any("totals rows skipped: 6" in n for n in notes), notes
+    assert any("empty rows skipped: 5, 7, 8" in n for n in notes), notes
+
+
+def test_chinese_school_values():
+    table = read_places(CASES / "schools_chinese_values.csv", SCHOOLS)
+    assert list(table["level"]) == ["primary", "nine_year", "kindergarten"]
+    assert list(table["ownership"]) == ["public", "public", "private_inclusive"]
+    assert list(table["may_close"]) == [True, False, False]
+    assert list(table["must_keep"]) == [False, True, False]
+    assert list(table["running_cost"]) == [900000.0, 2000000.0, 300000.0]
+
+
+def test_excel_overflow_is_refused_with_its_row():
+    with pytest.raises(InputError) as err:
+        read_places(CASES / "villages_excel_overflow.csv", VILLAGES)
+    text = str(err.value)
+    assert "row 2 (id A): p46: expected a whole number >= 0 (a value this large is an Excel" in text
+    assert "row 3 (id B): p13: expected a whole number >= 0 (a value this large" in text
+    assert "Traceback" not in text
+
+
+def test_a_bad_byte_is_named_by_row_and_column():
+    with pytest.raises(
+        InputError,
+        match=r"villages_bad_byte.csv: row 3: column 2 \(村名\): expected text in UTF-8 or "
+        r"GB18030/GBK .*found the byte 0x80",
+    ):
+        read_places(CASES / "villages_bad_byte.csv", VILLAGES)
+
+
+def test_published_gcj02_and_bd09_pairs():
+    # The pairs published with the widely used coordTransform implementations.
+    lon, lat = wgs84_to_gcj02(116.404, 39.915)
+    assert (lon, lat) == pytest.approx((116.41024449916938, 39.91640428150164), abs=1e-12)
+    assert bd09_to_gcj02(116.404, 39.915) == pytest.approx(
+        (116.39762729119315, 39.90865673957631), abs=1e-12
+    )
+    assert gcj02_to_bd09(116.404, 39.915) == pytest.approx(
+        (116.41036949371029, 39.92133699351021), abs=1e-12
+    )
+    # The inverse is exact to the forward formula (iterated), not the one-step guess.
+    back = gcj02_to_wgs84(116.41024449916938, 39.91640428150164)
+    assert back == pytest.approx((116.404, 39.915), abs=1e-9)
+    assert wgs84_to_gcj02(8.5, 47.1) == pytest.approx((8.5, 47.1))  # outside China
+
+
+def test_a_gcj02_table_is_converted_to_wgs84():
+    table = read_places(CASES / "schools_gcj02.csv", SCHOOLS, crs=PlaceCrs.GCJ02)
+    assert (table.lon.iloc[0], table.lat.iloc[0]) == pytest.approx((116.404, 39.915), abs=1e-7)
+    assert "converted from GCJ02 to WGS84" in table.attrs["notes"][-1]
+    bd = read_places(CASES / "schools_gcj02.csv", SCHOOLS, crs=PlaceCrs.BD09)
+    assert np.hypot(bd.lon.iloc[0] - 116.404, bd.lat.iloc[0] - 39.915) > 0.005
