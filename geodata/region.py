@@ -26,6 +26,7 @@ from geodata.snapping import (
     Snapper,
     add_snap_legs,
     check_extent,
+    gcj02_signature,
     snap_warnings,
 )
 from geodata.speeds import SpeedModel
@@ -279,6 +280,14 @@ def _compute_region(
                 f"the nearest connected road {dist:.0f} m away{cut_off}",
             )
     issues.raise_if_any()
+    placed = [t for _, t in tables if not t.empty]
+    node_xy = [(drive.nodes[int(n)]["x"], drive.nodes[int(n)]["y"]) for n in _column(placed)]
+    signature = gcj02_signature(
+        np.concatenate([t["lon"].to_numpy(float) for t in placed]),
+        np.concatenate([t["lat"].to_numpy(float) for t in placed]),
+        np.array([x for x, _ in node_xy]),
+        np.array([y for _, y in node_xy]),
+    )
     drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
     walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))
     for _, table in tables:
@@ -302,8 +311,13 @@ def _compute_region(
             to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)), walk_snap_m
         ),
         notes=tuple(n for _, t in tables for n in t.attrs.get("notes", ()))
-        + snap_warnings(tables, warn_snap_m=warn_snap_m, max_snap_m=max_snap_m),
+        + snap_warnings(tables, warn_snap_m=warn_snap_m, max_snap_m=max_snap_m)
+        + ((signature,) if signature else ()),
     )
+
+
+def _column(placed: list[gpd.GeoDataFrame]) -> list[int]:
+    return [int(n) for t in placed for n in t["osm_node"]]
 
 
 def _all(tables, column: str) -> set[int]:

@@ -102,3 +102,21 @@ def test_a_gcj02_table_is_converted_to_wgs84():
     assert "converted from GCJ02 to WGS84" in table.attrs["notes"][-1]
     bd = read_places(CASES / "schools_gcj02.csv", SCHOOLS, crs=PlaceCrs.BD09)
     assert np.hypot(bd.lon.iloc[0] - 116.404, bd.lat.iloc[0] - 39.915) > 0.005
+
+
+def test_the_gcj02_signature_is_warned():
+    from geodata.snapping import gcj02_signature
+
+    rng = np.random.default_rng(3)
+    node_lon = 118.0 + rng.uniform(0, 0.3, 40)
+    node_lat = 36.0 + rng.uniform(0, 0.3, 40)
+    # WGS84 places: off their nodes in every direction.
+    angle = rng.uniform(0, 2 * np.pi, 40)
+    lon = node_lon + 0.002 * np.cos(angle)
+    lat = node_lat + 0.002 * np.sin(angle)
+    assert gcj02_signature(lon, lat, node_lon, node_lat) is None
+    # The same places as a Chinese web map gives them: shifted one same way.
+    glon, glat = wgs84_to_gcj02(node_lon, node_lat)
+    warning = gcj02_signature(glon, glat, node_lon, node_lat)
+    assert warning is not None and "set crs: gcj02" in warning
+    assert gcj02_signature(glon - 110, glat, node_lon - 110, node_lat) is None  # not China
