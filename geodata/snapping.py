@@ -180,7 +180,7 @@ def gcj02_signature(
     bearing = (np.degrees(np.arctan2(mean_e, mean_n)) + 360.0) % 360.0
     return (
         f"{int(off.sum())} of {len(lon)} places sit on average {size:.0f} m off their road "
-        f"nodes, mostly in one direction ({drift:.0f} m towards a bearing of {bearing:.0f} degrees): the mark of "
-        "GCJ-02 coordinates copied from a Chinese web map; if so, set crs: gcj02 (bd09 for "
-        "Baidu) on the place tables"
+        f"nodes, mostly in one direction ({drift:.0f} m towards a bearing of "
+        f"{bearing:.0f} degrees): the mark of GCJ-02 coordinates copied from a Chinese "
+        "web map; if so, set crs: gcj02 (bd09 for Baidu) on the place tables"
     )
