@@ -2,6 +2,8 @@
 
 What is recognised, and what is said about it (``notes``) or refused:
 
+- **workbooks**: ``.xlsx``, ``.xls`` and ``.ods`` (also under a ``.csv`` name: told by
+  their first bytes), one sheet by name (``sheet:``) or the first, read with calamine;
 - **encoding**: UTF-8 with or without a byte-order mark, else GB18030 (a superset of
   GBK and GB2312, what Excel and WPS save on a Chinese Windows) with a note; a byte
   that is neither is refused with its row and column;
@@ -167,13 +169,58 @@ def read_csv_table(
 ) -> OfficeTable:
     """Read a CSV table as an office saves it (see the module docstring)."""
     text, encoding = _decode(path.read_bytes(), path, issues)
-    lines = text.splitlines()
     notes: list[str] = []
     if encoding != "utf-8":
         notes.append(f"{path}: read as {encoding.upper()} (GBK) text, not UTF-8")
-    head = next((line for line in lines if line.strip()), "")
+    head = next((line for line in text.splitlines() if line.strip()), "")
     sep = max(SEPARATORS, key=head.count)
     rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
+    return _table(path, rows, known_columns, notes)
+
+
+def read_workbook_table(
+    path: Path, sheet: str | None, known_columns: frozenset[str], issues: IssueCollector
+) -> OfficeTable:
+    """Read one sheet of an Excel or WPS workbook (``.xlsx``, ``.xls``, ``.ods``).
+
+    ``sheet`` is the sheet's name; the first sheet when ``None``. Cells are read as
+    text: whole numbers without ``.0``, dates as ISO text.
+    """
+    import python_calamine
+
+    try:
+        book = python_calamine.load_workbook(str(path))
+    except Exception as exc:  # calamine raises several kinds for unreadable workbooks
+        issues.add(path, "-", "content", "a readable Excel workbook", " ".join(str(exc).split()))
+        issues.raise_if_any()
+    names = list(book.sheet_names)
+    if sheet is not None and sheet not in names:
+        issues.add(path, "-", "sheet", f"a sheet named '{sheet}'", "sheets " + ", ".join(names))
+        issues.raise_if_any()
+    chosen = sheet if sheet is not None else names[0]
+    rows = [[_cell_text(c) for c in row] for row in book.get_sheet_by_name(chosen).to_python()]
+    notes = [f"{path}: sheet '{chosen}' of {len(names)}"] if len(names) > 1 else []
+    return _table(path, rows, known_columns, notes)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(
+    path: Path, rows: list[list[str]], known_columns: frozenset[str], notes: list[str]
+) -> OfficeTable:
+    """Header, title rows, empty and totals rows of a table's rows of text."""
+    if not rows:
+        return OfficeTable(pd.DataFrame(), (), tuple(notes))
     header_at = 0
     for i, row in enumerate(rows[:10]):
         if sum(_known(c, known_columns) for c in row) >= 2:
@@ -182,6 +229,8 @@ def read_csv_table(
     if header_at:
         notes.append(f"{path}: rows 1-{header_at} above the header skipped (a title)")
     header = [unicodedata.normalize("NFKC", c).strip() for c in rows[header_at]]
+    while header and not header[-1]:
+        header.pop()
     body, numbers, empty, totals = [], [], [], []
     for i, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         cells = [c.strip() for c in row]

@@ -12,7 +12,13 @@ import pandas as pd
 from geodata.china_crs import PlaceCrs, to_wgs84
 from geodata.errors import IssueCollector
 from geodata.kinds import BANDS, LEVELS, OWNERSHIPS
-from geodata.office_tables import plain_number, plain_value, read_csv_table, rename_synonyms
+from geodata.office_tables import (
+    plain_number,
+    plain_value,
+    read_csv_table,
+    read_workbook_table,
+    rename_synonyms,
+)
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
@@ -183,6 +189,9 @@ DEPOTS = TableSpec(
 
 
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: First bytes of a zip (xlsx, ods) and of an OLE file (xls), whatever the name.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def read_places(
@@ -192,6 +201,7 @@ def read_places(
     columns: Mapping[str, str] | None = None,
     layer: str | None = None,
     crs: PlaceCrs = PlaceCrs.WGS84,
+    sheet: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate one place table.
 
@@ -207,6 +217,8 @@ def read_places(
         ``our name -> the file's column name`` for columns named otherwise.
     layer
         The layer of a multi-layer file (GeoPackage).
+    sheet
+        The sheet of a workbook (``.xlsx``, ``.xls``, ``.ods``); the first when omitted.
     crs
         The system of a CSV table's ``lon``/``lat``: WGS84, or GCJ-02 / BD-09 as
         copied from Chinese web maps (converted to WGS84, :mod:`geodata.china_crs`).
@@ -228,7 +240,7 @@ def read_places(
     """
     path = Path(path)
     issues = IssueCollector()
-    raw, rows, notes = _read_raw(path, spec, layer, issues)
+    raw, rows, notes = _read_raw(path, spec, layer or sheet, issues)
     rename = {theirs: ours for ours, theirs in (columns or {}).items()}
     raw = raw.rename(columns=rename)
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -304,8 +316,17 @@ def _read_raw(
     if path.stat().st_size == 0:
         issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "an empty file")
         issues.raise_if_any()
+    known = frozenset(spec.required) | frozenset(spec.optional)
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    workbook = path.suffix.lower() not in VECTOR_SUFFIXES and magic.startswith(WORKBOOK_MAGIC)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or workbook:
+        office = read_workbook_table(path, layer, known, issues)
+        if office.frame.columns.empty:
+            issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "none")
+            issues.raise_if_any()
+        return office.frame, list(office.rows), office.notes
     if path.suffix.lower() not in VECTOR_SUFFIXES:
-        known = frozenset(spec.required) | frozenset(spec.optional)
         office = read_csv_table(path, known, issues)
         if office.frame.columns.empty:
             issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "none")

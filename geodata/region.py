@@ -43,6 +43,7 @@ class PlaceFile:
     columns: Mapping[str, str] = field(default_factory=dict)
     layer: str | None = None
     crs: PlaceCrs = PlaceCrs.WGS84
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,12 @@ def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoData
         return empty, "-"
     if isinstance(source, PlaceFile):
         table = read_places(
-            source.path, spec, columns=source.columns, layer=source.layer, crs=source.crs
+            source.path,
+            spec,
+            columns=source.columns,
+            layer=source.layer,
+            crs=source.crs,
+            sheet=source.sheet,
         )
         return table, str(source.path)
     return read_places(source, spec), str(source)
@@ -332,7 +338,11 @@ def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, limits: 
             digest.update(b"-")
             continue
         if isinstance(source, PlaceFile):
-            digest.update(repr((sorted(source.columns.items()), source.layer, source.crs)).encode())
+            digest.update(
+                repr(
+                    (sorted(source.columns.items()), source.layer, source.crs, source.sheet)
+                ).encode()
+            )
             source = source.path
         digest.update(Path(source).read_bytes() if Path(source).is_file() else b"missing")
     return digest.hexdigest()[:24]

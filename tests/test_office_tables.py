@@ -120,3 +120,97 @@ def test_the_gcj02_signature_is_warned():
     warning = gcj02_signature(glon, glat, node_lon, node_lat)
     assert warning is not None and "set crs: gcj02" in warning
     assert gcj02_signature(glon - 110, glat, node_lon - 110, node_lat) is None  # not China
+
+
+def _xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A minimal real .xlsx workbook (the Office Open XML parts Excel writes)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(ref: str, value: object) -> str:
+        if isinstance(value, (int, float)):
+            return f'<c r="{ref}"><v>{value}</v></c>'
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+    def sheet_xml(rows: list[list[object]]) -> str:
+        body = "".join(
+            f'<row r="{r + 1}">'
+            + "".join(cell(f"{chr(65 + c)}{r + 1}", v) for c, v in enumerate(row) if v != "")
+            + "</row>"
+            for r, row in enumerate(rows)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+            f'formats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'
+        )
+
+    ns = "http://schemas.openxmlformats.org"
+    names = list(sheets)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxml'
+            'formats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(len(names))
+            )
+            + "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+            f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+            + "".join(
+                f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                for i, n in enumerate(names)
+            )
+            + "</sheets></workbook>",
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{i + 1}" Type="{ns}/officeDocument/2006/relationships/'
+                f'worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+                for i in range(len(names))
+            )
+            + "</Relationships>",
+        )
+        for i, n in enumerate(names):
+            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", sheet_xml(sheets[n]))
+    return path
+
+
+def test_an_xlsx_sheet_is_read_by_name_and_refused_with_the_sheets_it_has(tmp_path):
+    rows = [
+        ["村庄学生数", "", "", "", "", "", "", ""],
+        ["编号", "村名", "经度", "纬度", "幼儿", "一至三年级", "四至六年级", "七至九年级"],
+        ["A", "前村", 118.0, 36.0, 0, 20, 15, 0],
+        ["B", "后村", 118.02, 36.0, 0, 10, 0, 0],
+        ["合计", "", "", "", 0, 30, 15, 0],
+    ]
+    book = _xlsx(tmp_path / "villages.xlsx", {"说明": [["readme"]], "村庄": rows})
+    table = read_places(book, VILLAGES, sheet="村庄")
+    assert _rows(table) == VILLAGE_ROWS
+    assert any("totals rows skipped: 5" in n for n in table.attrs["notes"])
+    renamed = tmp_path / "villages.csv"  # a workbook under a CSV name: told by its bytes
+    renamed.write_bytes(book.read_bytes())
+    assert _rows(read_places(renamed, VILLAGES, sheet="村庄")) == VILLAGE_ROWS
+    with pytest.raises(
+        InputError, match=r"sheet: expected a sheet named '村民'; found sheets 说明, 村庄"
+    ):
+        read_places(book, VILLAGES, sheet="村民")
+    overflow = [rows[1], ["A", "前村", 118.0, 36.0, 0, 1e20, 0, 0]]
+    with pytest.raises(InputError, match=r"row 2 \(id A\): p13: expected a whole number >= 0 \(a"):
+        read_places(_xlsx(tmp_path / "o.xlsx", {"s": overflow}), VILLAGES)

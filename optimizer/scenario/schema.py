@@ -382,6 +382,7 @@ class PlaceSource(_Frozen):
         default_factory=dict, description="our column name -> the file's column name"
     )
     layer: str | None = None
+    sheet: str | None = Field(None, description="the sheet of a workbook (.xlsx); the first")
     crs: Literal["wgs84", "gcj02", "bd09"] = Field(
         "wgs84", description="lon/lat system: gcj02 or bd09 as copied from Chinese web maps"
     )
@@ -449,7 +450,11 @@ class Scenario(_Frozen):
             if isinstance(source, str):
                 return PlaceFile(resolve(source))
             return PlaceFile(
-                resolve(source.path), dict(source.columns), source.layer, PlaceCrs(source.crs)
+                resolve(source.path),
+                dict(source.columns),
+                source.layer,
+                PlaceCrs(source.crs),
+                source.sheet,
             )
 
         r = self.region

@@ -74,13 +74,17 @@ def region_file_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
         if isinstance(source, str):
             place = PlaceFile((base_dir / source).resolve())
         else:
-            place = PlaceFile((base_dir / source.path).resolve(), source.columns, source.layer)
+            place = PlaceFile(
+                (base_dir / source.path).resolve(), source.columns, source.layer, sheet=source.sheet
+            )
         problem = _unreadable(place.path)
         if problem is not None:
             issues.append(InputIssue(str(place.path), "-", "file", *problem))
             continue
         try:
-            read_places(place.path, spec, columns=place.columns, layer=place.layer)
+            read_places(
+                place.path, spec, columns=place.columns, layer=place.layer, sheet=place.sheet
+            )
         except InputError as exc:
             issues.extend(exc.issues)
     return issues
