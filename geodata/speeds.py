@@ -160,7 +160,7 @@ class SpeedModel:
     min_incline_pct: float = 8.0
     min_width_m: float = 4.0
     zone_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_ZONE_KPH)
-    track_grades: frozenset[str] = frozenset({"grade1"})
+    track_grades: tuple[str, ...] = ("grade1",)
 
     def zone_limit(self, tags: Mapping[str, object]) -> float | None:
         """The implicit limit of a way's country code (built-up area, zone), if it has one."""

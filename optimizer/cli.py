@@ -191,6 +191,20 @@ def compare(
     return 0
 
 
+def places(roads: Path, out_dir: Path) -> int:
+    """Write place tables from an OSM file (geodata.place_tables); return the exit code."""
+    from geodata.place_tables import write_place_tables
+
+    try:
+        written = write_place_tables(roads, out_dir)
+    except InputError as exc:
+        print(f"schoolplan: bad input\n{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+    print("every estimated field is named in its row's 'estimated' column: see README.txt")
+    return 0
+
+
 def fetch_roads(args: argparse.Namespace) -> int:
     """Download a road network once; scenarios then read the saved file offline."""
     from geodata.download import download_roads
@@ -258,7 +272,14 @@ def main(argv: list[str] | None = None) -> int:
     area.add_argument("--polygon", type=Path, help="a file with the area's polygon")
     fetch_p.add_argument("--out", type=Path, required=True, help="GraphML file to write")
     fetch_p.add_argument("--cache", type=Path, default=None, help="osmnx response cache")
+    places_p = sub.add_parser(
+        "places", help="editable village and school tables (CSV, XLSX) from an OSM file"
+    )
+    places_p.add_argument("roads", type=Path, help="OSM file (XML, gzip, bzip2 or PBF)")
+    places_p.add_argument("--out", type=Path, required=True, help="folder for the tables")
     args = parser.parse_args(argv)
+    if args.command == "places":
+        return places(args.roads, args.out)
     if args.command == "fetch-roads":
         return fetch_roads(args)
     if args.command == "compare":

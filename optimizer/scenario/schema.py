@@ -246,7 +246,7 @@ class Speeds(_Frozen):
             motorway_cap_kph=self.motorway_cap_kph,
             hazard_kph=self.hazard_kph,
             zone_kph=dict(self.zone_kph),
-            track_grades=frozenset(self.track_grades),
+            track_grades=tuple(sorted(set(self.track_grades))),
         )
 
 
