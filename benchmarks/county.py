@@ -217,7 +217,7 @@ def run_pipeline(
                 ("to_int", "region/matrices"),
             ):
                 wraps.enter_context(meter.wrapping(region_mod, attr, name))
-            snapper = region_mod._Snapper
+            snapper = region_mod.Snapper
             for attr in ("__init__", "__call__"):
                 wraps.enter_context(meter.wrapping(snapper, attr, "region/snap"))
             with meter.stage("region"):

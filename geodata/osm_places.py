@@ -20,7 +20,9 @@ SETTLEMENTS = {"place": ["village", "hamlet", "town", "isolated_dwelling"]}
 SCHOOL_SITES = {"amenity": ["school", "kindergarten"]}
 
 
-def osm_features(path: str | Path, tags: Mapping[str, list[str]]) -> gpd.GeoDataFrame:
+def osm_features(
+    path: str | Path, tags: Mapping[str, list[str]], *, columns: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
     """OSM features with any of ``tags`` as points (EPSG:4326), sorted by OSM id.
 
     Parameters
@@ -30,6 +32,8 @@ def osm_features(path: str | Path, tags: Mapping[str, list[str]]) -> gpd.GeoData
         pyosmium first, with the nodes that ways need).
     tags
         ``key -> values`` as in :func:`osmnx.features.features_from_xml`.
+    columns
+        Further tags kept as columns (empty where a feature has none).
 
     Returns
     -------
@@ -44,13 +48,15 @@ def osm_features(path: str | Path, tags: Mapping[str, list[str]]) -> gpd.GeoData
         with tempfile.TemporaryDirectory() as tmp:
             xml = Path(tmp) / "features.osm"
             _pbf_features_to_xml(path, xml, tags)
-            frame = _features(xml, tags)
+            frame = _features(xml, tags, columns)
     else:
-        frame = _features(path, tags)
+        frame = _features(path, tags, columns)
     return frame
 
 
-def _features(xml: Path, tags: Mapping[str, list[str]]) -> gpd.GeoDataFrame:
+def _features(
+    xml: Path, tags: Mapping[str, list[str]], columns: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
     try:
         found = ox.features.features_from_xml(xml, tags=dict(tags))
     except ox._errors.InsufficientResponseError:
@@ -58,7 +64,7 @@ def _features(xml: Path, tags: Mapping[str, list[str]]) -> gpd.GeoDataFrame:
     found = found.reset_index()
     if "element" in found:
         found = found.rename(columns={"element": "osm_type", "id": "osm_id"})
-    keep = ["osm_type", "osm_id", "name", *tags]
+    keep = ["osm_type", "osm_id", "name", *tags, *columns]
     for column in keep:
         if column not in found:
             found[column] = ""

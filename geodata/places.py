@@ -9,8 +9,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geodata.china_crs import PlaceCrs, to_wgs84
 from geodata.errors import IssueCollector
 from geodata.kinds import BANDS, LEVELS, OWNERSHIPS
+from geodata.office_tables import (
+    plain_number,
+    plain_value,
+    read_csv_table,
+    read_workbook_table,
+    rename_synonyms,
+)
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
@@ -24,11 +32,18 @@ def _text(value: str) -> str:
     return value.strip()
 
 
+#: Larger counts or amounts are no real value (Excel's 1E+20 for an overflowing cell).
+LARGEST = 1e12
+
+
 def _count(value: str) -> int:
     try:
-        number = float(value)
+        number = float(plain_number(value))
     except ValueError:
-        raise ValueError("a whole number >= 0") from None
+        hint = " (a decimal comma?)" if "," in value else ""
+        raise ValueError(f"a whole number >= 0{hint}") from None
+    if number != number or abs(number) > LARGEST:
+        raise ValueError("a whole number >= 0 (a value this large is an Excel overflow or error)")
     if number < 0 or number != int(number):
         raise ValueError("a whole number >= 0")
     return int(number)
@@ -36,17 +51,19 @@ def _count(value: str) -> int:
 
 def _amount(value: str) -> float:
     try:
-        number = float(value)
+        number = float(plain_number(value))
     except ValueError:
         raise ValueError("a number >= 0") from None
-    if number < 0 or number != number:
+    if number != number or abs(number) > LARGEST:
+        raise ValueError("a number >= 0 (a value this large is an Excel overflow or error)")
+    if number < 0:
         raise ValueError("a number >= 0")
     return number
 
 
 def _fraction(value: str) -> float:
     try:
-        number = float(value) if value.strip() else 0.0
+        number = float(plain_number(value, decimal_comma=True)) if value.strip() else 0.0
     except ValueError:
         raise ValueError("a fraction such as -0.04") from None
     if not -1.0 < number < 1.0:
@@ -63,15 +80,22 @@ def _flag(value: str) -> bool:
     raise ValueError("true or false")
 
 
+def _degrees(value: str) -> float:
+    try:
+        return float(plain_number(value, coordinate=True))
+    except ValueError:
+        raise ValueError("degrees as a decimal number, e.g. 118.52 (or 118°31'12\"E)") from None
+
+
 def _lon(value: str) -> float:
-    number = float(value)
+    number = _degrees(value)
     if not -180.0 <= number <= 180.0:
         raise ValueError("a longitude in [-180, 180]")
     return number
 
 
 def _lat(value: str) -> float:
-    number = float(value)
+    number = _degrees(value)
     if not -90.0 <= number <= 90.0:
         raise ValueError("a latitude in [-90, 90] (lon and lat swapped?)")
     return number
@@ -165,6 +189,9 @@ DEPOTS = TableSpec(
 
 
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".fgb")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: First bytes of a zip (xlsx, ods) and of an OLE file (xls), whatever the name.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def read_places(
@@ -173,6 +200,8 @@ def read_places(
     *,
     columns: Mapping[str, str] | None = None,
     layer: str | None = None,
+    crs: PlaceCrs = PlaceCrs.WGS84,
+    sheet: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read and validate one place table.
 
@@ -188,6 +217,15 @@ def read_places(
         ``our name -> the file's column name`` for columns named otherwise.
     layer
         The layer of a multi-layer file (GeoPackage).
+    sheet
+        The sheet of a workbook (``.xlsx``, ``.xls``, ``.ods``); the first when omitted.
+    crs
+        The system of a CSV table's ``lon``/``lat``: WGS84, or GCJ-02 / BD-09 as
+        copied from Chinese web maps (converted to WGS84, :mod:`geodata.china_crs`).
+
+    A CSV table is read as :mod:`geodata.office_tables` describes (encodings,
+    separators, Chinese names and values, title, empty and totals rows); what was
+    done is in ``table.attrs["notes"]``.
 
     Returns
     -------
@@ -202,10 +240,11 @@ def read_places(
     """
     path = Path(path)
     issues = IssueCollector()
-    raw = _read_raw(path, spec, layer, issues)
+    raw, rows, notes = _read_raw(path, spec, layer or sheet, issues)
     rename = {theirs: ours for ours, theirs in (columns or {}).items()}
     raw = raw.rename(columns=rename)
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw = rename_synonyms(raw, set(columns or {}))
     missing = [c for c in spec.required if c not in raw.columns]
     for column in missing:
         mapped = f" (mapped from '{columns[column]}')" if columns and column in columns else ""
@@ -227,9 +266,9 @@ def read_places(
         default = spec.optional[column][1] if column in spec.optional else None
         values: list[object] = []
         for i, cell in enumerate(raw[column] if column in raw else [default] * len(raw)):
-            where = f"row {i + 2} (id {raw['id'].iloc[i] or '?'})"
+            where = f"row {rows[i]} (id {raw['id'].iloc[i] or '?'})"
             try:
-                values.append(parser(cell))
+                values.append(parser(plain_value(column, cell)))
             except ValueError as exc:
                 issues.add(path, where, column, str(exc) or "a valid value", repr(cell))
                 values.append(None)
@@ -239,26 +278,32 @@ def read_places(
         if place_id in seen:
             issues.add(
                 path,
-                f"row {i + 2} (id {place_id})",
+                f"row {rows[i]} (id {place_id})",
                 "id",
                 f"a unique id (also on row {seen[place_id]})",
                 place_id,
             )
         elif place_id:
-            seen[place_id] = i + 2
+            seen[place_id] = rows[i]
     issues.raise_if_any()
     frame = pd.DataFrame(parsed)
+    if crs is not PlaceCrs.WGS84:
+        lon, lat = to_wgs84(frame["lon"].to_numpy(float), frame["lat"].to_numpy(float), crs)
+        frame["lon"], frame["lat"] = lon.round(7), lat.round(7)
+        notes = (*notes, f"{path}: lon/lat converted from {crs.value.upper()} to WGS84")
     table = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
     )
     table.attrs["source"] = str(path)
+    table.attrs["notes"] = tuple(notes)
     return table
 
 
 def _read_raw(
     path: Path, spec: TableSpec, layer: str | None, issues: IssueCollector
-) -> pd.DataFrame:
-    """The file's records as text columns, with ``lon``/``lat`` for vector files."""
+) -> tuple[pd.DataFrame, list[int], tuple[str, ...]]:
+    """The file's records as text columns (``lon``/``lat`` for vector files), the file
+    row of each, and notes on how it was read."""
     if not path.is_file():
         issues.add(
             path,
@@ -271,23 +316,22 @@ def _read_raw(
     if path.stat().st_size == 0:
         issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "an empty file")
         issues.raise_if_any()
+    known = frozenset(spec.required) | frozenset(spec.optional)
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    workbook = path.suffix.lower() not in VECTOR_SUFFIXES and magic.startswith(WORKBOOK_MAGIC)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or workbook:
+        office = read_workbook_table(path, layer, known, issues)
+        if office.frame.columns.empty:
+            issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "none")
+            issues.raise_if_any()
+        return office.frame, list(office.rows), office.notes
     if path.suffix.lower() not in VECTOR_SUFFIXES:
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-        except UnicodeDecodeError as exc:
-            issues.add(
-                path,
-                "-",
-                "encoding",
-                "a UTF-8 CSV file (in Excel: Save As 'CSV UTF-8')",
-                f"a byte that is not UTF-8 at position {exc.start}",
-            )
+        office = read_csv_table(path, known, issues)
+        if office.frame.columns.empty:
+            issues.add(path, "-", "content", f"a {spec.kind} table with a header row", "none")
             issues.raise_if_any()
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            issues.add(
-                path, "-", "content", "a CSV table with a header row", " ".join(str(exc).split())
-            )
-            issues.raise_if_any()
+        return office.frame, list(office.rows), office.notes
     try:
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several kinds for unreadable files
@@ -311,4 +355,4 @@ def _read_raw(
         text["lon"] = [repr(float(x)) for x in points.x]
     if "lat" not in text:
         text["lat"] = [repr(float(y)) for y in points.y]
-    return text
+    return text, list(range(2, len(text) + 2)), ()

@@ -7,23 +7,31 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 
+from geodata.china_crs import PlaceCrs
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
+from geodata.snapping import (
+    DEFAULT_WARN_SNAP_M,
+    RoadHull,
+    Snapper,
+    add_snap_legs,
+    check_extent,
+    gcj02_signature,
+    snap_warnings,
+)
 from geodata.speeds import SpeedModel
 from geodata.staging import check_cache_folder, staged_files
 
 #: Bump when the cached Region's layout or the way it is computed changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class PlaceFile:
     path: Path
     columns: Mapping[str, str] = field(default_factory=dict)
     layer: str | None = None
+    crs: PlaceCrs = PlaceCrs.WGS84
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +73,14 @@ class Region:
     walk_network
         The walk network (both directions, walking speed).
     bus_time_s
-        Fastest school-bus time between places, seconds.
+        Fastest school-bus time between places, seconds, with both snap legs driven
+        at the hazard speed (an unmapped lane).
     road_m
-        Shortest drivable road distance between places, metres.
+        Shortest drivable road distance between places, metres, with both snap legs.
     walk_m
-        Shortest walking distance between places, metres.
+        Shortest walking distance between places, metres, with both snap legs.
+    notes
+        Warnings about the inputs (places far from their road node), one line each.
     """
 
     villages: gpd.GeoDataFrame
@@ -78,6 +91,7 @@ class Region:
     bus_time_s: np.ndarray
     road_m: np.ndarray
     walk_m: np.ndarray
+    notes: tuple[str, ...] = ()
 
     @property
     def place_nodes(self) -> np.ndarray:
@@ -137,39 +151,9 @@ class Region:
         return coords, length
 
 
-class _Snapper:
-    """Nearest graph node (OSM id) of places, and the distance to it in metres.
-
-    osmnx's ``nearest_nodes`` runs on a projected graph; only the node points are
-    projected (to the UTM zone of the places), not the whole graph with its edges,
-    and only once per graph for every table.
-    """
-
-    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
-        ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-        data = graph.nodes(data=True)
-        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
-        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
-        nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
-        self.crs = crs
-        self.projected = nx.MultiDiGraph(crs=crs)
-        self.projected.add_nodes_from(
-            (int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y)
-        )
-
-    def __call__(self, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-        if places.empty:
-            return np.zeros(0, np.int64), np.zeros(0)
-        points = places.geometry.to_crs(self.crs)
-        osm_nodes, dist = ox.distance.nearest_nodes(
-            self.projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
-        )
-        return np.asarray(osm_nodes, dtype=np.int64), np.asarray(dist, dtype=float)
-
-
 def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Nearest graph node (OSM id) of each place and the distance to it in metres."""
-    return _Snapper(graph, places.estimate_utm_crs())(places)
+    return Snapper(graph, places.estimate_utm_crs())(places)
 
 
 def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoDataFrame, str]:
@@ -179,37 +163,16 @@ def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoData
         )
         return empty, "-"
     if isinstance(source, PlaceFile):
-        return read_places(source.path, spec, columns=source.columns, layer=source.layer), str(
-            source.path
+        table = read_places(
+            source.path,
+            spec,
+            columns=source.columns,
+            layer=source.layer,
+            crs=source.crs,
+            sheet=source.sheet,
         )
+        return table, str(source.path)
     return read_places(source, spec), str(source)
-
-
-def _check_extent(
-    graph: nx.MultiDiGraph, tables, roads: Path, issues: IssueCollector, margin_deg: float = 0.05
-) -> None:
-    """Places outside the road network's extent, and whether lon/lat look swapped."""
-    xs = np.array([d["x"] for _, d in graph.nodes(data=True)])
-    ys = np.array([d["y"] for _, d in graph.nodes(data=True)])
-    west, east = xs.min() - margin_deg, xs.max() + margin_deg
-    south, north = ys.min() - margin_deg, ys.max() + margin_deg
-
-    def inside(lon: float, lat: float) -> bool:
-        return west <= lon <= east and south <= lat <= north
-
-    extent = f"[{west:.3f}, {south:.3f}, {east:.3f}, {north:.3f}]"
-    for name, table in tables:
-        for pid, lon, lat in zip(table["id"], table["lon"], table["lat"]):
-            if inside(lon, lat):
-                continue
-            hint = "; lon and lat look swapped" if inside(lat, lon) else ""
-            issues.add(
-                name,
-                f"id {pid}",
-                "lon/lat",
-                f"a point inside the extent of {roads.name} {extent} (lon, lat)",
-                f"({lon}, {lat}){hint}",
-            )
 
 
 def load_region(
@@ -220,6 +183,7 @@ def load_region(
     max_snap_m: float = 1000.0,
     cache_dir: Path | None = None,
     cutoff_s: float | None = None,
+    warn_snap_m: float = DEFAULT_WARN_SNAP_M,
 ) -> Region:
     """Read, validate and snap a region, and compute its place-to-place matrices.
 
@@ -233,7 +197,9 @@ def load_region(
         Walking speed (the walk network's travel times).
     max_snap_m
         A place farther than this from any road is an error (reported by id, never
-        silently moved).
+        silently moved); the extent check allows this margin around the roads' hull.
+    warn_snap_m
+        A place farther than this from its road node is named in ``Region.notes``.
     cutoff_s
         Bus times beyond this are left unreachable (faster on large networks when
         only journeys within the limits matter); ``None``: every pair.
@@ -251,12 +217,12 @@ def load_region(
     key = None
     if cache_dir is not None:
         check_cache_folder(cache_dir)
-        key = _cache_key(files, speeds, walk_kph, (max_snap_m, cutoff_s))
+        key = _cache_key(files, speeds, walk_kph, (max_snap_m, cutoff_s, warn_snap_m))
         cached = Path(cache_dir) / f"region-{key}.pickle"
         if cached.is_file():
             with cached.open("rb") as fh:
                 return pickle.load(fh)
-    region = _compute_region(files, speeds, walk_kph, max_snap_m, cutoff_s)
+    region = _compute_region(files, speeds, walk_kph, (max_snap_m, warn_snap_m), cutoff_s)
     if key is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         # A temporary name of its own: runs in parallel may fill the same cache entry.
@@ -270,9 +236,10 @@ def _compute_region(
     files: RegionFiles,
     speeds: SpeedModel,
     walk_kph: float,
-    max_snap_m: float,
+    snap_limits: tuple[float, float],
     cutoff_s: float | None = None,
 ) -> Region:
+    max_snap_m, warn_snap_m = snap_limits
     roads = Path(files.roads)
     raw = read_osm_graph(roads)
     drive = drive_graph(raw, speeds, source=str(roads))
@@ -282,11 +249,11 @@ def _compute_region(
     depots, d_name = _read(DEPOTS, files.depots)
     tables = [(v_name, villages), (s_name, schools), (d_name, depots)]
     issues = IssueCollector()
-    _check_extent(drive, [(n, t) for n, t in tables if not t.empty], roads, issues)
-    issues.raise_if_any()
     located = [t.geometry for _, t in tables if not t.empty]
     crs = gpd.GeoSeries(pd.concat(located), crs="EPSG:4326").estimate_utm_crs()
-    snap_drive, snap_walk = _Snapper(drive, crs), _Snapper(walk, crs)
+    snap_drive, snap_walk = Snapper(drive, crs), Snapper(walk, crs)
+    check_extent(RoadHull(raw, crs), tables, roads.name, issues, margin_m=max_snap_m)
+    issues.raise_if_any()
     for name, table in tables:
         if table.empty:
             for column in ("node", "walk_node"):
@@ -314,6 +281,14 @@ def _compute_region(
                 f"the nearest connected road {dist:.0f} m away{cut_off}",
             )
     issues.raise_if_any()
+    placed = [t for _, t in tables if not t.empty]
+    node_xy = [(drive.nodes[int(n)]["x"], drive.nodes[int(n)]["y"]) for n in _column(placed)]
+    signature = gcj02_signature(
+        np.concatenate([t["lon"].to_numpy(float) for t in placed]),
+        np.concatenate([t["lat"].to_numpy(float) for t in placed]),
+        np.array([x for x, _ in node_xy]),
+        np.array([y for _, y in node_xy]),
+    )
     drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
     walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))
     for _, table in tables:
@@ -322,16 +297,28 @@ def _compute_region(
             table["walk_node"] = walk_net.index_of(table.pop("walk_osm_node"))
     nodes = np.concatenate([t["node"].to_numpy() for _, t in tables]).astype(np.int64)
     walk_nodes = np.concatenate([t["walk_node"].to_numpy() for _, t in tables]).astype(np.int64)
+    snap_m = np.concatenate([t["snap_m"].to_numpy(float) for _, t in tables])
+    walk_snap_m = np.concatenate([t["walk_snap_m"].to_numpy(float) for _, t in tables])
+    bus_time = node_matrix(drive_net.time_csr, nodes, nodes, cutoff=cutoff_s)
     return Region(
         villages=villages,
         schools=schools,
         depots=depots,
         network=drive_net,
         walk_network=walk_net,
-        bus_time_s=to_int(node_matrix(drive_net.time_csr, nodes, nodes, cutoff=cutoff_s)),
-        road_m=to_int(node_matrix(drive_net.length_csr, nodes, nodes)),
-        walk_m=to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)),
+        bus_time_s=add_snap_legs(to_int(bus_time), snap_m / (speeds.hazard_kph / 3.6)),
+        road_m=add_snap_legs(to_int(node_matrix(drive_net.length_csr, nodes, nodes)), snap_m),
+        walk_m=add_snap_legs(
+            to_int(node_matrix(walk_net.length_csr, walk_nodes, walk_nodes)), walk_snap_m
+        ),
+        notes=tuple(n for _, t in tables for n in t.attrs.get("notes", ()))
+        + snap_warnings(tables, warn_snap_m=warn_snap_m, max_snap_m=max_snap_m)
+        + ((signature,) if signature else ()),
     )
+
+
+def _column(placed: list[gpd.GeoDataFrame]) -> list[int]:
+    return [int(n) for t in placed for n in t["osm_node"]]
 
 
 def _all(tables, column: str) -> set[int]:
@@ -346,7 +333,11 @@ def _cache_key(files: RegionFiles, speeds: SpeedModel, walk_kph: float, limits: 
             digest.update(b"-")
             continue
         if isinstance(source, PlaceFile):
-            digest.update(repr((sorted(source.columns.items()), source.layer)).encode())
+            digest.update(
+                repr(
+                    (sorted(source.columns.items()), source.layer, source.crs, source.sheet)
+                ).encode()
+            )
             source = source.path
         digest.update(Path(source).read_bytes() if Path(source).is_file() else b"missing")
     return digest.hexdigest()[:24]

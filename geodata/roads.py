@@ -1,8 +1,10 @@
 """Road networks: OSM files -> drivable and walkable graphs with travel times -> CSR.
 
-Inputs: OSM XML (``.osm``, ``.osm.bz2``, ``.osm.gz``), OSM PBF (``.osm.pbf``, streamed
+Inputs: OSM XML (plain, gzip or bzip2), OSM PBF, or a GraphML file saved by osmnx,
+each told by its content (:mod:`geodata.file_kinds`). Every OSM kind is streamed
 through pyosmium into a temporary XML file holding only the ``highway`` ways and
-their nodes), or a GraphML file saved by osmnx. The drive network carries the
+their nodes; then the same filter (:mod:`geodata.road_filter`) decides, for every
+kind, which edges a pupil may walk and a bus may drive. The drive network carries the
 school-bus speed model (:mod:`geodata.speeds`); the walk network every way a
 pupil may walk on, in both directions. Graphs are simplified after speeds are set,
 with ``edge_attrs_differ`` so that speeds of different segments are never blended,
@@ -23,25 +25,12 @@ import osmnx as ox
 import scipy.sparse as sp
 
 from geodata.errors import InputError, InputIssue
+from geodata.file_kinds import RoadFileKind, road_file_kind
+from geodata.road_filter import WAY_TAGS, drivable, is_road, walkable
 from geodata.speeds import SpeedModel, first
 
-#: Way tags kept from OSM besides osmnx's defaults: the hazard rule reads them.
-EXTRA_WAY_TAGS = ("surface", "smoothness", "incline", "tracktype", "foot")
-#: Highway classes a pupil may not walk on.
-NO_WALK = frozenset(
-    {
-        "motorway",
-        "motorway_link",
-        "trunk",
-        "trunk_link",
-        "construction",
-        "proposed",
-        "raceway",
-        "bus_guideway",
-        "abandoned",
-        "platform",
-    }
-)
+#: Way tags kept from OSM besides osmnx's defaults: the filters and speed model read them.
+EXTRA_WAY_TAGS = WAY_TAGS
 #: Marks graph nodes that a place snapped to, so that simplification keeps them.
 PLACE_ATTR = "schoolplan_place"
 
@@ -102,30 +91,26 @@ def _way_tags(extra: tuple[str, ...]) -> Iterator[None]:
 
 
 def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Read every ``highway`` way of an OSM file into an unsimplified osmnx graph.
+    """Read every ``highway`` way of a road file into an unsimplified osmnx graph.
+
+    The kind is told by the content, whatever the name; edges without a ``highway``
+    tag (a GraphML file may hold them) are dropped.
 
     Raises
     ------
     InputError
-        When the file is missing, empty, corrupt or of an unknown kind.
+        When the file is missing, empty, truncated, corrupt or of an unknown kind.
     """
     path = Path(path)
-    name = path.name.lower()
-    if not path.is_file():
-        found = "a folder" if path.is_dir() else "no such file"
-        raise InputError([InputIssue(str(path), "-", "file", "an OSM file", found)])
-    if path.stat().st_size == 0:
-        raise InputError([InputIssue(str(path), "-", "content", "an OSM file", "an empty file")])
+    kind = road_file_kind(path)
     try:
-        if name.endswith(".graphml"):
-            return ox.load_graphml(path)
-        if name.endswith(".pbf"):
-            with tempfile.TemporaryDirectory() as tmp:
-                xml = Path(tmp) / "roads.osm"
-                _pbf_roads_to_xml(path, xml)
-                return _read_xml(xml)
-        if name.endswith((".osm", ".osm.bz2", ".osm.gz", ".xml")):
-            return _read_xml(path)
+        if kind is RoadFileKind.GRAPHML:
+            graph = ox.load_graphml(path)
+            return _subgraph(graph, is_road)
+        with tempfile.TemporaryDirectory() as tmp:
+            xml = Path(tmp) / "roads.osm"
+            _roads_to_xml(path, kind, xml)
+            return _read_xml(xml)
     except InputError:
         raise
     except ox._errors.InsufficientResponseError:  # osmnx: no nodes or ways in the file
@@ -136,17 +121,23 @@ def read_osm_graph(path: str | Path) -> nx.MultiDiGraph:
         raise InputError(
             [
                 InputIssue(
-                    str(path), "-", "content", "a valid OSM file", f"{type(exc).__name__}: {exc}"
+                    str(path),
+                    "-",
+                    "content",
+                    f"a complete, valid {_KIND_NAMES[kind]} file",
+                    f"a truncated or corrupt one ({exc})",
                 )
             ]
         ) from None
-    raise InputError(
-        [
-            InputIssue(
-                str(path), "-", "file", ".osm, .osm.bz2, .osm.gz, .osm.pbf or .graphml", path.name
-            )
-        ]
-    )
+
+
+_KIND_NAMES = {
+    RoadFileKind.OSM_XML: "OSM XML",
+    RoadFileKind.OSM_GZIP: "gzip-compressed OSM XML",
+    RoadFileKind.OSM_BZIP2: "bzip2-compressed OSM XML",
+    RoadFileKind.PBF: "OSM PBF",
+    RoadFileKind.GRAPHML: "GraphML",
+}
 
 
 def _read_xml(path: Path) -> nx.MultiDiGraph:
@@ -154,12 +145,15 @@ def _read_xml(path: Path) -> nx.MultiDiGraph:
         return ox.graph_from_xml(path, simplify=False, retain_all=True)
 
 
-def _pbf_roads_to_xml(pbf: Path, xml: Path) -> None:
-    """Stream the ``highway`` ways of a PBF file, with their nodes, into OSM XML."""
+def _roads_to_xml(source: Path, kind: RoadFileKind, xml: Path) -> None:
+    """Stream the ``highway`` ways of an OSM file, with their nodes, into OSM XML."""
     import osmium
 
-    with osmium.BackReferenceWriter(str(xml), ref_src=str(pbf), overwrite=True) as writer:
-        ways = osmium.FileProcessor(str(pbf), osmium.osm.WAY)
+    def src() -> osmium.io.File:
+        return osmium.io.File(str(source), kind.value)
+
+    with osmium.BackReferenceWriter(str(xml), ref_src=src(), overwrite=True) as writer:
+        ways = osmium.FileProcessor(src(), osmium.osm.WAY)
         for way in ways.with_filter(osmium.filter.KeyFilter("highway")):
             writer.add(way)
 
@@ -167,10 +161,11 @@ def _pbf_roads_to_xml(pbf: Path, xml: Path) -> None:
 def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.MultiDiGraph:
     """The drivable part of a raw graph (largest strongly connected), with bus speeds.
 
+    Which edges a bus may use is :func:`geodata.road_filter.drivable`.
+
     Every edge gets ``bus_kph`` and ``travel_time`` (seconds) from the speed model.
     """
-    classes = set(speeds.highway_kph)
-    graph = _subgraph(raw, lambda d: first(d.get("highway")) in classes)
+    graph = _subgraph(raw, lambda d: drivable(d, speeds))
     if graph.number_of_edges() == 0:
         raise InputError(
             [
@@ -178,7 +173,7 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
                     source,
                     "-",
                     "highway",
-                    f"ways with highway in {sorted(classes)}",
+                    f"ways with highway in {sorted(speeds.highway_kph)}",
                     "no drivable road",
                 )
             ]
@@ -195,14 +190,10 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
 
 
 def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.MultiDiGraph:
-    """The walkable part of a raw graph, both directions, largest connected part."""
+    """The walkable part of a raw graph, both directions, largest connected part.
 
-    def walkable(d: dict) -> bool:
-        return (
-            first(d.get("highway")) not in NO_WALK
-            and first(d.get("foot")) != "no"
-            and first(d.get("access")) not in ("no", "private")
-        )
+    Which edges a pupil may walk is :func:`geodata.road_filter.walkable`.
+    """
 
     graph = _subgraph(raw, walkable)
     if graph.number_of_edges() == 0:

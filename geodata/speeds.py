@@ -11,6 +11,32 @@ treat a way as a hazard segment when any of these holds (OSM conventions):
 - ``smoothness`` is ``bad`` or worse,
 - ``incline`` has a numeric grade of at least 8 % either way,
 - ``width`` (or ``est_width``) is below 4 m (room for one bus only).
+
+What each OSM way tag does here (the network filter is :mod:`geodata.road_filter`):
+
+``highway``
+    The road class: its default speed (``highway_kph``) where no limit is tagged;
+    only classes in ``highway_kph`` are drivable for a bus.
+``maxspeed``
+    A posted limit. A number (``50``, ``50 km/h``, ``30 mph``, ``60|50`` per lane)
+    is the road's speed, capped by law. A country code (``CN:urban``, ``DE:urban``,
+    ``CH:rural``, ``DE:zone30``, ``DE:zone:30``...) is the implicit limit of a
+    built-up area or road kind (``zone_kph``): it caps the class default, so that a
+    primary road through a village runs at the urban limit and a residential street
+    keeps its lower class speed.
+``zone:maxspeed``, ``maxspeed:type``, ``source:maxspeed``
+    The same country codes where ``maxspeed`` is absent or holds only the number
+    (``zone:maxspeed=DE:30`` is a 30 zone).
+``surface``, ``smoothness``, ``incline``, ``width``, ``est_width``
+    The hazard rule above (20 km/h).
+``tracktype``
+    Which ``highway=track`` ways a bus may use at all (``track_grades``, by default
+    only ``grade1``: solid, usually paved); a track it may use is a hazard segment.
+
+Implicit limits in China (Road Traffic Safety Law, implementing regulations, art. 45):
+on a road without a centre line 30 km/h in towns and 40 km/h elsewhere (the class
+defaults of ``residential`` and ``unclassified``), with one lane each way 50 km/h in
+towns (``CN:urban``) and 70 km/h elsewhere (``CN:rural``); expressways 120 km/h.
 """
 
 from __future__ import annotations
@@ -56,6 +82,48 @@ UNPAVED_SURFACES = frozenset(
         "pebblestone",
     }
 )
+#: Implicit limits (km/h) of OSM's country codes: built-up areas, rural roads, zones.
+#: From the OSM wiki's "default speed limits" tables; a scenario may add or change any.
+DEFAULT_ZONE_KPH: Mapping[str, float] = MappingProxyType(
+    {
+        "CN:urban": 50.0,
+        "CN:rural": 70.0,
+        "CN:motorway": 120.0,
+        "CN:living_street": 10.0,
+        "DE:urban": 50.0,
+        "DE:rural": 100.0,
+        "DE:motorway": 130.0,
+        "DE:living_street": 7.0,
+        "DE:bicycle_road": 30.0,
+        "AT:urban": 50.0,
+        "AT:rural": 100.0,
+        "AT:motorway": 130.0,
+        "AT:living_street": 5.0,
+        "CH:urban": 50.0,
+        "CH:rural": 80.0,
+        "CH:trunk": 100.0,
+        "CH:motorway": 120.0,
+        "CH:living_street": 20.0,
+        "LI:urban": 50.0,
+        "LI:rural": 80.0,
+        "FR:urban": 50.0,
+        "FR:rural": 80.0,
+        "FR:motorway": 130.0,
+        "IT:urban": 50.0,
+        "IT:rural": 90.0,
+        "GB:nsl_single": 96.56,
+        "GB:nsl_dual": 112.65,
+        "GB:motorway": 112.65,
+        "RU:urban": 60.0,
+        "RU:rural": 90.0,
+        "JP:nsl": 60.0,
+        "walk": 7.0,
+    }
+)
+#: ``XX:zone30``, ``XX:zone:30``, ``XX:zone 30``: a zone with its number.
+_ZONE = re.compile(r"^[A-Z]{2}:zone[: ]?(\d+)$")
+#: Tags that may carry a country code, in the order they are read.
+ZONE_KEYS = ("maxspeed", "zone:maxspeed", "maxspeed:type", "source:maxspeed")
 BAD_SMOOTHNESS = frozenset({"bad", "very_bad", "horrible", "very_horrible", "impassable"})
 _NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)")
 
@@ -78,6 +146,10 @@ class SpeedModel:
         Speed on hazard segments (see the module docstring).
     min_incline_pct, min_width_m
         Thresholds that make a segment a hazard.
+    zone_kph
+        Implicit limits by OSM country code (``CN:urban``...), see the module docstring.
+    track_grades
+        ``tracktype`` values of the ``highway=track`` ways a bus may use.
     """
 
     highway_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_HIGHWAY_KPH)
@@ -87,6 +159,22 @@ class SpeedModel:
     hazard_kph: float = 20.0
     min_incline_pct: float = 8.0
     min_width_m: float = 4.0
+    zone_kph: Mapping[str, float] = field(default_factory=lambda: DEFAULT_ZONE_KPH)
+    track_grades: tuple[str, ...] = ("grade1",)
+
+    def zone_limit(self, tags: Mapping[str, object]) -> float | None:
+        """The implicit limit of a way's country code (built-up area, zone), if it has one."""
+        for key in ZONE_KEYS:
+            value = first(tags.get(key))
+            if value is None:
+                continue
+            code = str(value).strip()
+            if code in self.zone_kph:
+                return float(self.zone_kph[code])
+            match = _ZONE.match(code)
+            if match:
+                return float(match.group(1))
+        return None
 
     def cap_for(self, highway: str) -> float:
         """The legal cap for a highway class."""
@@ -122,6 +210,12 @@ class SpeedModel:
             The way's tags, for the hazard rule.
         """
         speed = min(osm_kph, self.cap_for(highway))
+        zone = self.zone_limit(tags)
+        if zone is not None:
+            default = self.highway_kph.get(highway, self.fallback_kph)
+            if _number(tags.get("maxspeed")) is None:  # no posted number: the class speed
+                speed = min(default, self.cap_for(highway))
+            speed = min(speed, zone)
         if self.is_hazard(tags):
             speed = min(speed, self.hazard_kph)
         return speed

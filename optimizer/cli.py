@@ -11,6 +11,7 @@ from pathlib import Path
 
 from geodata.download import download_roads
 from geodata.errors import InputError, InputIssue
+from geodata.place_tables import write_place_tables
 from geodata.region import Region
 from geodata.staging import check_cache_folder, check_output_folder, staged_folder
 from optimizer.errors import NoPlan, PlanRejected
@@ -21,6 +22,7 @@ from optimizer.outputs.manifest import input_files, manifest_file
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.planning.flow import make_plan
+from optimizer.planning.inputs import check_inputs
 from optimizer.planning.timeline import YearPlan, plan_timeline, timeline_html, timeline_rows
 from optimizer.scenario.schema import Scenario, load_scenario, pending_settings
 from optimizer.scenario.validation import validate as check_scenario
@@ -85,6 +87,8 @@ def _run(scenario_path: Path, out_dir: Path | str, cache_dir: Path | None) -> in
     out, cache = _checked_folders(scenario_path, out_dir, cache_dir, inputs)
     with progress.step("loading region (road graph, snapping, matrices)"):
         region = scenario.load_region(cache_dir=cache)
+    for note in region.notes:
+        print(f"schoolplan: warning: {note}", file=sys.stderr)
     with progress.step("planning (closures, bus routes, verification)"):
         if scenario.policy.timeline_years:
             years = plan_timeline(scenario, region)
@@ -135,14 +139,22 @@ def write_timeline(
     return sorted(p.name for p in Path(out_dir).iterdir())
 
 
-def validate(scenario_path: Path) -> int:
-    """Check a scenario and its region files; print ``ok`` or every problem."""
+def validate(scenario_path: Path, *, cache_dir: Path | None = None) -> int:
+    """Check a scenario and its region files as a run does; print ``ok`` or every problem.
+
+    With ``cache_dir`` the region read here is kept for the run (or taken from it).
+    """
 
     def work() -> int:
         scenario = check_scenario(scenario_path)
-        print(f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)})")
-        for issue in pending_settings(scenario):
-            print(f"schoolplan: note: a run will refuse it: {issue}", file=sys.stderr)
+        cache = None if cache_dir is None else check_cache_folder(cache_dir)
+        checked = check_inputs(scenario, cache_dir=cache)  # what a run checks first
+        for note in checked.region.notes:
+            print(f"schoolplan: warning: {note}", file=sys.stderr)
+        print(
+            f"ok: {scenario.name} ({' <- '.join(p.name for p in scenario.sources)}); roads, "
+            f"places and matrices read in full in {checked.seconds:.1f} s"
+        )
         return 0
 
     return exit_code(work, scenario=scenario_path)
@@ -208,6 +220,28 @@ def compare(
     return exit_code(work)
 
 
+#: The file that marks a folder ``schoolplan places`` wrote (its README's first words).
+PLACES_MARKS = {"README.txt": b"Place tables made from "}
+
+
+def places(roads: Path, out_dir: Path | str) -> int:
+    """Write place tables from an OSM file (:mod:`geodata.place_tables`); return the exit code.
+
+    The folder follows the output-folder rule (:func:`geodata.staging.check_output_folder`)
+    and is written whole or not at all.
+    """
+
+    def work() -> int:
+        check_output_folder(out_dir, marks=PLACES_MARKS, inputs=[roads])
+        with staged_folder(out_dir, marks=PLACES_MARKS) as tmp:
+            written = write_place_tables(roads, tmp)
+        print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+        print("every estimated field is named in its row's 'estimated' column: see README.txt")
+        return 0
+
+    return exit_code(work)
+
+
 def fetch_roads(args: argparse.Namespace) -> int:
     """Download a road network once; scenarios then read the saved file offline."""
 
@@ -238,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     val_p = sub.add_parser("validate", help="check a scenario and its region files")
     val_p.add_argument("scenario", type=Path, help="scenario YAML file")
+    val_p.add_argument(
+        "--cache", type=Path, default=None, help="region cache folder (shared with run --cache)"
+    )
     sweep_p = sub.add_parser("sweep", help="run a grid of scenario variants and compare them")
     sweep_p.add_argument("scenario", type=Path, help="scenario YAML file")
     sweep_p.add_argument(
@@ -274,13 +311,22 @@ def main(argv: list[str] | None = None) -> int:
     area.add_argument("--polygon", type=Path, help="a file with the area's polygon")
     fetch_p.add_argument("--out", type=Path, required=True, help="GraphML file to write")
     fetch_p.add_argument("--cache", type=Path, default=None, help="osmnx response cache")
+    places_p = sub.add_parser(
+        "places", help="editable village and school tables (CSV, XLSX) from an OSM file"
+    )
+    places_p.add_argument("roads", type=Path, help="OSM file (XML, gzip, bzip2 or PBF)")
+    places_p.add_argument(
+        "--out", required=True, help="folder for the tables (new, or one it wrote)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "places":
+        return places(args.roads, args.out)
     if args.command == "fetch-roads":
         return fetch_roads(args)
     if args.command == "compare":
         return compare(args.plan_a, args.plan_b, out_dir=args.out, language=args.language)
     if args.command == "validate":
-        return validate(args.scenario)
+        return validate(args.scenario, cache_dir=args.cache)
     if args.command == "sweep":
         return sweep(
             args.scenario,

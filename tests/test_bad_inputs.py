@@ -60,3 +60,37 @@ def test_bad_input_gives_exit_2_and_a_clear_message(
     assert written == [], f"written despite the bad input: {written}"
     entries = sorted(p.name for p in tmp_path.iterdir())
     assert entries == sorted({n.split("/")[0] for n in [*before, *after]}), "a folder was left"
+
+
+@pytest.mark.parametrize(
+    "case",
+    # Cases with their own arguments (args.txt) are about the command line, not the inputs.
+    [_case(p) for p in sorted(CASES.iterdir()) if p.is_dir() and not (p / "args.txt").exists()],
+)
+def test_validate_gives_the_verdict_of_run(case: Path, tmp_path: Path, capsys):
+    """``validate: ok`` means ``run`` accepts the inputs; a refusal is word for word the same.
+
+    A policy with no plan is no input error: validate accepts it and only the run can
+    tell (the ``infeasible_*`` cases).
+    """
+    write_tiny_region(tmp_path)
+    for path in case.rglob("*"):
+        if path.is_file() and path.name not in META:
+            target = tmp_path / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    scenario = str(tmp_path / "scenario.yaml")
+    checked = main(["validate", scenario])
+    said = capsys.readouterr()
+    ran = main(["run", scenario, "--out", str(tmp_path / "out")])
+    run_err = capsys.readouterr().err
+    if "has no plan" in run_err:
+        assert checked == 0, said.err
+        assert said.out.startswith("ok: ") and " read in full in " in said.out
+        return
+    assert (checked, ran) == (2, 2), said.err
+    if case.name.startswith("roads_"):
+        assert said.err == run_err
+    else:  # validate checks every file up front, in words of its own; the same files
+        for line in run_err.splitlines()[2:]:
+            assert line.strip().split(": ")[0] in said.err, said.err

@@ -42,7 +42,10 @@ def test_pbf_graphml_and_bz2_give_the_same_matrices(tiny_dir):
 
 def test_unknown_kind_and_empty_file(tmp_path):
     (tmp_path / "roads.shp").write_text("x")
-    with pytest.raises(InputError, match=r"file: expected .osm, .osm.bz2, .osm.gz, .osm.pbf"):
+    with pytest.raises(
+        InputError,
+        match=r"roads.shp: -: content: expected OSM XML, gzip .* found a file starting b'x'",
+    ):
         read_osm_graph(tmp_path / "roads.shp")
     (tmp_path / "empty.osm").write_text("")
     with pytest.raises(
@@ -154,7 +157,10 @@ def test_place_outside_the_extent_with_swapped_axes(tiny_dir):
     )
     with pytest.raises(InputError) as err:
         _region(tiny_dir, osm)
-    assert "id B: lon/lat: expected a point inside the extent of roads.osm" in str(err.value)
+    assert (
+        "id B: lon/lat: expected a point within 1000 m of the area the roads of roads.osm"
+        in str(err.value)
+    )
     assert "lon and lat look swapped" in str(err.value)
 
 
@@ -182,3 +188,25 @@ def test_download_needs_one_area_and_offline_is_a_clear_error(tmp_path, monkeypa
         assert "works offline from local files" in str(exc) and not out.exists()
     else:
         raise AssertionError("a download from a closed port cannot succeed")
+
+
+def test_road_files_are_known_by_content_whatever_their_name(tiny_dir):
+    import gzip
+
+    xml = tiny_dir / "roads.osm"
+    base = _region(tiny_dir, xml)
+    pbf = tiny_dir / "roads.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    renamed = {
+        "gzip.osm": gzip.compress(xml.read_bytes(), mtime=0),
+        "bzip2.xml": bz2.compress(xml.read_bytes()),
+        "pbf.osm": pbf.read_bytes(),
+        "xml.dat": b"\xef\xbb\xbf" + xml.read_bytes(),  # with a byte-order mark
+    }
+    for name, data in renamed.items():
+        (tiny_dir / name).write_bytes(data)
+        region = _region(tiny_dir, tiny_dir / name)
+        assert np.array_equal(region.bus_time_s, base.bus_time_s), name
+        assert np.array_equal(region.walk_m, base.walk_m), name

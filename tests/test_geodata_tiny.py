@@ -62,10 +62,46 @@ def test_motorway_cap_is_80():
 def test_place_far_from_roads_is_reported_by_id(tiny_dir):
     text = (tiny_dir / "villages.csv").read_text().replace("36.0000000,0,10", "36.0500000,0,10")
     (tiny_dir / "villages.csv").write_text(text)
-    with pytest.raises(InputError, match=r"id B: lon/lat: expected a place within 1000 m"):
+    with pytest.raises(
+        InputError,
+        match=r"id B: lon/lat: expected a point within 1000 m of the area the roads of roads.osm "
+        r"cover; found \(118.02, 36.05\), 5546 m outside it",
+    ):
         load_region(
             RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv", tiny_dir / "schools.csv")
         )
+
+
+def _tiny(tiny_dir, villages: str, **kw):
+    (tiny_dir / "villages.csv").write_text(villages)
+    files = RegionFiles(tiny_dir / "roads.osm", tiny_dir / "villages.csv", tiny_dir / "schools.csv")
+    return load_region(files, **kw)
+
+
+def test_snapping_tells_the_truth(tiny_dir):
+    """The snap leg is in every journey, named past 300 m, refused past the hull margin."""
+    base_csv = (tiny_dir / "villages.csv").read_text()
+    base = _tiny(tiny_dir, base_csv)
+    assert base.notes == ()
+    # B 600 m north of its node (0.0054 degrees of latitude): warned, leg added.
+    off = _tiny(tiny_dir, base_csv.replace("118.0200000,36.0000000", "118.0200000,36.0054000"))
+    (note,) = off.notes
+    assert "villages.csv: id B: lon/lat: 599 m from the bus network and 599 m from the walk" in note
+    a, b = 0, 1
+    assert off.walk_m[a, b] - base.walk_m[a, b] == 599
+    assert off.road_m[b, a] - base.road_m[b, a] == 599
+    assert off.bus_time_s[a, b] - base.bus_time_s[a, b] == round(599.4 / (20 / 3.6))
+    assert off.walk_m[b, b] == 0
+    # 1,300 m off the road: beyond the roads' hull plus max_snap_m.
+    with pytest.raises(
+        InputError, match=r"id B: lon/lat: .* found \(118.02, 36.0117\), 1[23]\d\d m outside"
+    ):
+        _tiny(tiny_dir, base_csv.replace("118.0200000,36.0000000", "118.0200000,36.0117000"))
+    # Two places on one node keep their real distance.
+    two = _tiny(tiny_dir, base_csv + "D,Dvillage,118.0203000,36.0000000,0,5,0,0,,P1,\n")
+    assert two.villages["node"].iloc[1] == two.villages["node"].iloc[3]
+    assert two.walk_m[1, 3] == two.walk_m[3, 1] == 27
+    assert two.bus_time_s[1, 3] > 0
 
 
 def test_bad_village_rows_are_all_reported(tmp_path):
@@ -95,7 +131,8 @@ def test_corrupt_osm_file(tmp_path):
     path = tmp_path / "roads.osm"
     path.write_text("<osm><node id='1' lat='x'")
     with pytest.raises(
-        InputError, match=r"roads.osm: -: content: expected a valid OSM file; found ParseE"
+        InputError,
+        match=r"roads.osm: -: content: expected a complete, valid OSM XML file; found a trunc",
     ):
         load_road_network(path)
 

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from geodata.places import BANDS
-from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
+from geodata.speeds import DEFAULT_HIGHWAY_KPH, DEFAULT_ZONE_KPH, SpeedModel
 
 
 class Frozen(BaseModel):
@@ -222,6 +222,17 @@ class Speeds(Frozen):
     road_cap_kph: float = Field(60.0, gt=0)
     motorway_cap_kph: float = Field(80.0, gt=0)
     hazard_kph: float = Field(20.0, gt=0)
+    track_grades: list[Literal["grade1", "grade2", "grade3", "grade4", "grade5", "untagged"]] = (
+        Field(
+            default_factory=lambda: ["grade1"],
+            description="tracktype of the highway=track ways a bus may use ('untagged': "
+            "tracks without a tracktype)",
+        )
+    )
+    zone_kph: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_ZONE_KPH),
+        description="implicit limits of OSM country codes (maxspeed=CN:urban...)",
+    )
 
     def model(self) -> SpeedModel:
         """The geodata speed model."""
@@ -230,6 +241,8 @@ class Speeds(Frozen):
             road_cap_kph=self.road_cap_kph,
             motorway_cap_kph=self.motorway_cap_kph,
             hazard_kph=self.hazard_kph,
+            zone_kph=dict(self.zone_kph),
+            track_grades=tuple(sorted(set(self.track_grades))),
         )
 
 

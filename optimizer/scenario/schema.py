@@ -16,6 +16,7 @@ from pydantic import (
     ValidationError,
 )
 
+from geodata.china_crs import PlaceCrs
 from geodata.errors import InputError, InputIssue
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
 from optimizer.scenario.inheritance import read_scenario_source
@@ -89,6 +90,10 @@ class PlaceSource(Frozen):
         default_factory=dict, description="our column name -> the file's column name"
     )
     layer: str | None = None
+    sheet: str | None = Field(None, description="the sheet of a workbook (.xlsx); the first")
+    crs: Literal["wgs84", "gcj02", "bd09"] = Field(
+        "wgs84", description="lon/lat system: gcj02 or bd09 as copied from Chinese web maps"
+    )
 
 
 class RegionPaths(Frozen):
@@ -98,7 +103,10 @@ class RegionPaths(Frozen):
     villages: str | PlaceSource
     schools: str | PlaceSource
     depots: str | PlaceSource | None = None
-    max_snap_m: float = Field(1000.0, gt=0, description="farther from a road is an error")
+    max_snap_m: float = Field(
+        1000.0, gt=0, description="farther from a road is an error; the margin of the extent"
+    )
+    warn_snap_m: float = Field(300.0, gt=0, description="farther from a road is named in a warning")
     cutoff_min: float | None = Field(
         None, gt=0, description="bus times beyond this are not computed (large regions)"
     )
@@ -133,6 +141,7 @@ class Scenario(Frozen):
             speeds=self.policy.speeds.model(),
             walk_kph=self.policy.walk_kph,
             max_snap_m=self.region.max_snap_m,
+            warn_snap_m=min(self.region.warn_snap_m, self.region.max_snap_m),
             cutoff_s=None if cutoff is None else 60 * cutoff,
             cache_dir=cache_dir,
         )
@@ -148,7 +157,13 @@ class Scenario(Frozen):
                 return None
             if isinstance(source, str):
                 return PlaceFile(resolve(source))
-            return PlaceFile(resolve(source.path), dict(source.columns), source.layer)
+            return PlaceFile(
+                resolve(source.path),
+                dict(source.columns),
+                source.layer,
+                PlaceCrs(source.crs),
+                source.sheet,
+            )
 
         r = self.region
         return RegionFiles(resolve(r.roads), place(r.villages), place(r.schools), place(r.depots))

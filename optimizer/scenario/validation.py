@@ -3,8 +3,9 @@
 ``schoolplan validate`` reports every problem at once: the scenario's keys and
 values (with their YAML paths and the file that declared them), then whether each
 region file exists and is readable, and the content of the place tables (columns,
-values, duplicate ids). The road network is only checked to be a non-empty
-readable file of a known kind here; reading it in full is the run's first step.
+values, duplicate ids), and the road file's kind by its content. ``schoolplan
+validate`` then reads the region in full as a run does
+(:mod:`optimizer.planning.inputs`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from geodata.errors import InputError, InputIssue
+from geodata.file_kinds import road_file_kind
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.region import PlaceFile
 from optimizer.scenario.inheritance import read_scenario_source
 from optimizer.scenario.schema import RegionPaths, Scenario, load_scenario
-
-#: File names a road network may have (see geodata.roads).
-ROAD_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".graphml", ".xml")
 
 
 def validate(path: str | Path) -> Scenario:
@@ -60,11 +59,10 @@ def region_file_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
     """Problems with the region's files: missing, unreadable, or bad place tables."""
     issues: list[InputIssue] = []
     roads = (base_dir / region.roads).resolve()
-    problem = _unreadable(roads)
-    if problem is None and not roads.name.lower().endswith(ROAD_SUFFIXES):
-        problem = ("an OSM XML, OSM PBF or GraphML file", f"a '{roads.suffix}' file")
-    if problem is not None:
-        issues.append(InputIssue(str(roads), "-", "file", *problem))
+    try:
+        road_file_kind(roads)  # by content, as the run reads it
+    except InputError as exc:
+        issues.extend(exc.issues)
     tables: list[tuple[TableSpec, object]] = [
         (VILLAGES, region.villages),
         (SCHOOLS, region.schools),
@@ -76,13 +74,17 @@ def region_file_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
         if isinstance(source, str):
             place = PlaceFile((base_dir / source).resolve())
         else:
-            place = PlaceFile((base_dir / source.path).resolve(), source.columns, source.layer)
+            place = PlaceFile(
+                (base_dir / source.path).resolve(), source.columns, source.layer, sheet=source.sheet
+            )
         problem = _unreadable(place.path)
         if problem is not None:
             issues.append(InputIssue(str(place.path), "-", "file", *problem))
             continue
         try:
-            read_places(place.path, spec, columns=place.columns, layer=place.layer)
+            read_places(
+                place.path, spec, columns=place.columns, layer=place.layer, sheet=place.sheet
+            )
         except InputError as exc:
             issues.extend(exc.issues)
     return issues
