@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from geodata.matrices import UNREACHABLE
+from optimizer.interrupt import interruptible
 from optimizer.plan import SolverRun
 from optimizer.problem.build import Problem
 from optimizer.scenario.schema import Solver
@@ -163,7 +164,7 @@ def choose_stops(
     solver.parameters.random_seed = config.seed
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
     solver.parameters.max_time_in_seconds = config.routing_time_limit_s
-    status = solver.solve(model)
+    status = interruptible(lambda: solver.solve(model))
     name = solver.status_name(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stop_of = {u: next(v for v in [u, *walk_to[u]] if solver.value(x[u, v])) for u in villages}

@@ -43,6 +43,8 @@ import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
+from optimizer.interrupt import interruptible
+
 ENGINES = ("sat", "scip", "highs")
 #: The ``highs`` engine without a hint: HiGHS inside scipy.
 HIGHS = f"scipy {scipy.__version__} milp (HiGHS)"
@@ -230,7 +232,7 @@ def solve_facility(
     solver = mb.Solver(settings.engine)
     solver.set_time_limit_in_seconds(settings.time_limit_s)
     solver.set_solver_specific_parameters(_specific(settings, cutoff))
-    status = solver.solve(m)
+    status = interruptible(lambda: solver.solve(m))
     name = {
         mb.SolveStatus.OPTIMAL: "OPTIMAL",
         mb.SolveStatus.FEASIBLE: "FEASIBLE",
@@ -337,12 +339,14 @@ def lp_bound(model: FacilityModel) -> float:
 
 def _milp(a: Arrays, options: dict[str, float], *, relax: bool = False) -> OptimizeResult:
     """:func:`scipy.optimize.milp` (HiGHS) on the arrays; ``relax``: every variable continuous."""
-    return milp(
-        a.cost,
-        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
-        integrality=np.zeros(len(a.cost), np.uint8) if relax else a.integral.astype(np.uint8),
-        bounds=Bounds(a.lower, a.upper),
-        options={**options, "disp": False},
+    return interruptible(
+        lambda: milp(
+            a.cost,
+            constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
+            integrality=np.zeros(len(a.cost), np.uint8) if relax else a.integral.astype(np.uint8),
+            bounds=Bounds(a.lower, a.upper),
+            options={**options, "disp": False},
+        )
     )
 
 
