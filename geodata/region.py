@@ -18,6 +18,7 @@ import pandas as pd
 
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
+from geodata.place_limits import check_limits
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
 from geodata.speeds import SpeedModel
@@ -318,6 +319,8 @@ def _compute_region(
     depots, d_name = _read(DEPOTS, files.depots)
     tables = [(v_name, villages), (s_name, schools), (d_name, depots)]
     issues = IssueCollector()
+    for (name, table), kind in zip(tables, ("villages", "schools", "depots")):
+        check_limits(name, kind, table, issues)
     _check_extent(drive, [(n, t) for n, t in tables if not t.empty], roads, issues)
     issues.raise_if_any()
     located = [t.geometry for _, t in tables if not t.empty]

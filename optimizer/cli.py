@@ -6,6 +6,7 @@ import argparse
 import csv
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from optimizer.sweep.variants import Vary
 EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
 EXIT_INTERRUPTED = 130
+#: What marks a folder that ``compare --out`` wrote.
+COMPARE_MARKS = {"compare.html": b'<table id="kpis">'}
 #: Set to show the traceback of a defect instead of the one-line report.
 DEBUG_VARIABLE = "SCHOOLPLAN_DEBUG"
 INTERRUPTED = (
@@ -54,7 +57,9 @@ def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: 
     bad input (``download failed``).
     """
     try:
-        return work()
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return work()
     except InputError as exc:
         print(f"schoolplan: {failed or 'bad input'}\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -79,6 +84,11 @@ def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: 
         return EXIT_BAD_INPUT
     except Exception as exc:
         return _defect(exc)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line of its own words (no source location)."""
+    print(f"schoolplan: warning: {message}", file=sys.stderr)
 
 
 def _defect(exc: Exception) -> int:
@@ -237,6 +247,8 @@ def compare(
     """Print what differs between two plans; with ``out_dir`` also write compare.html."""
 
     def work() -> int:
+        if out_dir is not None:  # before any work: a new folder or one a comparison wrote
+            check_output_folder(out_dir, marks=COMPARE_MARKS, inputs=[plan_a, plan_b])
         result = diff(_plan_at(plan_a), _plan_at(plan_b))
         print(compare_text(result, language=language), end="")
         if out_dir is not None:
