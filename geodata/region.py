@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 from geodata.china_crs import PlaceCrs
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
+from geodata.place_limits import check_limits
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
 from geodata.snapping import (
@@ -219,9 +221,9 @@ def load_region(
         check_cache_folder(cache_dir)
         key = _cache_key(files, speeds, walk_kph, (max_snap_m, cutoff_s, warn_snap_m))
         cached = Path(cache_dir) / f"region-{key}.pickle"
-        if cached.is_file():
-            with cached.open("rb") as fh:
-                return pickle.load(fh)
+        region = _read_cache_entry(cached)
+        if region is not None:
+            return region
     region = _compute_region(files, speeds, walk_kph, (max_snap_m, warn_snap_m), cutoff_s)
     if key is not None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
@@ -230,6 +232,41 @@ def load_region(
             with tmp.open("wb") as fh:
                 pickle.dump(region, fh, protocol=5)
     return region
+
+
+#: What unpickling a damaged or foreign cache entry may raise.
+CACHE_DAMAGE = (
+    pickle.UnpicklingError,
+    EOFError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    TypeError,
+    ValueError,
+    MemoryError,
+)
+
+
+def _read_cache_entry(path: Path) -> Region | None:
+    """The region of a cache entry, or ``None`` when there is none or it is damaged.
+
+    A damaged entry (truncated by a full disk, written by another version) is
+    reported with a warning on stderr and computed again; the new entry replaces it.
+    """
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            region = pickle.load(fh)
+    except CACHE_DAMAGE as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(
+            f"schoolplan: warning: the cache entry {path} is damaged ({reason}); "
+            "computing the region again",
+            file=sys.stderr,
+        )
+        return None
+    return region if isinstance(region, Region) else None
 
 
 def _compute_region(
@@ -249,6 +286,8 @@ def _compute_region(
     depots, d_name = _read(DEPOTS, files.depots)
     tables = [(v_name, villages), (s_name, schools), (d_name, depots)]
     issues = IssueCollector()
+    for (name, table), kind in zip(tables, ("villages", "schools", "depots")):
+        check_limits(name, kind, table, issues)
     located = [t.geometry for _, t in tables if not t.empty]
     crs = gpd.GeoSeries(pd.concat(located), crs="EPSG:4326").estimate_utm_crs()
     snap_drive, snap_walk = Snapper(drive, crs), Snapper(walk, crs)

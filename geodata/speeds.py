@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -125,6 +126,14 @@ _ZONE = re.compile(r"^[A-Z]{2}:zone[: ]?(\d+)$")
 #: Tags that may carry a country code, in the order they are read.
 ZONE_KEYS = ("maxspeed", "zone:maxspeed", "maxspeed:type", "source:maxspeed")
 BAD_SMOOTHNESS = frozenset({"bad", "very_bad", "horrible", "very_horrible", "impassable"})
+#: Posted speeds above this (or not above 0) are not speeds: the class default is used.
+MAX_POSTED_KPH = 200.0
+
+
+class RoadDataWarning(UserWarning):
+    """A road tag that cannot be right and was replaced by a default."""
+
+
 _NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)")
 
 
@@ -209,6 +218,15 @@ class SpeedModel:
         tags
             The way's tags, for the hazard rule.
         """
+        if not (math.isfinite(osm_kph) and 0 < osm_kph <= MAX_POSTED_KPH):
+            default = self.highway_kph.get(highway, self.fallback_kph)
+            warnings.warn(
+                f"OSM speed {osm_kph:g} km/h on a {highway} way is not a speed limit; "
+                f"the class default {default:g} km/h is used",
+                RoadDataWarning,
+                stacklevel=2,
+            )
+            osm_kph = default
         speed = min(osm_kph, self.cap_for(highway))
         zone = self.zone_limit(tags)
         if zone is not None:

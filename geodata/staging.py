@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import json
 import os
 import shutil
 import tempfile
@@ -30,6 +31,8 @@ from geodata.errors import InputError, InputIssue
 MARK_BYTES = 1 << 20
 #: Names a region cache folder may hold (entries and the temporaries of runs in progress).
 CACHE_ENTRIES = ("region-*.pickle", ".region-*.tmp")
+#: The file of a plan's folder listing its outputs (``"outputs": {name: sha256}``).
+MANIFEST = "manifest.json"
 #: How many of a refused folder's entries the message names.
 SHOWN = 3
 
@@ -146,7 +149,32 @@ def check_output_folder(
                 f"a folder holding {len(names)} other entr{'y' if len(names) == 1 else 'ies'}: "
                 + _shown(names),
             )
+        extra = unlisted(path)
+        if extra:
+            raise _refuse(
+                option,
+                target,
+                f"a folder a previous run wrote, holding only the files its {MANIFEST} lists "
+                "(replacing it would delete the others)",
+                f"{len(extra)} other entr{'y' if len(extra) == 1 else 'ies'}: " + _shown(extra),
+            )
     return path
+
+
+def unlisted(folder: Path) -> list[str]:
+    """Entries of ``folder`` that its :data:`MANIFEST` does not list among the outputs.
+
+    Empty when the folder has no manifest with an ``outputs`` mapping (a timeline's
+    or a sweep's folder is marked otherwise).
+    """
+    manifest = folder / MANIFEST
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("outputs")
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(listed, dict):
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name not in {*listed, MANIFEST})
 
 
 def check_cache_folder(target: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:

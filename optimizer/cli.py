@@ -6,6 +6,7 @@ import argparse
 import csv
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,6 +33,18 @@ from optimizer.sweep.variants import Vary
 
 EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
+EXIT_INTERRUPTED = 130
+#: What marks a folder that ``compare --out`` wrote.
+COMPARE_MARKS = {"compare.html": b'<table id="kpis">'}
+#: Set to show the traceback of a defect instead of the one-line report.
+DEBUG_VARIABLE = "SCHOOLPLAN_DEBUG"
+INTERRUPTED = (
+    "schoolplan: interrupted (Ctrl-C); nothing was written and any previous output is as it was"
+)
+REPORT = (
+    "  this is a defect of schoolplan, not of your input: please report it with this message "
+    f"and the scenario (set {DEBUG_VARIABLE}=1 to see where it happened)"
+)
 
 
 def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: str = "") -> int:
@@ -39,12 +52,16 @@ def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: 
 
     The one place where the CLI catches errors, each kind through its base:
     :class:`~geodata.errors.InputError` (bad input) and :class:`~optimizer.errors.NoPlan`
-    (a scenario without a plan) exit 2, :class:`~optimizer.errors.PlanRejected` (a
-    plan the verifier refused: a defect) exits 3. ``failed`` replaces the headline of
+    (a scenario without a plan) exit 2, as does an :class:`OSError` (a file that could
+    not be read or written, named); :class:`~optimizer.errors.PlanRejected` (a plan the
+    verifier refused) and any other exception (a defect) exit 3 with a line asking for
+    a report; Ctrl-C prints one line and exits 130. ``failed`` replaces the headline of
     bad input (``download failed``).
     """
     try:
-        return work()
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return work()
     except InputError as exc:
         print(f"schoolplan: {failed or 'bad input'}\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -52,8 +69,40 @@ def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: 
         print(f"schoolplan: scenario '{scenario}' has no plan\n  {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PlanRejected as exc:
-        print(f"schoolplan: internal error, nothing written\n{exc}", file=sys.stderr)
+        print(f"schoolplan: internal error, nothing written\n{exc}\n{REPORT}", file=sys.stderr)
         return EXIT_REJECTED
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        if exc.filename is None:
+            return _defect(exc)
+        what = exc.strerror or type(exc).__name__
+        print(
+            f"schoolplan: {failed or 'a file could not be read or written'}\n"
+            f"  {exc.filename}: {what}; nothing written",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        return _defect(exc)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line of its own words (no source location)."""
+    print(f"schoolplan: warning: {message}", file=sys.stderr)
+
+
+def _defect(exc: Exception) -> int:
+    """One message for an error no check foresaw (exit 3); the traceback only on request."""
+    if os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0"):
+        raise exc
+    text = " ".join(str(exc).split())[:300]
+    print(
+        f"schoolplan: internal error ({type(exc).__name__}: {text}), nothing written\n{REPORT}",
+        file=sys.stderr,
+    )
+    return EXIT_REJECTED
 
 
 def _checked_folders(
@@ -210,6 +259,8 @@ def compare(
     """Print what differs between two plans; with ``out_dir`` also write compare.html."""
 
     def work() -> int:
+        if out_dir is not None:  # before any work: a new folder or one a comparison wrote
+            check_output_folder(out_dir, marks=COMPARE_MARKS, inputs=[plan_a, plan_b])
         result = diff(_plan_at(plan_a), _plan_at(plan_b))
         print(compare_text(result, language=language), end="")
         if out_dir is not None:

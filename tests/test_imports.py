@@ -26,6 +26,7 @@ ORDER = (
     "solvers",
     "plan",
     "errors",
+    "interrupt",
 )
 #: Cycles another part of the redesign removes (closures: explanations builds the model
 #: again with one rule lifted); delete an entry once its cycle is gone.

@@ -82,8 +82,8 @@ def test_a_problem_is_reported_in_the_file_that_declared_it(tiny_dir):
         "extends: parent.yaml\nname: c\npolicy:\n  bus: {seats: -3}\n"
     )
     text = issues_of(tiny_dir / "child.yaml")
-    assert "child.yaml: policy.bus.seats: value: expected Input should be greater than 0" in text
-    assert "parent.yaml: output.language: value: expected Input should be 'en' or 'zh'" in text
+    assert "child.yaml: policy.bus.seats: value: expected a number greater than 0" in text
+    assert "parent.yaml: output.language: value: expected 'en' or 'zh'" in text
 
 
 def test_a_band_given_in_part_takes_the_rest_from_its_default(tiny_dir):
@@ -108,7 +108,7 @@ def test_validate_says_ok_or_lists_every_problem_at_once(tiny_dir, capsys):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "3 problem(s)" in err
-    assert "output.language: value: expected Input should be 'en' or 'zh'" in err
+    assert "output.language: value: expected 'en' or 'zh'" in err
     assert "missing.csv: -: file: expected an existing file; found no such file" in err
     assert "schools.csv: row 2 (id P1): level: expected one of kindergarten" in err
     assert "Traceback" not in err

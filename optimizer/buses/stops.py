@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 
 from geodata.matrices import UNREACHABLE
 from optimizer.buses.settings import RoutingSettings
+from optimizer.interrupt import interruptible
 from optimizer.plan import SolverRun
 from optimizer.problem.data import Problem
 from optimizer.problem.rules import (
@@ -163,7 +164,7 @@ def choose_stops(
     solver.parameters.random_seed = settings.seed
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
     solver.parameters.max_time_in_seconds = settings.time_limit_s
-    status = solver.solve(model)
+    status = interruptible(lambda: solver.solve(model))
     name = solver.status_name(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         stop_of = {u: next(v for v in [u, *walk_to[u]] if solver.value(x[u, v])) for u in villages}

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from geodata.errors import InputError, InputIssue
+from optimizer.scenario.yaml_reader import load_yaml
 
 #: The key naming the scenario a file extends.
 EXTENDS = "extends"
@@ -157,7 +158,7 @@ def _read_layer(path: Path, *, referenced_by: Path | None) -> dict[str, Any]:
             issue = InputIssue(str(path), "-", "file", "a scenario YAML file", "no such file")
         raise InputError([issue])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
@@ -166,7 +167,8 @@ def _read_layer(path: Path, *, referenced_by: Path | None) -> dict[str, Any]:
             found += f" ({exc.context})"
         if "'\\t'" in found:
             found = "a tab character: indent YAML with spaces, never tabs"
-        raise InputError([InputIssue(str(path), where, "content", "valid YAML", found)]) from None
+        expected = getattr(exc, "expected", "valid YAML")
+        raise InputError([InputIssue(str(path), where, "content", expected, found)]) from None
     except UnicodeDecodeError as exc:
         raise InputError(
             [

@@ -8,7 +8,8 @@ holds one :class:`Policy`.
 
 from __future__ import annotations
 
-from typing import Literal
+import difflib
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,12 +21,45 @@ from pydantic import (
 
 from geodata.places import BANDS
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, DEFAULT_ZONE_KPH, SpeedModel
+from optimizer.scenario.clock import clock_text, earliest_bell_s, seconds
 
 
 class Frozen(BaseModel):
     """A scenario section: immutable, and no key it does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+#: The most a county could spend in a year or a plan, yuan (a bound on every cost).
+MAX_YUAN = 1e12
+#: A cost in yuan: finite, not negative, within what a county could have.
+Yuan = Annotated[float, Field(ge=0, le=MAX_YUAN)]
+#: A class-size norm: pupils per class.
+ClassSize = Annotated[int, Field(gt=0, le=100)]
+#: A school's largest size: classes.
+ClassCount = Annotated[int, Field(gt=0, le=500)]
+#: A speed of a loaded school bus, km/h.
+Speed = Annotated[float, Field(gt=0, le=200)]
+
+
+def merged_by_key(given: object, defaults: dict[str, int], what: str) -> object:
+    """``defaults`` with ``given`` on top, key by key; a key not in ``defaults`` refused.
+
+    Raises
+    ------
+    ValueError
+        An unknown key, with the known ones and the nearest (did you mean).
+    """
+    if not isinstance(given, dict):
+        return given
+    unknown = sorted(str(k) for k in given if k not in defaults)
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(defaults), n=1)
+            hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        raise ValueError(f"{what} by one of {', '.join(defaults)}; unknown: {', '.join(hints)}")
+    return {**defaults, **given}
 
 
 class BandRule(Frozen):
@@ -59,7 +93,7 @@ class BusType(Frozen):
 
     name: str
     seats: int = Field(gt=0, le=LEGAL_MAX_SEATS, description="rated seats (legal max 56)")
-    fixed_cost: float = Field(ge=0, description="yuan per bus per year")
+    fixed_cost: float = Field(ge=0, le=MAX_YUAN, description="yuan per bus per year")
     count: int | None = Field(None, ge=0, description="at most this many per school")
 
 
@@ -69,12 +103,12 @@ class BusRule(Frozen):
     seats: int = Field(
         56, gt=0, le=LEGAL_MAX_SEATS, description="rated seats of the standard bus (legal max 56)"
     )
-    fixed_cost: float = Field(150_000, ge=0, description="yuan per bus per year")
+    fixed_cost: float = Field(150_000, ge=0, le=MAX_YUAN, description="yuan per bus per year")
     other_types: list[BusType] = Field(
         default_factory=list, description="other buses the routes may use, e.g. a minibus"
     )
     split_stops: bool = Field(True, description="the pupils of one stop may ride on several buses")
-    cost_per_km: float = Field(6.0, ge=0, description="yuan per km driven")
+    cost_per_km: float = Field(6.0, ge=0, le=MAX_YUAN, description="yuan per km driven")
     stop_time_s: int = Field(30, ge=0, description="time at every stop, seconds")
     stop_time_per_pupil_s: int = Field(3, ge=0, description="extra per pupil boarding")
     arrive_before_bell_min: int = Field(10, ge=0, description="buses arrive this early")
@@ -159,11 +193,11 @@ def _default_max_classes() -> dict[str, int]:
 class SchoolRules(Frozen):
     """Class sizes, school sizes, lunch and boarding rules."""
 
-    class_size: dict[str, int] = Field(
+    class_size: dict[str, ClassSize] = Field(
         default_factory=_default_class_size,
         description="class-size norm by level; no class may exceed it",
     )
-    max_classes: dict[str, int] = Field(
+    max_classes: dict[str, ClassCount] = Field(
         default_factory=_default_max_classes,
         description="largest school by level, in classes (an oversized school is a veto)",
     )
@@ -183,7 +217,9 @@ class SchoolRules(Frozen):
         "keeps its own pupils (it takes nobody beyond today's classes); true: its pupils must "
         "then move or it must close",
     )
-    lunch_sittings: int = Field(2, ge=1, description="canteen seats serve this many sittings")
+    lunch_sittings: int = Field(
+        2, ge=1, le=10, description="canteen seats serve this many sittings"
+    )
     boarding: bool = Field(True, description="grades 4-9 may board when the bus is too far")
     kindergarten_public_share: float = Field(
         0.7, ge=0, le=1, description="public places / all kindergarten places after merges"
@@ -195,33 +231,45 @@ class SchoolRules(Frozen):
         description="inclusive places (public or private_inclusive) / all kindergarten places",
     )
 
+    @field_validator("class_size", mode="before")
+    @classmethod
+    def _class_sizes(cls, given: object) -> object:
+        """The defaults, each level given replaced (``{primary: 40}`` keeps the others)."""
+        return merged_by_key(given, _default_class_size(), "a class size")
+
+    @field_validator("max_classes", mode="before")
+    @classmethod
+    def _max_classes(cls, given: object) -> object:
+        """The defaults, each level given replaced."""
+        return merged_by_key(given, _default_max_classes(), "a largest size in classes")
+
 
 class Investment(Frozen):
     """What a receiving school may build, at what cost (yuan), within a budget."""
 
-    classroom_cost: float = Field(800_000, ge=0)
-    canteen_seat_cost: float = Field(4_000, ge=0)
-    bed_cost: float = Field(25_000, ge=0)
+    classroom_cost: float = Field(800_000, ge=0, le=MAX_YUAN)
+    canteen_seat_cost: float = Field(4_000, ge=0, le=MAX_YUAN)
+    bed_cost: float = Field(25_000, ge=0, le=MAX_YUAN)
     max_classrooms: int = Field(6, ge=0, description="added classrooms per school at most")
     inclusive_subsidy_per_place: float = Field(
         1500.0,
         ge=0,
         description="yuan/year to make a private kindergarten place inclusive (subsidised)",
     )
-    budget: float = Field(30_000_000, ge=0, description="total capital, yuan")
+    budget: float = Field(30_000_000, ge=0, le=MAX_YUAN, description="total capital, yuan")
 
 
 class Speeds(Frozen):
     """The school-bus speed model (km/h); see geodata.speeds for the hazard tags."""
 
-    highway_kph: dict[str, float] = Field(
+    highway_kph: dict[str, Speed] = Field(
         default_factory=lambda: dict(DEFAULT_HIGHWAY_KPH),
         description="speed by highway class where OSM has no maxspeed; only these "
         "classes are drivable",
     )
-    road_cap_kph: float = Field(60.0, gt=0)
-    motorway_cap_kph: float = Field(80.0, gt=0)
-    hazard_kph: float = Field(20.0, gt=0)
+    road_cap_kph: float = Field(60.0, gt=0, le=200)
+    motorway_cap_kph: float = Field(80.0, gt=0, le=200)
+    hazard_kph: float = Field(20.0, gt=0, le=200)
     track_grades: list[Literal["grade1", "grade2", "grade3", "grade4", "grade5", "untagged"]] = (
         Field(
             default_factory=lambda: ["grade1"],
@@ -256,8 +304,8 @@ class Policy(Frozen):
     """The rules and weights of a run."""
 
     bands: dict[str, BandRule] = Field(default_factory=_default_bands)
-    bell: str = Field("08:00", pattern=r"^\d{2}:\d{2}$", description="school starts, HH:MM")
-    walk_kph: float = Field(4.0, gt=0, description="pupils' walking speed")
+    bell: str = Field("08:00", description="school starts, HH:MM (24-hour clock)")
+    walk_kph: float = Field(4.0, gt=0, le=20, description="pupils' walking speed")
     years_ahead: int = Field(
         0,
         ge=0,
@@ -306,11 +354,27 @@ class Policy(Frozen):
             out[band] = {**default.model_dump(), **given} if isinstance(given, dict) else given
         return out
 
+    @field_validator("bell", mode="before")
+    @classmethod
+    def _clock(cls, bell: object) -> str:
+        """A real clock time, ``8:20`` read as ``08:20``."""
+        return clock_text(bell)
+
+    @model_validator(mode="after")
+    def _buses_leave_after_midnight(self) -> Policy:
+        need, why = earliest_bell_s(self)
+        if self.bell_s < need:
+            raise ValueError(
+                f"a bell at or after {need // 3600:02d}:{need % 3600 // 60:02d}: {why}, so "
+                f"at {self.bell} the bus would leave {(need - self.bell_s) // 60} min before "
+                "midnight"
+            )
+        return self
+
     @property
     def bell_s(self) -> int:
         """Bell time in seconds after midnight."""
-        hours, minutes = self.bell.split(":")
-        return int(hours) * 3600 + int(minutes) * 60
+        return seconds(self.bell)
 
     def limit_s(self, band: str) -> int:
         """One-way limit of a band, seconds."""

@@ -19,6 +19,7 @@ from pydantic import (
 from geodata.china_crs import PlaceCrs
 from geodata.errors import InputError, InputIssue
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
+from optimizer.scenario.clock import late_bells
 from optimizer.scenario.inheritance import read_scenario_source
 from optimizer.scenario.policy import Frozen, Policy
 from optimizer.scenario.schema_errors import describe
@@ -39,7 +40,9 @@ __all__ = [
 class Solver(Frozen):
     """Solver settings. Limits are deterministic so that a plan is reproducible."""
 
-    seed: int = 2027
+    seed: int = Field(
+        2027, ge=0, le=2**31 - 1, description="random seed of every solver (0 to 2147483647)"
+    )
     closures_deterministic_time: float = Field(
         60.0, gt=0, description="CP-SAT max_deterministic_time (work units, not seconds)"
     )
@@ -82,6 +85,11 @@ class Solver(Frozen):
     )
 
 
+#: The farthest a village or school may lie from its road, metres: beyond that the
+#: journey off the road would be longer than the roads can tell.
+MAX_SNAP_M = 5000.0
+
+
 class PlaceSource(Frozen):
     """A place table with options: a column mapping and a layer."""
 
@@ -104,11 +112,16 @@ class RegionPaths(Frozen):
     schools: str | PlaceSource
     depots: str | PlaceSource | None = None
     max_snap_m: float = Field(
-        1000.0, gt=0, description="farther from a road is an error; the margin of the extent"
+        1000.0,
+        gt=0,
+        le=MAX_SNAP_M,
+        description="farther from a road is an error, metres; the margin of the extent",
     )
-    warn_snap_m: float = Field(300.0, gt=0, description="farther from a road is named in a warning")
+    warn_snap_m: float = Field(
+        300.0, gt=0, le=MAX_SNAP_M, description="farther from a road is named in a warning"
+    )
     cutoff_min: float | None = Field(
-        None, gt=0, description="bus times beyond this are not computed (large regions)"
+        None, gt=0, le=24 * 60, description="bus times beyond this are not computed (large regions)"
     )
 
 
@@ -134,9 +147,16 @@ class Scenario(Frozen):
     )
 
     def load_region(self, cache_dir: Path | None = None) -> Region:
-        """The scenario's region, read with its speed model, walking speed and limits."""
+        """The scenario's region, read with its speed model, walking speed and limits.
+
+        Raises
+        ------
+        geodata.errors.InputError
+            Bad region files, or a school's own bell too early for its buses
+            (:func:`optimizer.scenario.clock.late_bells`).
+        """
         cutoff = self.region.cutoff_min
-        return load_region(
+        region = load_region(
             self.region_files(),
             speeds=self.policy.speeds.model(),
             walk_kph=self.policy.walk_kph,
@@ -145,6 +165,12 @@ class Scenario(Frozen):
             cutoff_s=None if cutoff is None else 60 * cutoff,
             cache_dir=cache_dir,
         )
+        if "bell" in region.schools:
+            bells = dict(zip(region.schools["id"], region.schools["bell"], strict=True))
+            late = list(late_bells(self.policy, bells, str(self.region_files().schools.path)))
+            if late:
+                raise InputError(late)
+        return region
 
     def region_files(self) -> RegionFiles:
         """The region's files as absolute paths."""

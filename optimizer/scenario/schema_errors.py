@@ -69,4 +69,30 @@ def describe(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
             return f"one of the keys {', '.join(known)}{hint}", f"an unknown key '{key}'"
         return "no key of this name", f"an unknown key '{key}'"
     message = str(err["msg"]).removeprefix("Value error, ")
-    return message, repr(err.get("input"))[:80]
+    given = err.get("input")
+    section = model_at(root, loc)
+    if kind == "value_error" and isinstance(section, type) and issubclass(section, BaseModel):
+        return in_words(message), ""  # a rule across a section's keys: the message says it
+    return in_words(message), repr(given)[:80]
+
+
+#: pydantic's words for a type -> a planner's.
+_TYPES = {
+    "a valid integer": "a whole number",
+    "a valid number": "a number",
+    "a valid string": "text",
+    "a valid boolean": "true or false",
+    "a valid dictionary": "a mapping (key: value lines)",
+    "a valid list": "a list",
+}
+
+
+def in_words(message: str) -> str:
+    """pydantic's ``Input should be ...`` as what was expected: ``a number greater than 0``."""
+    if not message.startswith("Input should be "):
+        return message
+    rest = message.removeprefix("Input should be ").split(", unable to")[0]
+    rest = _TYPES.get(rest, rest)
+    if rest.startswith(("greater", "less")):
+        rest = "a number " + rest
+    return rest

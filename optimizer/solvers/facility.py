@@ -40,6 +40,7 @@ import numpy as np
 import scipy
 from ortools.linear_solver.python import model_builder as mb
 
+from optimizer.interrupt import interruptible
 from optimizer.solvers.facility_matrix import (
     decode_values,
     hint_values,
@@ -115,7 +116,7 @@ def solve_facility(
     solver = mb.Solver(settings.engine)
     solver.set_time_limit_in_seconds(settings.time_limit_s)
     solver.set_solver_specific_parameters(_specific(settings, cutoff))
-    status = solver.solve(m)
+    status = interruptible(lambda: solver.solve(m))
     name = {
         mb.SolveStatus.OPTIMAL: "OPTIMAL",
         mb.SolveStatus.FEASIBLE: "FEASIBLE",

@@ -13,17 +13,23 @@ import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
+from optimizer.interrupt import interruptible
 from optimizer.solvers.facility_model import FacilityModel, Hint
 
 
 def run_milp(a: Arrays, options: dict[str, float], *, relax: bool = False) -> OptimizeResult:
-    """:func:`scipy.optimize.milp` (HiGHS) on the arrays; ``relax``: every variable continuous."""
-    return milp(
-        a.cost,
-        constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
-        integrality=np.zeros(len(a.cost), np.uint8) if relax else a.integral.astype(np.uint8),
-        bounds=Bounds(a.lower, a.upper),
-        options={**options, "disp": False},
+    """:func:`scipy.optimize.milp` (HiGHS) on the arrays; ``relax``: every variable continuous.
+
+    Run through :func:`optimizer.interrupt.interruptible`, so Ctrl-C is honoured at once.
+    """
+    return interruptible(
+        lambda: milp(
+            a.cost,
+            constraints=LinearConstraint(a.matrix, a.row_lower, a.row_upper),
+            integrality=np.zeros(len(a.cost), np.uint8) if relax else a.integral.astype(np.uint8),
+            bounds=Bounds(a.lower, a.upper),
+            options={**options, "disp": False},
+        )
     )
 
 
