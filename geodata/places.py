@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,6 +195,42 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
+#: A Shapefile (dBase) keeps this many characters of a column name.
+DBF_NAME_CHARS = 10
+
+
+def _refuse_near_misses(
+    path: Path, spec: TableSpec, header: list[str], issues: IssueCollector
+) -> None:
+    """Refuse a column whose name is a misspelling or a Shapefile cut of a known one.
+
+    Such a column would be ignored and its values lost (``current_primay``, or
+    ``current_pr`` from a Shapefile's 10-character names): today's schools would then
+    count as unknown and pupils move who should stay. Columns unlike any known name
+    (the office's own remarks, say) are read past.
+    """
+    known = [*spec.required, *spec.optional]
+    for column in header:
+        if column in known or column == "geometry":
+            continue
+        cut = [k for k in known if len(column) == DBF_NAME_CHARS and k.startswith(column)]
+        close = cut or difflib.get_close_matches(column, known, n=1, cutoff=0.8)
+        if close:
+            why = (
+                "a Shapefile keeps 10 characters of a name"
+                if cut
+                else "an unknown column this close to a known one is taken for a misspelling"
+            )
+            issues.add(
+                path,
+                "header",
+                column,
+                f"a known column: did you mean '{close[0]}'? ({why}; rename it, or map it "
+                f"with region.<table>.columns: {{{close[0]}: {column}}})",
+                column,
+            )
+
+
 def read_places(
     path: str | Path,
     spec: TableSpec,
@@ -245,6 +282,7 @@ def read_places(
     raw = raw.rename(columns=rename)
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = rename_synonyms(raw, set(columns or {}))
+    _refuse_near_misses(path, spec, list(raw.columns), issues)
     missing = [c for c in spec.required if c not in raw.columns]
     for column in missing:
         mapped = f" (mapped from '{columns[column]}')" if columns and column in columns else ""
