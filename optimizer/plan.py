@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
+from optimizer.reasons import ClosureReason, PlacementReason
 
 __all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
@@ -314,6 +315,8 @@ class Plan:
     kpis: dict[str, Any] = field(default_factory=dict)
     vetoes: tuple[VetoCheck, ...] = ()
     buses: tuple[BusDuty, ...] = ()
+    reasons: tuple[ClosureReason, ...] = ()
+    placements: tuple[PlacementReason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the whole plan."""
@@ -354,6 +357,8 @@ class Plan:
             buses=tuple(
                 BusDuty(**{**b, "routes": tuple(b["routes"])}) for b in data.get("buses", ())
             ),
+            reasons=tuple(ClosureReason(**r) for r in data.get("reasons", ())),
+            placements=tuple(PlacementReason(**r) for r in data.get("placements", ())),
         )
 
     @classmethod
@@ -376,7 +381,8 @@ class Plan:
                 f"newly on a bus      {k['pupils_newly_bused']}",
                 f"buses               {k['buses']} ({_runs(k.get('runs', len(self.routes)))})",
                 f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
-                f"running cost saved  {k['running_cost_saved']:,} yuan/year",
+                f"running cost saved  {k['running_cost_saved']:,} yuan/year (gross)",
+                f"net annual saving   {k.get('money', {}).get('net_annual_saving', 0):,} yuan/year",
                 f"solver              {runs}",
             ]
         )
