@@ -145,6 +145,14 @@ class Assignment:
         _set(self, "band", Band(self.band))
         _set(self, "mode", Mode(self.mode))
 
+    @property
+    def over_limit(self) -> bool:
+        """The daily journey is over the band's limit (a boarder's weekly trip is not daily).
+
+        The one flag the map, the tables, the report and the veto checklist show.
+        """
+        return self.mode is not Mode.BOARD and self.time_s > self.limit_s
+
 
 @dataclass(frozen=True)
 class Walker:
@@ -401,7 +409,7 @@ def compute_kpis(
     """
     closed = [s for s in schools if s.status is Status.CLOSED]
     longest = max((r.longest_ride_s for r in routes), default=0)
-    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.time_s > a.limit_s)
+    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.over_limit)
     return {
         "schools": len(schools),
         "schools_closed": len(closed),

@@ -67,6 +67,7 @@ def make_plan(
         )
     assignments = with_rides(problem, draft, list(routes))
     schools = school_results(problem, region, closures, assignments)
+    reasons = closure_reasons(problem, closures, settings, assignments, routes, buses)
     plan = Plan(
         scenario=scenario.name,
         bell_s=problem.scenario_bell_s,
@@ -79,9 +80,9 @@ def make_plan(
             "years_ahead": problem.moves.years_ahead,
             "money": plan_money(problem, schools, assignments, routes, buses),
         },
-        vetoes=veto_checklist(problem, schools, assignments, routes),
+        vetoes=veto_checklist(problem, schools, assignments, routes, reasons),
         buses=buses,
-        reasons=closure_reasons(problem, closures, settings, assignments, routes, buses),
+        reasons=reasons,
         placements=placement_reasons(problem, schools, assignments),
     )
     violations = verify(plan, problem)
