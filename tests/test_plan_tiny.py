@@ -102,6 +102,7 @@ def test_grades_4_6_board_when_the_bus_is_too_far_and_beds_are_built(tiny):
     assert verify(plan, problem) == []
     assert {v.item: v.status for v in plan.vetoes if v.school == "P1"} == {
         "journey": "pass",
+        "closing pays": "pass",
         "transport safety": "pass",
         "dining and boarding": "pass",
         "school and class size": "pass",
