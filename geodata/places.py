@@ -50,6 +50,11 @@ def _count(value: str) -> int:
     return int(number)
 
 
+def _optional_amount(value: str) -> float:
+    """A number >= 0, or NaN when empty (not given)."""
+    return float("nan") if not value.strip() else _amount(value)
+
+
 def _amount(value: str) -> float:
     try:
         number = float(plain_number(value))
@@ -180,6 +185,7 @@ SCHOOLS = TableSpec(
         "canteen_seats": (_count, "0"),
         "boarding_beds": (_count, "0"),
         "bell": (_bell, ""),
+        "teacher_cost": (_optional_amount, ""),
     },
 )
 DEPOTS = TableSpec(

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
+from optimizer.reasons import ClosureReason, PlacementReason
 
 __all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
@@ -143,6 +144,14 @@ class Assignment:
     def __post_init__(self) -> None:
         _set(self, "band", Band(self.band))
         _set(self, "mode", Mode(self.mode))
+
+    @property
+    def over_limit(self) -> bool:
+        """The daily journey is over the band's limit (a boarder's weekly trip is not daily).
+
+        The one flag the map, the tables, the report and the veto checklist show.
+        """
+        return self.mode is not Mode.BOARD and self.time_s > self.limit_s
 
 
 @dataclass(frozen=True)
@@ -314,6 +323,8 @@ class Plan:
     kpis: dict[str, Any] = field(default_factory=dict)
     vetoes: tuple[VetoCheck, ...] = ()
     buses: tuple[BusDuty, ...] = ()
+    reasons: tuple[ClosureReason, ...] = ()
+    placements: tuple[PlacementReason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the whole plan."""
@@ -354,6 +365,8 @@ class Plan:
             buses=tuple(
                 BusDuty(**{**b, "routes": tuple(b["routes"])}) for b in data.get("buses", ())
             ),
+            reasons=tuple(ClosureReason(**r) for r in data.get("reasons", ())),
+            placements=tuple(PlacementReason(**r) for r in data.get("placements", ())),
         )
 
     @classmethod
@@ -376,7 +389,8 @@ class Plan:
                 f"newly on a bus      {k['pupils_newly_bused']}",
                 f"buses               {k['buses']} ({_runs(k.get('runs', len(self.routes)))})",
                 f"longest ride        {k['longest_ride_s'] / 60:.1f} min",
-                f"running cost saved  {k['running_cost_saved']:,} yuan/year",
+                f"running cost saved  {k['running_cost_saved']:,} yuan/year (gross)",
+                f"net annual saving   {k.get('money', {}).get('net_annual_saving', 0):,} yuan/year",
                 f"solver              {runs}",
             ]
         )
@@ -395,7 +409,7 @@ def compute_kpis(
     """
     closed = [s for s in schools if s.status is Status.CLOSED]
     longest = max((r.longest_ride_s for r in routes), default=0)
-    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.time_s > a.limit_s)
+    p13_over = sum(a.pupils for a in assignments if a.band is Band.P13 and a.over_limit)
     return {
         "schools": len(schools),
         "schools_closed": len(closed),

@@ -25,6 +25,7 @@ ORDER = (
     "scenario",
     "solvers",
     "plan",
+    "reasons",  # the records of the reasons of decisions the Plan carries (beside plan.py)
     "errors",
     "interrupt",
 )

@@ -102,6 +102,7 @@ def test_grades_4_6_board_when_the_bus_is_too_far_and_beds_are_built(tiny):
     assert verify(plan, problem) == []
     assert {v.item: v.status for v in plan.vetoes if v.school == "P1"} == {
         "journey": "pass",
+        "closing pays": "pass",
         "transport safety": "pass",
         "dining and boarding": "pass",
         "school and class size": "pass",
@@ -172,7 +173,9 @@ def test_lexicographic_puts_the_longest_young_journey_first(tiny):
     weighted = solve_closures(dataclasses.replace(problem, running_cost=cost))
     assert weighted.open.tolist() == [True, True]
     weights = dataclasses.replace(problem.weights, objective=Objective.LEXICOGRAPHIC)
-    lexi = dataclasses.replace(problem, running_cost=cost, weights=weights)
+    # Closing P1 saves nothing, so only without the closing-pays rule may it close.
+    money = dataclasses.replace(problem.money, closing_must_pay=False)
+    lexi = dataclasses.replace(problem, running_cost=cost, weights=weights, money=money)
     result = solve_closures(lexi)
     # Closing P1 brings the longest grades 1-3 journey from 13.5 min (walks) to a 9-min drive.
     assert result.open.tolist() == [False, True]
@@ -228,12 +231,14 @@ def test_a_cheaper_minibus_takes_a_small_run_and_unsplittable_stops_are_named(ti
     plan, problem = make_plan(_with(scenario, bus=bus), region)
     assert [(r.bus_type, r.seats) for r in plan.routes] == [("minibus", 49)]
     assert verify(plan, problem) == []
-    # A 30-seat standard bus and no splitting: A's 35 riders fit no bus.
+    # A 30-seat standard bus and no splitting: A's 35 riders fit no bus (P1's closure
+    # pays for 30-seat buses only with its teachers' pay counted as saved).
     bus = scenario.policy.bus.model_copy(update={"seats": 30, "split_stops": False})
+    money = scenario.policy.money.model_copy(update={"teachers_saved": True})
     with pytest.raises(
         UnroutableRiders, match="village A -> school P2: 35 riders, the largest bus has 30 seats"
     ):
-        make_plan(_with(scenario, bus=bus), region)
+        make_plan(_with(scenario, bus=bus, money=money), region)
 
 
 def _oversized_today(scenario, region, *, apply_to_unmoved: bool):

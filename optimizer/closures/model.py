@@ -27,8 +27,11 @@ Side rules (the core's :class:`~optimizer.solvers.facility.SideModel`), per kept
   inclusive places (public or private-inclusive) >= the inclusive share (100 %);
   a kept private kindergarten may be made inclusive with a yearly subsidy per place.
 
-Objective (yuan/year): running cost of kept schools + transport estimate + capital
-(weighted) + boarding cost + value of pupils' travel time. Optionally
+Objective (yuan/year, :mod:`optimizer.closures.objective`, the plan's own money
+figures): the saving forgone by keeping each school + buses (fixed and per km) +
+lunch and boarding subsidies + capital (weighted) + boarding weight + value of pupils'
+travel time; and closing pays (:mod:`optimizer.closures.closing_pays`): each closure
+saves more than it adds. Optionally
 lexicographic: first the longest grades 1-3 journey, then that objective.
 An unserved slack with a prohibitive penalty keeps the model feasible; villages
 that need it are reported with the limit at fault instead of a solver status
@@ -46,6 +49,8 @@ import numpy as np
 import ortools
 
 from geodata.kinds import BANDS, Band
+from optimizer.closures.closing_pays import write_closing_pays
+from optimizer.closures.objective import objective_costs
 from optimizer.closures.pairs import Pairs, build_pairs
 from optimizer.closures.settings import ClosureSettings, Engine
 from optimizer.closures.side import Side
@@ -123,7 +128,8 @@ class ClosureModel:
             Cap on every grades 1-3 journey, seconds (second lexicographic stage).
         """
         p, pairs = self.problem, self.pairs
-        open_cost, pair_cost = self._costs()
+        open_cost, pair_cost = objective_costs(p, pairs)
+        forced_open = p.must_keep | ~p.may_close | (not p.moves.closures_allowed)
         penalty = int(open_cost.sum() + pair_cost.sum() + 1e9)
         rules = SideRules(
             p,
@@ -132,6 +138,7 @@ class ClosureModel:
             scale=0.0 if minimise_longest_p13 else 1.0,
         )
         rules.write()
+        write_closing_pays(p, pairs, rules.side, open_cost, pair_cost, forced_open)
         p13 = np.flatnonzero(pairs.pair_band == BANDS.index(Band.P13))
         if minimise_longest_p13:
             self._longest_p13(rules, p13)
@@ -149,27 +156,12 @@ class ClosureModel:
             pair_customer=pairs.pair_customer,
             pair_facility=pairs.pair_facility,
             pair_cost=pair_cost,
-            forced_open=p.must_keep | ~p.may_close | (not p.moves.closures_allowed),
+            forced_open=forced_open,
             stay=pairs.stay,
             unserved_penalty=penalty,
             side=rules.side.model(),
         )
         return BuiltModel(facility, rules.columns)
-
-    def _costs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Yearly cost of keeping each school, and of each pair with its bus estimate.
-
-        Each bused pupil takes 1/seats of a bus's yearly cost (a fractional fleet; the
-        routes give the real count). Whole buses here would make the model an order of
-        magnitude slower for a 0.05 % different cost.
-        """
-        p, pairs = self.problem, self.pairs
-        open_cost = np.rint(p.weights.running_cost * p.running_cost).astype(np.int64)
-        seat_cost = p.weights.transport * p.bus.fixed_cost / p.bus.seats
-        pair_cost = pairs.pair_cost + np.rint(
-            seat_cost * pairs.demand[pairs.pair_customer] * pairs.pair_bus
-        ).astype(np.int64)
-        return open_cost, pair_cost
 
     def _longest_p13(self, rules: SideRules, p13: np.ndarray) -> None:
         """The first lexicographic stage's objective: the longest grades 1-3 journey."""

@@ -88,7 +88,7 @@ class Village:
     @property
     def over_limit(self) -> bool:
         """Whether any band's journey after the plan exceeds its limit."""
-        return any(a.time_s > a.limit_s for a in self.rows)
+        return any(a.over_limit for a in self.rows)
 
     def primary(self) -> Assignment | None:
         """The assignment that decides the village's primary catchment, if any."""

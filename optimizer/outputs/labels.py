@@ -29,6 +29,7 @@ _VOCABULARY_EN = {
     "vetoitem.dining and boarding": "Dining and boarding at the receiving school",
     "vetoitem.school and class size": "School and class size",
     "vetoitem.parents and representatives": "Parents and hearing representatives",
+    "vetoitem.closing pays": "Closing pays (saves more than it adds)",
 }
 
 _VOCABULARY_ZH = {
@@ -42,6 +43,7 @@ _VOCABULARY_ZH = {
     "vetoitem.dining and boarding": "接收学校的就餐和住宿",
     "vetoitem.school and class size": "学校规模和班额",
     "vetoitem.parents and representatives": "家长和听证代表意见",
+    "vetoitem.closing pays": "撤并合算（节省多于新增）",
 }
 
 _EN = {

@@ -21,6 +21,7 @@ from optimizer.outputs.html_parts import number as _number
 from optimizer.outputs.html_parts import t as _t
 from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import labels, term
+from optimizer.outputs.money_view import money_section
 from optimizer.outputs.route_sheets import route_sheets as _route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
@@ -84,6 +85,7 @@ def render_report(
         f"<h1>{_e(plan.scenario)}</h1>",
         f'<p class="meta">{_e(text["title"])}</p>',
         _summary(plan, text),
+        money_section(plan, text, language),
         _timeline(timeline, text),
         _map(map_png, text),
         _schools(plan, text),
@@ -274,7 +276,7 @@ def _villages(plan: Plan, text: Mapping[str, str]) -> str:
     rows = []
     for village in figures.villages(plan):
         for n, a in enumerate(village.rows):
-            over = a.time_s > a.limit_s
+            over = a.over_limit
             flag = text["over_limit"].format(limit=round(a.limit_s / 60)) if over else ""
             before = names.get(a.before_school, a.before_school) or "-"
             rows.append(

@@ -299,7 +299,7 @@ def _assignment_row(a: Assignment, names: Mapping[str, str]) -> dict[str, Any]:
         "walk_to_stop_m": a.walk_to_stop_m,
         "limit_s": a.limit_s,
         "limit_min": minutes(a.limit_s),
-        "over_limit": a.time_s > a.limit_s,
+        "over_limit": a.over_limit,
         "before_school": a.before_school,
         "before_school_name": names.get(a.before_school, ""),
         "before_time_s": a.before_time_s,

@@ -19,7 +19,9 @@ from optimizer.buses.stops import choose_stops
 from optimizer.closures.solve import solve_closures
 from optimizer.errors import InfeasibleScenario, PlanRejected
 from optimizer.plan import Assignment, Mode, Plan, SolverRun, compute_kpis
+from optimizer.planning.accounts import plan_money
 from optimizer.planning.decoding import draft_assignments, with_rides
+from optimizer.planning.reasons import closure_reasons, placement_reasons
 from optimizer.planning.school_results import school_results
 from optimizer.planning.settings import closure_settings, routing_settings
 from optimizer.planning.timetables import plan_route
@@ -45,7 +47,8 @@ def make_plan(
         When the independent verifier finds a broken rule (a bug, never expected).
     """
     problem = problem or build_problem(region, scenario.policy, name=scenario.name)
-    closures = solve_closures(problem, closure_settings(scenario.solver))
+    settings = closure_settings(scenario.solver)
+    closures = solve_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
     routes = tuple(
@@ -64,6 +67,7 @@ def make_plan(
         )
     assignments = with_rides(problem, draft, list(routes))
     schools = school_results(problem, region, closures, assignments)
+    reasons = closure_reasons(problem, closures, settings, assignments, routes, buses)
     plan = Plan(
         scenario=scenario.name,
         bell_s=problem.scenario_bell_s,
@@ -74,9 +78,12 @@ def make_plan(
         kpis={
             **compute_kpis(schools, assignments, routes, buses),
             "years_ahead": problem.moves.years_ahead,
+            "money": plan_money(problem, schools, assignments, routes, buses),
         },
-        vetoes=veto_checklist(problem, schools, assignments, routes),
+        vetoes=veto_checklist(problem, schools, assignments, routes, reasons),
         buses=buses,
+        reasons=reasons,
+        placements=placement_reasons(problem, schools, assignments),
     )
     violations = verify(plan, problem)
     if violations:

@@ -17,6 +17,7 @@ from geodata.matrices import UNREACHABLE
 from geodata.region import Region
 from optimizer.problem.data import Problem
 from optimizer.problem.data import frozen as _frozen
+from optimizer.problem.money import MoneyRules
 from optimizer.problem.numbers import (
     BAND_NORM,
     BOARDING_BANDS,
@@ -70,6 +71,7 @@ def policy_numbers(policy: Policy) -> dict[str, Any]:
             objective=Objective(policy.weights.objective),
         ),
         "investment": InvestmentCosts(**policy.investment.model_dump()),
+        "money": _money_rules(policy.money),
         "moves": MoveRules(
             closures_allowed=policy.closures.allow,
             move_only_from_closed=policy.move_only_from_closed,
@@ -78,6 +80,20 @@ def policy_numbers(policy: Policy) -> dict[str, Any]:
             years_ahead=policy.years_ahead,
         ),
     }
+
+
+def _money_rules(money: schema.Money) -> MoneyRules:
+    return MoneyRules(
+        teacher_share=money.teacher_share,
+        teachers_saved=money.teachers_saved,
+        lunch_subsidy=money.lunch_subsidy_yuan_per_pupil,
+        boarding_subsidy=money.boarding_subsidy_yuan_per_pupil,
+        school_days=money.school_days,
+        runs_per_day=money.runs_per_day,
+        bus_price=money.bus_price,
+        closing_must_pay=money.closing_must_pay,
+        keep_open_exact=money.keep_open_exact,
+    )
 
 
 def _school_rules(rules: schema.SchoolRules) -> SchoolRules:
@@ -184,8 +200,17 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         dist_m=_frozen(region.road_m),
         walk_m=_frozen(region.walk_m),
         bells_s=_frozen(_bells(schools, policy)),
+        teacher_cost=_teacher_cost(schools),
         **policy_numbers(policy),
     )
+
+
+def _teacher_cost(schools: Any) -> np.ndarray | None:
+    """``S`` teachers' pay from the schools table's ``teacher_cost`` (-1 where empty)."""
+    if "teacher_cost" not in schools:
+        return None
+    given = schools["teacher_cost"].to_numpy(dtype=float)
+    return _frozen(np.where(np.isnan(given), -1, np.rint(given)).astype(np.int64))
 
 
 def _bells(schools: Any, policy: Policy) -> np.ndarray:

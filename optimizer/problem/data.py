@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geodata.kinds import BANDS, Level
+from optimizer.problem.money import MoneyRules
 from optimizer.problem.numbers import (
     BAND_NORM,
     BandTable,
@@ -76,6 +77,11 @@ class Problem:
         and ``origin`` the school of the base year (``None``: the same as current).
     closed
         Schools closed by earlier years of a timeline (they may not receive pupils).
+    money
+        Subsidies, teachers' pay, bus use and price (:mod:`optimizer.problem.money`).
+    teacher_cost
+        ``S`` teachers' pay per school from the data, yuan/year (``-1``: not given, the
+        default share applies; ``None``: no column).
     """
 
     name: str
@@ -111,6 +117,8 @@ class Problem:
     moves: MoveRules
     origin: np.ndarray | None = None
     closed: np.ndarray | None = None
+    money: MoneyRules = MoneyRules()
+    teacher_cost: np.ndarray | None = None
 
     @property
     def today(self) -> np.ndarray:

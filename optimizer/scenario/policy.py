@@ -259,6 +259,54 @@ class Investment(Frozen):
     budget: float = Field(30_000_000, ge=0, le=MAX_YUAN, description="total capital, yuan")
 
 
+class Money(Frozen):
+    """The plan's money besides running costs and buses: teachers, subsidies, bus price.
+
+    Defaults a county planner starts from: teachers are redeployed (their pay moves
+    with them, so it is not saved); teachers' pay is 70 % of a school's running cost
+    where the schools table has no ``teacher_cost``; the national rural nutrition
+    subsidy of 5 yuan a school day over 200 days for every pupil who newly eats at
+    school; 1,000 yuan a year for every new boarder; a 56-seat school bus costs
+    450,000 yuan to buy; buses run twice a day (morning and afternoon).
+    """
+
+    teacher_share: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="share of running cost that is teachers' pay, where the schools table "
+        "has no teacher_cost",
+    )
+    teachers_saved: bool = Field(
+        False,
+        description="false: a closed school's teachers are redeployed and their pay moves "
+        "with them (not saved); true: their pay counts as saved",
+    )
+    lunch_subsidy_yuan_per_pupil: float = Field(
+        1000.0, ge=0, description="yuan/year for each pupil who newly eats lunch at school"
+    )
+    boarding_subsidy_yuan_per_pupil: float = Field(
+        1000.0, ge=0, description="yuan/year for each pupil who newly boards"
+    )
+    school_days: int = Field(200, ge=1, le=366, description="school days a year")
+    runs_per_day: int = Field(
+        2, ge=1, description="bus runs a day for each morning run (morning and afternoon)"
+    )
+    bus_price: float = Field(450_000.0, ge=0, description="capital for each new bus, yuan")
+    closing_must_pay: bool = Field(
+        True,
+        description="each closure must save more a year than it adds in pupils' travel "
+        "time (weights.travel_yuan_per_pupil_min), buses, boarding (weights."
+        "boarding_yuan_per_pupil) and the lunch and boarding subsidies",
+    )
+    keep_open_exact: bool = Field(
+        False,
+        description="the reason of each closure gives the exact cost of keeping the school "
+        "open (the closure model solved again with it kept, one solve per closed school); "
+        "false: an upper bound (the school reopened with its own pupils back)",
+    )
+
+
 class Speeds(Frozen):
     """The school-bus speed model (km/h); see geodata.speeds for the hazard tags."""
 
@@ -335,6 +383,7 @@ class Policy(Frozen):
     schools: SchoolRules = Field(default_factory=SchoolRules)
     investment: Investment = Field(default_factory=Investment)
     weights: Weights = Field(default_factory=Weights)
+    money: Money = Field(default_factory=Money)
     closures: ClosureRules = Field(default_factory=ClosureRules)
 
     @field_validator("bands", mode="before")

@@ -23,8 +23,11 @@ from optimizer.sweep.variants import Variant
 
 #: How the sweep's annual cost is made up (shown in the page).
 COST_NOTE = (
-    "annual cost = running cost of the schools kept + bus.fixed_cost per bus "
-    "+ weights.capital x capital invested (yuan/year)"
+    "annual cost = running cost of the schools kept (teachers' pay redeployed with them "
+    "unless money.teachers_saved) + buses (fixed per bus + bus.cost_per_km x km of the "
+    "morning and afternoon runs) + lunch, boarding and inclusive subsidies + "
+    "weights.capital x capital invested, buses included (yuan/year; the plan's "
+    "kpis.money.annual_cost)"
 )
 
 

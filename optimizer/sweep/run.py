@@ -32,7 +32,6 @@ from optimizer.errors import NoPlan, PlanRejected
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
 from optimizer.outputs.manifest import manifest_file
 from optimizer.outputs.progress import Progress
-from optimizer.plan import Status
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario, validate_scenario_data
 from optimizer.sweep.report import write_sweep_files
@@ -84,12 +83,7 @@ def run_variant(task: Task) -> VariantResult:
         return VariantResult(task.id, VariantStatus.REJECTED, " ".join(str(exc).split()))
     except Exception as exc:  # one broken variant must not lose the others
         return VariantResult(task.id, VariantStatus.ERROR, f"{type(exc).__name__}: {exc}")
-    schools_cost = sum(s.running_cost for s in plan.schools if s.status != Status.CLOSED)
-    capital = sum(s.capital_cost for s in plan.schools)
-    policy = scenario.policy
-    cost = (
-        schools_cost + policy.bus.fixed_cost * len(plan.routes) + policy.weights.capital * capital
-    )
+    cost = plan.kpis["money"]["annual_cost"]  # the plan's own money (planning.accounts)
     solver = "; ".join(
         f"{r.stage}: {r.status}" + (f" (gap {r.gap:.2%})" if r.gap is not None else "")
         for r in plan.solver

@@ -119,7 +119,7 @@ def village_popup(
         over = (
             f' <b class="sp-warn">⚠ {esc(text["over_limit"].format(limit=round(a.limit_s / 60)))}'
             "</b>"
-            if a.time_s > a.limit_s
+            if a.over_limit
             else ""
         )
         before = names.get(a.before_school, a.before_school) or "-"
