@@ -32,6 +32,7 @@ from optimizer.outputs.labels import LANGUAGES, labels, term
 from optimizer.outputs.report import render_report
 from optimizer.plan import Mode, Status
 from optimizer.planning.flow import make_plan
+from optimizer.planning.school_results import to_build
 from optimizer.scenario.schema import load_scenario
 from tests.conftest import SCHOOLS_CSV, VILLAGES_CSV, tiny_osm
 
@@ -283,3 +284,23 @@ def test_every_mode_is_in_the_plan_the_files_and_the_report(written, mode):
             f"{a.time_s / 60:.0f} · {a.distance_m / 1000:.1f}"
         )
         assert f"<td>{after}</td>" in section(report, text["villages_table"]), language
+
+
+@pytest.mark.parametrize(
+    ("case", "detail"),
+    [
+        ("base", "receiving P2; to build first: P2: canteen_seats 23"),
+        ("classrooms", "receiving P2; to build first: P2: canteen_seats 23, classrooms 1"),
+        ("boarding", "receiving P2; to build first: P2: boarding_beds 15, canteen_seats 23"),
+    ],
+)
+def test_what_to_build_before_a_closure_is_in_the_veto_checklist(written, case, detail):
+    w = written(case)
+    (check,) = [v for v in w.plan.vetoes if (v.school, v.item) == ("P1", "dining and boarding")]
+    assert check.detail == detail
+    assert f"<td>{detail}</td>" in w.reports["en"]
+
+
+def test_a_subsidy_is_not_built_before_a_closure():
+    assert to_build({"inclusive_places": 30, "classrooms": 1, "canteen_seats": 0}) == "classrooms 1"
+    assert to_build({"inclusive_places": 30}) == ""
