@@ -13,6 +13,16 @@ from optimizer.planning.timetables import point
 from optimizer.problem.data import Problem
 from optimizer.problem.rules import class_norm, places
 
+#: The investment that is a yearly subsidy (private kindergarten places made inclusive),
+#: not something built before a closure.
+SUBSIDY = "inclusive_places"
+
+
+def to_build(investment: dict[str, int]) -> str:
+    """What a school builds before a closure: ``canteen_seats 23, classrooms 1`` (keys
+    sorted; the yearly subsidy is left out); empty when nothing."""
+    return ", ".join(f"{k} {n}" for k, n in sorted(investment.items()) if n and k != SUBSIDY)
+
 
 def school_needs(problem: Problem, s: int, assignments) -> dict[str, int]:
     """Classes, largest class, lunch and beds a school needs for its assigned pupils.
@@ -70,7 +80,7 @@ def school_results(
             if kept
             else 0,
             # Private places made inclusive with a yearly subsidy (not capital).
-            "inclusive_places": places(problem, s) if kept and closures.subsidised[s] else 0,
+            SUBSIDY: places(problem, s) if kept and closures.subsidised[s] else 0,
         }
         capital = (
             added["classrooms"] * invest.classroom_cost

@@ -23,6 +23,7 @@ from geodata.region import Region
 from optimizer.errors import NoPlan
 from optimizer.plan import Plan, Status
 from optimizer.planning.flow import make_plan
+from optimizer.planning.school_results import to_build
 from optimizer.problem.build import Problem, build_problem
 from optimizer.scenario.schema import Scenario
 
@@ -103,9 +104,8 @@ def timeline_rows(years: list[YearPlan]) -> list[dict[str, object]]:
             if s.status == Status.CLOSED
         }
         for s in y.plan.schools:
-            built = {k: v for k, v in s.investment.items() if k != "inclusive_places"}
-            if built:
-                detail = ", ".join(f"{k} {v}" for k, v in sorted(built.items()))
+            detail = to_build(s.investment)
+            if detail:
                 rows.append(
                     {
                         "year": y.year - 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optimizer.plan import Assignment, Mode, Route, SchoolResult, Status, VetoCheck
+from optimizer.planning.school_results import to_build
 from optimizer.problem.data import Problem
 from optimizer.reasons import ClosureReason, KeepOpen
 
@@ -75,7 +76,8 @@ def veto_checklist(
             if by_id[r].lunch_pupils_after > rules.lunch_sittings * by_id[r].canteen_seats
             or by_id[r].boarders_after > by_id[r].boarding_beds
         ]
-        built = [f"{r}: {by_id[r].investment}" for r in receivers if by_id[r].investment]
+        builds = {r: to_build(by_id[r].investment) for r in receivers}
+        built = [f"{r}: {what}" for r, what in builds.items() if what]
         checks.append(
             VetoCheck(
                 school.id,
