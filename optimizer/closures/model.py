@@ -35,7 +35,7 @@ that need it are reported with the limit at fault instead of a solver status
 (:mod:`optimizer.closures.explanations`, raised by :mod:`optimizer.closures.solve`).
 
 The pairs are built in :mod:`optimizer.closures.pairs`, the side rules written in
-:mod:`optimizer.closures.side_rules`.
+:mod:`optimizer.closures.side_rules`, the router's cuts in :mod:`optimizer.closures.cuts`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ import numpy as np
 import ortools
 
 from geodata.kinds import BANDS, Band
+from optimizer.closures.cuts import Cut, write_cuts
 from optimizer.closures.pairs import Pairs, build_pairs
 from optimizer.closures.settings import ClosureSettings, Engine
 from optimizer.closures.side import Side
@@ -82,9 +83,10 @@ class BuiltModel:
 class ClosureModel:
     """Builds the facility model of a problem and reads its solution back."""
 
-    def __init__(self, problem: Problem, candidates: int | None = None):
+    def __init__(self, problem: Problem, candidates: int | None = None, cuts: tuple[Cut, ...] = ()):
         self.problem = problem
         self.candidates = candidates
+        self.cuts = cuts
         self.pairs: Pairs = build_pairs(problem, candidates)
 
     @property
@@ -132,6 +134,7 @@ class ClosureModel:
             scale=0.0 if minimise_longest_p13 else 1.0,
         )
         rules.write()
+        write_cuts(rules, pairs, self.cuts)
         p13 = np.flatnonzero(pairs.pair_band == BANDS.index(Band.P13))
         if minimise_longest_p13:
             self._longest_p13(rules, p13)

@@ -16,10 +16,10 @@ from optimizer.buses.mixed_load import route_schools
 from optimizer.buses.runs import Riders, Run, route_school
 from optimizer.buses.settings import RoutingSettings
 from optimizer.buses.stops import choose_stops
-from optimizer.closures.solve import solve_closures
 from optimizer.errors import InfeasibleScenario, PlanRejected
 from optimizer.plan import Assignment, Mode, Plan, SolverRun, compute_kpis
 from optimizer.planning.decoding import draft_assignments, with_rides
+from optimizer.planning.journeys import routable_closures
 from optimizer.planning.school_results import school_results
 from optimizer.planning.settings import closure_settings, routing_settings
 from optimizer.planning.timetables import plan_route
@@ -45,7 +45,7 @@ def make_plan(
         When the independent verifier finds a broken rule (a bug, never expected).
     """
     problem = problem or build_problem(region, scenario.policy, name=scenario.name)
-    closures = solve_closures(problem, closure_settings(scenario.solver))
+    closures = routable_closures(problem, closure_settings(scenario.solver))
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
     routes = tuple(
