@@ -121,3 +121,13 @@ def test_no_plan_names_the_village_and_the_ride_with_its_stop(tiny):
     (reason,) = [r for r in caught.value.reasons if r.startswith("village A band p13")]
     minutes = (drive + 90) / 60
     assert f"the nearest, P2, is {minutes:.1f} min away with the bus's stop" in reason
+
+
+def test_a_node_limit_is_a_deterministic_limit_recorded_with_the_plan(tiny):
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    runs = [
+        solve_closures(problem, ClosureSettings(node_limit=1, time_limit_s=600)) for _ in range(2)
+    ]
+    assert runs[0].school.tolist() == runs[1].school.tolist()
+    assert runs[0].run.settings["node_limit"] == 1 and runs[0].run.reproducible

@@ -230,10 +230,15 @@ class ClosureModel:
     def _run(
         self, result: FacilityResult, settings: ClosureSettings, stages: list[str]
     ) -> SolverRun:
-        """The solver record: proven optimal (single-threaded MIP), or CP-SAT on one worker
-        stopped by its deterministic limit, is reproducible."""
+        """The solver record: proven optimal or within the gap (single-threaded MIP), a MIP
+        stopped by its node limit, or CP-SAT on one worker stopped by its deterministic
+        limit, is reproducible (unless the wall-clock guard stopped it first)."""
         if settings.engine != Engine.SAT:
-            exact = result.status == "OPTIMAL" or result.gap <= settings.relative_gap
+            exact = (
+                result.status == "OPTIMAL"
+                or result.gap <= settings.relative_gap
+                or settings.node_limit is not None  # stopped by its node limit
+            )
         else:
             exact = settings.workers == 1
         return SolverRun(
