@@ -65,8 +65,11 @@ def test_impossible_limit_names_the_village(tiny):
     text = str(err.value)
     assert "village A band p13 (20 pupils): no school within the 0.5-minute one-way limit" in text
     # P1's 900 m is a 13.5-min walk (within walking distance, so walked): the nearest
-    # school in journey time is P2, a 9-min drive.
-    assert "the nearest, P2, is 9.0 min away (a limit of 9 min would serve it)" in text
+    # school in journey time is P2, a 9-min drive and the bus's 90-s stop for A's 20.
+    assert (
+        "the nearest, P2, is 10.5 min away with the bus's stop (a limit of 11 min would serve it)"
+        in text
+    )
 
 
 def test_capacity_shortfall_is_explained(tiny):
@@ -177,9 +180,11 @@ def test_lexicographic_puts_the_longest_young_journey_first(tiny):
     money = dataclasses.replace(problem.money, closing_must_pay=False)
     lexi = dataclasses.replace(problem, running_cost=cost, weights=weights, money=money)
     result = solve_closures(lexi)
-    # Closing P1 brings the longest grades 1-3 journey from 13.5 min (walks) to a 9-min drive.
+    # Closing P1 brings the longest grades 1-3 journey from 13.5 min (walks) to a 9-min drive
+    # and the bus's stop for A's 20 (30 s + 3 s a pupil).
     assert result.open.tolist() == [False, True]
-    assert result.run.settings["stages"] == [f"longest grades 1-3 journey {problem.time_s[0, 4]} s"]
+    longest = problem.time_s[0, 4] + 90
+    assert result.run.settings["stages"] == [f"longest grades 1-3 journey {longest} s"]
 
 
 def test_tight_limits_give_a_plan_or_an_explanation_never_a_rejected_plan(tiny_dir, capsys):

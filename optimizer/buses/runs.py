@@ -256,18 +256,66 @@ def _check_direct_rides(
     limits: np.ndarray,
 ) -> None:
     """Each pickup's direct ride with its own stop is within its limit."""
+    reasons = [reason for _, reason in _overlong(problem, school, pickups, service, limits)]
+    if reasons:
+        raise UnroutableRiders(reasons)
+
+
+def _overlong(
+    problem: Problem,
+    school: int,
+    pickups: list[Pickup],
+    service: np.ndarray,
+    limits: np.ndarray,
+) -> list[tuple[int, str]]:
+    """The pickups whose direct ride with their own stop is over their limit, each with
+    the reason in words."""
     school_place = problem.school_place(school)
-    reasons = []
+    out = []
     for i, p in enumerate(pickups):
         direct = int(problem.time_s[p.village, school_place]) + int(service[i])
         if direct > limits[i]:
-            reasons.append(
-                f"village {problem.village_ids[p.village]} -> school "
-                f"{problem.school_ids[school]}: the direct ride with its stop takes "
-                f"{direct / 60:.1f} min, over the {limits[i] / 60:g}-minute limit"
+            out.append(
+                (
+                    i,
+                    f"village {problem.village_ids[p.village]} -> school "
+                    f"{problem.school_ids[school]}: the direct ride with its stop takes "
+                    f"{direct / 60:.1f} min, over the {limits[i] / 60:g}-minute limit",
+                )
             )
-    if reasons:
-        raise UnroutableRiders(reasons)
+    return out
+
+
+@dataclass(frozen=True)
+class OverlongStop:
+    """A village whose riders to a school cannot all board one stop within their limit:
+    the direct ride with the stop they make together is too long.
+
+    ``bands`` are every band riding from ``village`` to ``school`` (the combination that
+    fails; each alone is within its limit, or the closure model would not have sent it).
+    """
+
+    village: int
+    school: int
+    bands: tuple[str, ...]
+    reason: str
+
+
+def overlong_stops(problem: Problem, school: int, riders: Riders) -> list[OverlongStop]:
+    """The villages among ``riders`` whose own stop's direct ride is over its limit.
+
+    The router's own direct-ride check (:func:`route_school` raises on the same), run
+    before routing so that the planning flow can send those pupils elsewhere.
+    """
+    pickups = [p for v in sorted(riders) for p in split_pickups(problem, v, riders[v])]
+    service = np.array([stop_time_s(problem, p.pupils) for p in pickups], dtype=np.int64)
+    limits = np.array([pickup_limit_s(problem, p) for p in pickups], dtype=np.int64)
+    found: dict[int, OverlongStop] = {}
+    for i, reason in _overlong(problem, school, pickups, service, limits):
+        v = pickups[i].village
+        bands = tuple(band for band in BANDS if riders[v].get(band, 0) > 0)
+        found.setdefault(v, OverlongStop(v, school, bands, reason))
+    return [found[v] for v in sorted(found)]
 
 
 def backward_model(

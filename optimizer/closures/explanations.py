@@ -21,7 +21,8 @@ from geodata.kinds import BANDS
 from optimizer.closures.model import ClosureModel
 from optimizer.closures.options import candidate_schools
 from optimizer.problem.data import Problem
-from optimizer.problem.rules import limit_s
+from optimizer.problem.numbers import Way
+from optimizer.problem.rules import journey, limit_s, on_school_bus
 from optimizer.solvers.facility import SolveSettings, solve_facility
 
 
@@ -35,11 +36,17 @@ def reachability_reasons(problem: Problem) -> list[str]:
             teaching = [s for s in range(problem.n_schools) if problem.serves[s, b]]
             limit_min = limit_s(problem, band) / 60
             if teaching:
-                best = min(teaching, key=lambda s: problem.journey_s(b, v, s))
-                minutes = problem.journey_s(b, v, best) / 60
+                best = min(teaching, key=lambda s: journey(problem, b, v, s)[1])
+                how, seconds, _ = journey(problem, b, v, best)
+                minutes = seconds / 60
+                stop = (
+                    " with the bus's stop"
+                    if how == Way.RIDE and on_school_bus(problem, b, v, best)
+                    else ""
+                )
                 nearest = (
-                    f"the nearest, {problem.school_ids[best]}, is {minutes:.1f} min away "
-                    f"(a limit of {math.ceil(minutes)} min would serve it)"
+                    f"the nearest, {problem.school_ids[best]}, is {minutes:.1f} min away"
+                    f"{stop} (a limit of {math.ceil(minutes)} min would serve it)"
                 )
             else:
                 nearest = "no school teaches this band"

@@ -38,7 +38,7 @@ that need it are reported with the limit at fault instead of a solver status
 (:mod:`optimizer.closures.explanations`, raised by :mod:`optimizer.closures.solve`).
 
 The pairs are built in :mod:`optimizer.closures.pairs`, the side rules written in
-:mod:`optimizer.closures.side_rules`.
+:mod:`optimizer.closures.side_rules`, the router's cuts in :mod:`optimizer.closures.cuts`.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ import ortools
 
 from geodata.kinds import BANDS, Band
 from optimizer.closures.closing_pays import write_closing_pays
+from optimizer.closures.cuts import Cut, write_cuts
 from optimizer.closures.objective import objective_costs
 from optimizer.closures.pairs import Pairs, build_pairs
 from optimizer.closures.settings import ClosureSettings, Engine
@@ -87,9 +88,10 @@ class BuiltModel:
 class ClosureModel:
     """Builds the facility model of a problem and reads its solution back."""
 
-    def __init__(self, problem: Problem, candidates: int | None = None):
+    def __init__(self, problem: Problem, candidates: int | None = None, cuts: tuple[Cut, ...] = ()):
         self.problem = problem
         self.candidates = candidates
+        self.cuts = cuts
         self.pairs: Pairs = build_pairs(problem, candidates)
 
     @property
@@ -139,6 +141,7 @@ class ClosureModel:
         )
         rules.write()
         write_closing_pays(p, pairs, rules.side, open_cost, pair_cost, forced_open)
+        write_cuts(rules, pairs, self.cuts)
         p13 = np.flatnonzero(pairs.pair_band == BANDS.index(Band.P13))
         if minimise_longest_p13:
             self._longest_p13(rules, p13)
@@ -219,10 +222,15 @@ class ClosureModel:
     def _run(
         self, result: FacilityResult, settings: ClosureSettings, stages: list[str]
     ) -> SolverRun:
-        """The solver record: proven optimal (single-threaded MIP), or CP-SAT on one worker
-        stopped by its deterministic limit, is reproducible."""
+        """The solver record: proven optimal or within the gap (single-threaded MIP), a MIP
+        stopped by its node limit, or CP-SAT on one worker stopped by its deterministic
+        limit, is reproducible (unless the wall-clock guard stopped it first)."""
         if settings.engine != Engine.SAT:
-            exact = result.status == "OPTIMAL" or result.gap <= settings.relative_gap
+            exact = (
+                result.status == "OPTIMAL"
+                or result.gap <= settings.relative_gap
+                or settings.node_limit is not None  # stopped by its node limit
+            )
         else:
             exact = settings.workers == 1
         return SolverRun(

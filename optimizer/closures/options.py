@@ -1,10 +1,15 @@
 """How the pupils of a village band would reach a school, if the rules allow it at all.
 
 - ``walk``: within the band's walking distance and one-way limit;
-- ``ride``: the bus-speed drive is within the band's one-way limit (a school bus when
-  the pupils move, the family's own way when they stay; kindergarten children are
-  brought by guardians within their limit);
-- ``board``: grades 4-9 only, when the drive is over the limit.
+- ``ride``: the ride is within the band's one-way limit. On a school bus (pupils who
+  move, kindergarten children aside) the ride is the drive *with the bus's stop*, the
+  same journey the router times (:func:`optimizer.problem.rules.journey`); the family's
+  own way (pupils who stay) and guardians (kindergarten children) count the drive;
+- ``board``: grades 4-9 only, when the ride is over the limit.
+
+The router may still refuse a village whose bands share one stop (their stop time
+together is longer): the planning flow then cuts that combination from the closure
+model and solves again (:mod:`optimizer.closures.cuts`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from geodata.kinds import BANDS
 from optimizer.problem.data import Problem
 from optimizer.problem.numbers import Way
-from optimizer.problem.rules import limit_s, may_board
+from optimizer.problem.rules import bus_ride_s, journey, limit_s, may_board, on_school_bus
 
 
 @dataclass(frozen=True)
@@ -32,14 +37,16 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
         return None
     band = BANDS[b]
     limit = limit_s(problem, band)
-    how, seconds, metres = problem.journey(b, v, s)
+    how, seconds, metres = journey(problem, b, v, s)
     today = s == problem.current[v, b] and not problem.moves.limits_apply_to_unmoved
     if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
         return Option(how, seconds, metres)
-    drive = int(problem.time_s[v, problem.school_place(s)])
-    dist = int(problem.dist_m[v, problem.school_place(s)])
-    if drive <= limit:
-        return Option(Way.RIDE, drive, dist)
+    place = problem.school_place(s)
+    drive = int(problem.time_s[v, place])
+    ride = bus_ride_s(problem, b, v, s) if on_school_bus(problem, b, v, s) else drive
+    dist = int(problem.dist_m[v, place])
+    if ride <= limit:
+        return Option(Way.RIDE, ride, dist)
     if may_board(problem, band):
         return Option(Way.BOARD, drive, dist)
     return None

@@ -30,6 +30,8 @@ class ClosureSettings:
         CP-SAT's deterministic work limit.
     time_limit_s
         A wall-clock guard; a run that reaches it is flagged non-reproducible.
+    node_limit
+        HiGHS and SCIP: the deterministic limit, branch-and-bound nodes (``None``: none).
     relative_gap
         Stop once proven within this fraction of the best possible (0: optimal).
     candidates
@@ -42,6 +44,7 @@ class ClosureSettings:
     workers: int = 1
     deterministic_time: float = 60.0
     time_limit_s: float = 600.0
+    node_limit: int | None = None
     relative_gap: float = 0.0
     candidates: int | None = None
 
@@ -53,5 +56,6 @@ class ClosureSettings:
             seed=self.seed,
             deterministic_time=self.deterministic_time,
             time_limit_s=self.time_limit_s,
+            node_limit=self.node_limit,
             relative_gap=self.relative_gap,
         )

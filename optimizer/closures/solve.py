@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from geodata.kinds import BANDS
+from optimizer.closures.cuts import Cut
 from optimizer.closures.explanations import capacity_reasons, contradictions, reachability_reasons
 from optimizer.closures.model import ClosureModel, ClosureResult
 from optimizer.closures.settings import ClosureSettings
@@ -14,7 +15,9 @@ from optimizer.problem.numbers import Objective
 from optimizer.solvers.facility import FacilityResult, solve_facility
 
 
-def solve_closures(problem: Problem, settings: ClosureSettings | None = None) -> ClosureResult:
+def solve_closures(
+    problem: Problem, settings: ClosureSettings | None = None, *, cuts: tuple[Cut, ...] = ()
+) -> ClosureResult:
     """Decide closures, teaching points, investments and assignments.
 
     Parameters
@@ -24,6 +27,8 @@ def solve_closures(problem: Problem, settings: ClosureSettings | None = None) ->
     settings
         The closure model's settings; CP-SAT stops at a *deterministic* time limit so
         that the same inputs give the same plan on any machine.
+    cuts
+        Combinations of village bands the router refused (:mod:`optimizer.closures.cuts`).
 
     Raises
     ------
@@ -35,7 +40,7 @@ def solve_closures(problem: Problem, settings: ClosureSettings | None = None) ->
         raise InfeasibleScenario(reasons)
     settings = settings or ClosureSettings()
     solve = settings.solve_settings()
-    builder = ClosureModel(problem, candidates=settings.candidates)
+    builder = ClosureModel(problem, candidates=settings.candidates, cuts=cuts)
     stages = []
     longest = None
     if problem.weights.objective == Objective.LEXICOGRAPHIC:

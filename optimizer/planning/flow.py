@@ -16,11 +16,11 @@ from optimizer.buses.mixed_load import route_schools
 from optimizer.buses.runs import Riders, Run, route_school
 from optimizer.buses.settings import RoutingSettings
 from optimizer.buses.stops import choose_stops
-from optimizer.closures.solve import solve_closures
 from optimizer.errors import InfeasibleScenario, PlanRejected
 from optimizer.plan import Assignment, Mode, Plan, SolverRun, compute_kpis
 from optimizer.planning.accounts import plan_money
 from optimizer.planning.decoding import draft_assignments, with_rides
+from optimizer.planning.journeys import routable_closures
 from optimizer.planning.reasons import closure_reasons, placement_reasons
 from optimizer.planning.school_results import school_results
 from optimizer.planning.settings import closure_settings, routing_settings
@@ -48,7 +48,7 @@ def make_plan(
     """
     problem = problem or build_problem(region, scenario.policy, name=scenario.name)
     settings = closure_settings(scenario.solver)
-    closures = solve_closures(problem, settings)
+    closures = routable_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
     routes = tuple(

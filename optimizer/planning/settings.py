@@ -15,6 +15,7 @@ def closure_settings(solver: Solver) -> ClosureSettings:
         workers=solver.closures_workers,
         deterministic_time=solver.closures_deterministic_time,
         time_limit_s=solver.closures_time_limit_s,
+        node_limit=solver.closures_node_limit,
         relative_gap=solver.closures_relative_gap,
         candidates=solver.closures_candidates,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geodata.kinds import Band, Level
+from geodata.kinds import BANDS, Band, Level
 from optimizer.plan import Mode
 from optimizer.problem.data import Problem
 from optimizer.problem.numbers import BAND_NORM, BOARDING_BANDS, TEACHING_POINT, Way
@@ -83,15 +83,52 @@ def stop_time_s(problem: Problem, pupils: int) -> int:
     return problem.bus.stop_time_s + problem.bus.stop_time_per_pupil_s * pupils
 
 
+def on_school_bus(problem: Problem, b: int, v: int, s: int) -> bool:
+    """Whether pupils of band ``b`` in village ``v`` who ride to school ``s`` take a school
+    bus: they move away from today's school and are not kindergarten children (whom
+    guardians bring); pupils who stay keep today's way."""
+    return BANDS[b] != Band.K and s != int(problem.today[v, b])
+
+
+def bus_ride_s(problem: Problem, b: int, v: int, s: int) -> int:
+    """The shortest school-bus ride of band ``b`` from village ``v`` to school ``s``, seconds.
+
+    The drive, plus the bus's stop where they board: the stop time of the largest group
+    of them one bus takes (the router splits a stop into seat-sized groups). The
+    router's own direct-ride check (:mod:`optimizer.buses.runs`) counts the same stop,
+    with every band boarding there; the closure model never accepts a ride the router
+    would refuse for this band alone.
+    """
+    pupils = min(int(problem.pupils[v, b]), problem.bus.largest_seats)
+    return int(problem.time_s[v, problem.school_place(s)]) + stop_time_s(problem, pupils)
+
+
+def journey(problem: Problem, b: int, v: int, s: int) -> tuple[Way, int, int]:
+    """The one journey both models use: ``(way, seconds, metres)`` of band ``b`` from
+    village ``v`` to school ``s``.
+
+    Within the band's walking distance, the walk; otherwise a ride: on a school bus
+    (:func:`on_school_bus`) the drive with the stop (:func:`bus_ride_s`), today's way or
+    a guardian's the drive alone.
+    """
+    how, seconds, metres = problem.journey(b, v, s)
+    if how == Way.RIDE and on_school_bus(problem, b, v, s):
+        seconds = bus_ride_s(problem, b, v, s)
+    return how, seconds, metres
+
+
 __all__ = [
     "BAND_NORM",
     "BOARDING_BANDS",
     "Way",
     "anyone_walks_to_stops",
+    "bus_ride_s",
     "class_norm",
+    "journey",
     "limit_s",
     "may_board",
     "mode",
+    "on_school_bus",
     "parse_bell",
     "places",
     "stop_time_s",

@@ -57,6 +57,12 @@ class Solver(Frozen):
         gt=0,
         description="wall-clock guard; a run that reaches it is flagged non-reproducible",
     )
+    closures_node_limit: int | None = Field(
+        None,
+        ge=1,
+        description="MIP engines (highs, scip): stop after this many branch-and-bound "
+        "nodes, a deterministic limit (the same plan on any machine); empty: none",
+    )
     closures_relative_gap: float = Field(
         0.0,
         ge=0,

@@ -173,7 +173,11 @@ def _solve_highs(
     started = time.perf_counter()
     res = run_milp(
         model_arrays(model, integral_x=integral_x),
-        {"time_limit": settings.time_limit_s, "mip_rel_gap": settings.relative_gap},
+        {
+            "time_limit": settings.time_limit_s,
+            "mip_rel_gap": settings.relative_gap,
+            **({} if settings.node_limit is None else {"node_limit": settings.node_limit}),
+        },
     )
     wall = time.perf_counter() - started
     n_f, n_c = len(model.open_cost), len(model.demand)
@@ -232,9 +236,10 @@ def _specific(settings: SolveSettings, cutoff: float | None = None) -> str:
             parts.append(f"max_deterministic_time: {settings.deterministic_time}")
         return ", ".join(parts)
     if settings.engine == "scip":
+        nodes = "" if settings.node_limit is None else f"limits/nodes = {settings.node_limit}\n"
         return (
             f"limits/gap = {settings.relative_gap}\nrandomization/randomseedshift = "
-            f"{settings.seed}\n"
+            f"{settings.seed}\n{nodes}"
         )
     # HiGHS: no banner on stdout (it would land in the middle of reports).
     parts = [
@@ -244,4 +249,6 @@ def _specific(settings: SolveSettings, cutoff: float | None = None) -> str:
     ]
     if cutoff is not None:
         parts.append(f"objective_bound={cutoff}")
+    if settings.node_limit is not None:
+        parts.append(f"mip_max_nodes={settings.node_limit}")
     return ",".join(parts)

@@ -97,6 +97,7 @@ class SolveSettings:
     deterministic_time: float | None = 60.0
     time_limit_s: float = 1200.0
     relative_gap: float = 0.0
+    node_limit: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The settings, for the record in a plan."""
@@ -107,6 +108,7 @@ class SolveSettings:
             "deterministic_time": self.deterministic_time,
             "time_limit_s": self.time_limit_s,
             "relative_gap": self.relative_gap,
+            "node_limit": self.node_limit,
         }
 
 

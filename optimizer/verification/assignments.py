@@ -180,11 +180,20 @@ def _check_drive_time(a: Assignment, j: _Journey, out: list[Violation]) -> None:
 
 
 def _check_boarding(a: Assignment, problem: Problem, j: _Journey, out: list[Violation]) -> None:
-    """Boarding: grades 4-9 only, where boarding is allowed and the bus is over the limit."""
+    """Boarding: grades 4-9 only, where boarding is allowed and the bus ride, with the
+    stop where they would board, is over the limit."""
     if a.band not in BOARDING_BANDS or not problem.school_rules.boarding:
         out.append(Violation("board", j.subject, "only grades 4-9 may board"))
-    if j.drive_s <= j.limit_s:
-        out.append(Violation("board", j.subject, "boards although the bus is within limit"))
+    ride = j.drive_s
+    if j.s != int(problem.today[j.v, j.b]):
+        # A school bus would stop for them: 30 s + 3 s a pupil by default, for as many
+        # of them as the largest bus seats (the stop of a ride, re-derived here).
+        seats = max(t.seats for t in problem.bus.types)
+        ride += problem.bus.stop_time_s + problem.bus.stop_time_per_pupil_s * min(a.pupils, seats)
+    if ride <= j.limit_s:
+        out.append(
+            Violation("board", j.subject, "boards although the bus (with its stop) is within limit")
+        )
     _check_drive_time(a, j, out)
 
 
