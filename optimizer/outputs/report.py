@@ -44,15 +44,27 @@ body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif
 h1 { font-size: 1.5em; margin-bottom: .2em; }
 h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #bbb; }
 h3 { font-size: 1.05em; margin: 1.2em 0 .2em; }
-table { border-collapse: collapse; margin: .4em 0; font-size: .92em; }
-th, td { border: 1px solid #bbb; padding: .2em .6em; text-align: left; vertical-align: top; }
-th { background: #eef2f6; }
+table { border-collapse: collapse; margin: .4em 0; font-size: .92em; max-width: 100%; }
+th, td { border: 1px solid #bbb; padding: .2em .4em; text-align: left; vertical-align: top;
+  word-break: keep-all; overflow-wrap: break-word; }
+th { background: #eef2f6; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+:lang(zh) th, :lang(zh) td { line-break: strict; }
 td.fail { background: #fde0dc; font-weight: bold; }
 td.warn { color: #b71c1c; }
 p.meta { margin: .2em 0; color: #444; }
 img.map { width: 100%; height: auto; border: 1px solid #bbb; }
-section.route { page-break-inside: avoid; }
+section.route { break-inside: avoid; }
+@page { size: A4; margin: 12mm 10mm; }
+/* on paper, and on a screen as narrow as an A4 page (what the tests measure) */
+@media print, screen and (max-width: 760px) {
+  body { margin: 0; max-width: none; padding: 0; font-size: 9pt; }
+  table { font-size: 7.5pt; }
+  th, td { padding: .1em .25em; }
+  h2 { break-after: avoid; }
+  tr { break-inside: avoid; }
+  img.map { max-height: 180mm; width: auto; max-width: 100%; }
+}
 """
 
 
