@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
 import os
 import sys
 import warnings
@@ -115,21 +116,35 @@ def _checked_folders(
     return out, cache
 
 
-def run(scenario_path: Path, out_dir: Path | str, *, cache_dir: Path | None = None) -> int:
+def run(
+    scenario_path: Path,
+    out_dir: Path | str,
+    *,
+    cache_dir: Path | None = None,
+    language: str | None = None,
+) -> int:
     """Plan a scenario and write its outputs; return the exit code.
 
     The road graph and matrices are cached under ``cache_dir`` (by default a
     ``cache`` folder beside the output folder) by a hash of every input. The output
     folder must be new, empty or one a previous run wrote, and hold no input
     (:func:`geodata.staging.check_output_folder`): else nothing runs (exit 2).
+    ``language`` (``en`` or ``zh``) overrides the scenario's ``output.language``.
     """
-    return exit_code(lambda: _run(scenario_path, out_dir, cache_dir), scenario=scenario_path)
+    return exit_code(
+        lambda: _run(scenario_path, out_dir, cache_dir, language), scenario=scenario_path
+    )
 
 
-def _run(scenario_path: Path, out_dir: Path | str, cache_dir: Path | None) -> int:
+def _run(
+    scenario_path: Path, out_dir: Path | str, cache_dir: Path | None, language: str | None = None
+) -> int:
     progress = Progress()
     _checked_folders(scenario_path, out_dir, cache_dir)
     scenario = load_scenario(scenario_path)
+    if language is not None:
+        output = scenario.output.model_copy(update={"language": language})
+        scenario = scenario.model_copy(update={"output": output})
     if pending_settings(scenario):
         raise InputError(pending_settings(scenario))
     inputs = [path for _, path in input_files(scenario)]
@@ -306,9 +321,18 @@ def fetch_roads(args: argparse.Namespace) -> int:
     return exit_code(work, failed="download failed")
 
 
+def _version() -> str:
+    """The installed distribution's version (``unknown`` when run from a bare checkout)."""
+    try:
+        return importlib.metadata.version("schoolplan")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``schoolplan`` console script."""
     parser = argparse.ArgumentParser(prog="schoolplan", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"schoolplan {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
     run_p.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -320,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help="cache folder for road graphs and matrices (default: OUT/../cache)",
+    )
+    run_p.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default=None,
+        help="language of the map, report and tables (default: the scenario's output.language)",
     )
     val_p = sub.add_parser("validate", help="check a scenario and its region files")
     val_p.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -388,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             scheduler=args.scheduler,
         )
     if args.command == "run":
-        return run(args.scenario, args.out, cache_dir=args.cache)
+        return run(args.scenario, args.out, cache_dir=args.cache, language=args.language)
     return 1  # pragma: no cover (argparse rejects other commands)
 
 

@@ -67,3 +67,19 @@ def test_infeasible_limit_is_explained(tiny_dir, capsys):
         "village C band p13 (30 pupils): no school within the 1-minute one-way limit; "
         "the nearest, P2, is 1.8 min away (a limit of 2 min would serve it)"
     ) in err
+
+
+def test_version(capsys):
+    try:
+        main(["--version"])
+    except SystemExit as done:
+        assert done.code == 0
+    assert capsys.readouterr().out.startswith("schoolplan ")
+
+
+def test_run_language_overrides_the_scenario(tiny_dir):
+    out = tiny_dir / "zh"
+    command = ["run", str(tiny_dir / "scenario.yaml"), "--out", str(out), "--language", "zh"]
+    assert main(command) == 0
+    assert '<html lang="zh">' in (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "schools.csv").read_bytes().startswith(b"\xef\xbb\xbf")

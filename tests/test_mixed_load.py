@@ -248,10 +248,10 @@ def test_report_map_and_tables_show_the_drop_offs(mixed_plan):
     first, last = (hhmm(d.arrive_s) for d in route.drops)
     page = render_report(plan)
     assert "Route R001 to East primary (S1), East junior (S2)" in page
-    assert f"arrives at school {first} (S1, 20 Pupils)" in page
+    assert f"arrives at school {first} (S1, 20 pupils)" in page
     assert "→ East primary (S1)" in page and "→ East junior (S2)" in page
-    assert "20 (Grades 1-3: 20) → S1" in page and "−20" in page
-    assert f"{first} 到校 (S1, 20 学生)" in render_report(plan, language="zh")
+    assert "20 (Grades 1-3 20) → S1" in page and "−20" in page
+    assert f"{first} 到校 (S1, 20 名学生)" in render_report(plan, language="zh")
     html_map = render_map(plan)
     assert f"East primary {first} (20), East junior {last} (20)" in html_map
     assert render_static_map(plan)["png"][:4] == b"\x89PNG"

@@ -27,6 +27,7 @@ FILES = [
     "map.png",
     "plan.gpkg",
     "plan.json",
+    "plan.xlsx",
     "report.html",
     "routes.csv",
     "schools.csv",
@@ -71,7 +72,12 @@ def test_geopackage_layers_match_the_plan(folders: tuple[Path, Path]) -> None:
         "catchments": ("MultiPolygon", len(catchments(plan, ROADS))),
     }
     layers = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
-    assert layers == {name: kind for name, (kind, _) in expected.items()}
+    assert layers == {
+        **{name: kind for name, (kind, _) in expected.items()},
+        "roads": "LineString",
+        "layer_styles": None,
+    }
+    assert pyogrio.read_info(gpkg, layer="roads")["features"] == len(ROADS)
     for name, (_, rows) in expected.items():
         info = pyogrio.read_info(gpkg, layer=name)
         assert info["crs"] == "EPSG:4326", name
@@ -143,4 +149,6 @@ def test_an_empty_plan_still_writes_every_file(tmp_path: Path) -> None:
         "routes",
         "stops",
         "catchments",
+        "roads",
+        "layer_styles",
     ]

@@ -114,16 +114,16 @@ def test_map_layers_and_content(map_html: str) -> None:
 def test_map_popups_carry_the_plans_numbers(map_html: str) -> None:
     # the school after the plan: classes, largest class above its norm, canteen, beds
     assert "Largest class: 47 (Class norm 45) ⚠ above the class norm" in map_html
-    assert "Canteen seats (pupils at lunch): 80 (62)" in map_html
-    assert "Boarding beds (boarders): 20 (12)" in map_html
-    assert "canteen seats 20 · 80,000 yuan" in map_html
+    assert "Pupils at lunch / canteen seats: 62 / 80" in map_html
+    assert "Boarders / boarding beds: 12 / 20" in map_html
+    assert "20 canteen seats · 80,000 yuan" in map_html
     # the closed school says where its pupils go
-    assert "Goes to Hexi Central School: 30 Pupils" in map_html
+    assert "Goes to Hexi Central School: 30 pupils" in map_html
     # Shangping: 5 min before, 30 after: +25 min, the darkest class
-    assert "Shangping · 22 Pupils · Change +25 min" in map_html
+    assert "Shangping · 22 pupils · Change +25 min" in map_html
     assert "#d73027" in map_html
     # the route's sheet: 30 pupils on 35 seats, both stops
-    assert "2 Stops · 30 Pupils · 35 seats" in map_html
+    assert "2 stops · 30 pupils · 35 seats" in map_html
     assert "30/35" in map_html and "22/35" in map_html
 
 
@@ -241,7 +241,7 @@ def test_report(plan: Plan) -> None:
         "1 × 35-seat bus",
         "62 / 80",
         "12 / 20",
-        "canteen seats 20",
+        "20 canteen seats",
         "80,000 yuan",
         "Running cost saved",
         "350,000",
@@ -266,7 +266,10 @@ def test_report_veto_checklist(plan: Plan) -> None:
     section = page[page.index("Closure veto checklist") :]
     assert "Shangping &lt;Village&gt; School (S02)</h3>" in section
     assert '<td class="fail">FAIL</td>' in section
-    assert "receiving S01 &lt;needs seats&gt;" in section
+    # the details are written from the plan's records, in the report's language
+    assert "receiving S01; to build first: S01 20 canteen seats" in section
+    assert "30 pupils move; longest daily journey 30.0 min; 0 over their limit" in section
+    assert "{'" not in page and "<needs seats>" not in page
     assert "for the hearing" in section and "Dining and boarding" in section
     assert "carries no checklist" in render_report(alternative_plan())
 
@@ -288,8 +291,12 @@ def test_report_in_chinese(plan: Plan) -> None:
         "节省运行经费",
         "一至三年级",
         "撤并否决事项核查",
+        "接收学校：S01；先建后撤：S01 食堂座位 20 个",
+        "转学学生 30 名；最长每日单程 30.0 分钟；超出时限 0 名",
+        "8 万元",  # capital 80,000 yuan
+        "最优解",
     ):
-        assert label in page
+        assert label in page, label
     with pytest.raises(ValueError, match="language"):
         render_report(plan, language="fr")
 

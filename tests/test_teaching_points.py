@@ -59,7 +59,7 @@ def test_teaching_points_show_in_every_output(written, language):
     points = sorted(s.id for s in plan.schools if s.status is Status.TEACHING_POINT)
     back = load_plan(out / "plan.json")
     assert sorted(s.id for s in back.schools if s.status is Status.TEACHING_POINT) == points
-    with open(out / "schools.csv", encoding="utf-8", newline="") as f:
+    with open(out / "schools.csv", encoding="utf-8-sig", newline="") as f:
         rows = {r["school"]: r for r in csv.DictReader(f)}
     for sid in points:
         assert rows[sid]["status"] == "teaching_point" and rows[sid]["role"] == "teaching_point"

@@ -25,7 +25,11 @@ from optimizer.outputs import figures
 from optimizer.outputs.catchments import catchments
 from optimizer.outputs.labels import labels, term
 from optimizer.outputs.maps.static import DPI, draw_plan, legend_handles, use_fonts
+from optimizer.outputs.wording import money_value
 from optimizer.plan import Assignment, Plan
+
+#: The label of each unit of :data:`KPI_ROWS` (money in the language's unit: 万元 in Chinese).
+_UNIT_LABEL = {"yuan": "money_unit"}
 
 #: A journey time differs when the two plans are at least this far apart (seconds).
 TIME_TOLERANCE_S = 60
@@ -144,7 +148,9 @@ def _differs(x: Assignment | None, y: Assignment | None) -> bool:
     return x.school != y.school or x.mode != y.mode or abs(x.time_s - y.time_s) >= TIME_TOLERANCE_S
 
 
-def _value(value: float, unit: str) -> str:
+def _value(value: float, unit: str, text: Mapping[str, str]) -> str:
+    if unit == "yuan":  # yuan in English, 万元 in Chinese
+        return money_value(text, value)
     if unit == "min":
         return f"{value / 60:.1f}"
     if unit == "km":
@@ -172,10 +178,10 @@ def _rows(cmp: Comparison, text: Mapping[str, str]) -> dict[str, list[list[str]]
         sign = "+" if diff > 0 else ""
         kpi.append(
             [
-                text[label] + (f" ({text[unit]})" if unit else ""),
-                _value(va, unit),
-                _value(vb, unit),
-                sign + _value(diff, unit) if diff else "0",
+                text[label] + (f" ({text[_UNIT_LABEL.get(unit, unit)]})" if unit else ""),
+                _value(va, unit, text),
+                _value(vb, unit, text),
+                sign + _value(diff, unit, text) if diff else "0",
             ]
         )
     schools = [[text["school"], cmp.name_a, cmp.name_b]]

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
-from optimizer.outputs.geopackage import plan_layers, write_geopackage
+from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.workbook import write_workbook
 from optimizer.plan import Plan
 
 #: The files that mark a folder a schoolplan run wrote, and the bytes each holds:
@@ -45,8 +46,10 @@ def write_outputs(
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
     (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
-    villages, schools, assignments, routes, stops, catchments) and one CSV table per
-    layer. Catchments are computed once and shared by every file.
+    villages, schools, assignments, routes, stops, catchments, roads; QGIS styles and
+    field aliases in the output's language), one CSV table per layer (UTF-8 with a BOM)
+    and ``plan.xlsx`` (a sheet per table, headers in the output's language).
+    Catchments are computed once and shared by every file.
 
     Parameters
     ----------
@@ -95,9 +98,13 @@ def write_outputs(
         (tmp / "map.pdf").write_bytes(prints["pdf"])
         report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
         (tmp / "report.html").write_text(report, encoding="utf-8")
-        for name, table in tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
-        write_geopackage(plan_layers(plan, tables, areas), tmp / "plan.gpkg")
+        for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
+            table.to_csv(
+                tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"
+            )
+        write_workbook(tables, tmp / "plan.xlsx", language=language)
+        write_geopackage(plan_layers(plan, tables, areas, road_lines or ()), tmp / "plan.gpkg")
+        add_styles_and_aliases(tmp / "plan.gpkg", language=language)
         if extra is not None:
             for name, text in extra(sorted(tmp.iterdir())).items():
                 (tmp / name).write_text(text, encoding="utf-8")

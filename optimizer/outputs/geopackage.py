@@ -11,6 +11,7 @@ bytes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,13 +34,17 @@ LAYERS = {
     "routes": "LineString",
     "stops": "Point",
     "catchments": "MultiPolygon",
+    "roads": "LineString",
 }
 #: The timestamp GDAL records in the GeoPackage's metadata tables.
 FIXED_DATE = "2000-01-01T00:00:00Z"
 
 
 def plan_layers(
-    plan: Plan, tables: Mapping[str, pd.DataFrame], catchments: Sequence[Catchment]
+    plan: Plan,
+    tables: Mapping[str, pd.DataFrame],
+    catchments: Sequence[Catchment],
+    road_lines: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> dict[str, gpd.GeoDataFrame]:
     """The plan's tables with geometries, one GeoDataFrame per layer.
 
@@ -51,6 +56,8 @@ def plan_layers(
         :func:`optimizer.outputs.tables.plan_tables` of the same plan, with catchments.
     catchments : sequence of Catchment
         The catchments that table was made from.
+    road_lines : sequence of lines of (lon, lat)
+        The county's roads (``Region.road_lines()``): the ``roads`` layer, one line each.
 
     Returns
     -------
@@ -81,9 +88,12 @@ def plan_layers(
         "stops": points(tables["stops"]),
         "catchments": [MultiPolygon(c.geometry) for c in catchments],
     }
+    roads = [line for line in (_line(list(r)) for r in road_lines) if line is not None]
+    frames = {**tables, "roads": pd.DataFrame({"segment": range(1, len(roads) + 1)})}
+    geoms["roads"] = roads
     return {
         name: gpd.GeoDataFrame(
-            tables[name].reset_index(drop=True), geometry=gpd.GeoSeries(geoms[name], crs=CRS)
+            frames[name].reset_index(drop=True), geometry=gpd.GeoSeries(geoms[name], crs=CRS)
         )
         for name in LAYERS
     }
@@ -124,3 +134,86 @@ def _gdal_option(name: str, value: str) -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options({name: before})
+
+
+#: QGIS symbols of each layer (geometry kind, colour, size or width in mm).
+_STYLES = {
+    "villages": ("marker", "#ffffff", 2.0),
+    "schools": ("marker", "#1f78b4", 3.2),
+    "assignments": ("line", "#9e9e9e", 0.2),
+    "routes": ("line", "#e6550d", 0.6),
+    "stops": ("marker", "#fdae6b", 1.6),
+    "catchments": ("fill", "#b2df8a", 0.3),
+    "roads": ("line", "#bdbdbd", 0.3),
+}
+
+
+def _qml(kind: str, colour: str, size: float) -> str:
+    """A QGIS layer style (QML): one simple symbol."""
+    layer = {"marker": "SimpleMarker", "line": "SimpleLine", "fill": "SimpleFill"}[kind]
+    key = {"marker": "size", "line": "line_width", "fill": "outline_width"}[kind]
+    return (
+        '<!DOCTYPE qgis PUBLIC "http://mrcc.com/qgis.dtd" "SYSTEM">\n'
+        '<qgis version="3.28.0" styleCategories="Symbology">\n'
+        ' <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0">\n'
+        f'  <symbols><symbol type="{kind}" name="0" alpha="1">\n'
+        f'   <layer class="{layer}" enabled="1" pass="0" locked="0"><Option type="Map">\n'
+        f'    <Option name="color" type="QString" value="{colour}"/>\n'
+        f'    <Option name="{key}" type="QString" value="{size}"/>\n'
+        "   </Option></layer>\n  </symbol></symbols>\n </renderer-v2>\n</qgis>\n"
+    )
+
+
+def add_styles_and_aliases(path: str | Path, *, language: str = "en") -> None:
+    """QGIS styles (table ``layer_styles``, one default style per layer) and field
+    aliases in the output's language (``gpkg_data_columns``, the GeoPackage schema
+    extension) added to a written GeoPackage.
+
+    Both tables are what QGIS reads on opening the file: each layer draws in the plan's
+    colours and its fields show as :func:`optimizer.outputs.headers.header` words.
+    """
+    from optimizer.outputs.headers import header
+
+    with sqlite3.connect(path) as db:
+        layers = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents ORDER BY 1")]
+        db.execute(
+            "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), "
+            "f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
+            "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+            "update_time DATETIME DEFAULT '2000-01-01T00:00:00Z')"
+        )
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', ?)",
+            (FIXED_DATE,),
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
+            "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, "
+            "mime_type TEXT, constraint_name TEXT, "
+            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_data_columns', NULL, "
+            "'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')"
+        )
+        for layer in layers:
+            if layer in _STYLES:
+                db.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
+                    "description, owner, ui, update_time) "
+                    "VALUES ('', '', ?, 'geometry', ?, ?, '', 1, 'schoolplan', '', '', ?)",
+                    (layer, layer, _qml(*_STYLES[layer]), FIXED_DATE),
+                )
+            columns = [r[1] for r in db.execute(f'PRAGMA table_info("{layer}")')]
+            for column in columns:
+                if column in ("fid", "geom", "geometry"):
+                    continue
+                words = header(column, language)
+                db.execute(
+                    "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, "
+                    "title) VALUES (?, ?, ?, ?)",
+                    (layer, column, words, words),
+                )

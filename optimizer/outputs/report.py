@@ -25,6 +25,16 @@ from optimizer.outputs.money_view import money_section
 from optimizer.outputs.route_sheets import route_sheets as _route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.wording import (
+    count,
+    investment,
+    money,
+    money_value,
+    solver_engine,
+    solver_stage,
+    solver_status,
+    veto_detail,
+)
 from optimizer.plan import Assignment, Plan
 
 __all__ = ["render_report", "hhmm", "plan_tables"]
@@ -35,15 +45,27 @@ body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif
 h1 { font-size: 1.5em; margin-bottom: .2em; }
 h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #bbb; }
 h3 { font-size: 1.05em; margin: 1.2em 0 .2em; }
-table { border-collapse: collapse; margin: .4em 0; font-size: .92em; }
-th, td { border: 1px solid #bbb; padding: .2em .6em; text-align: left; vertical-align: top; }
-th { background: #eef2f6; }
+table { border-collapse: collapse; margin: .4em 0; font-size: .92em; max-width: 100%; }
+th, td { border: 1px solid #bbb; padding: .2em .4em; text-align: left; vertical-align: top;
+  word-break: keep-all; overflow-wrap: break-word; }
+th { background: #eef2f6; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+:lang(zh) th, :lang(zh) td { line-break: strict; }
 td.fail { background: #fde0dc; font-weight: bold; }
 td.warn { color: #b71c1c; }
 p.meta { margin: .2em 0; color: #444; }
 img.map { width: 100%; height: auto; border: 1px solid #bbb; }
-section.route { page-break-inside: avoid; }
+section.route { break-inside: avoid; }
+@page { size: A4; margin: 12mm 10mm; }
+/* on paper, and on a screen as narrow as an A4 page (what the tests measure) */
+@media print, screen and (max-width: 760px) {
+  body { margin: 0; max-width: none; padding: 0; font-size: 9pt; }
+  table { font-size: 7.5pt; }
+  th, td { padding: .1em .25em; }
+  h2 { break-after: avoid; }
+  tr { break-inside: avoid; }
+  img.map { max-height: 180mm; width: auto; max-width: 100%; }
+}
 """
 
 
@@ -128,28 +150,30 @@ def _timeline(view: TimelineView | None, text: Mapping[str, str]) -> str:
 
 def _summary(plan: Plan, text: Mapping[str, str]) -> str:
     k = figures.kpis(plan)
-    m = text["min"]
     buses = ", ".join(
         text["bus_type"].format(n=n, seats=seats) for seats, n in k["buses_by_seats"].items()
     )
-    built = ", ".join(f"{term(text, 'invest', u)} {n:,}" for u, n in k["investments"].items())
+    built = investment(text, k["investments"])
     rows = [
-        (text["kpi.schools_closed"], f"{k['schools_closed']} {text['of']} {k['schools']}"),
-        (text["kpi.pupils_affected"], _number(k["pupils_affected"])),
-        (text["kpi.pupils_moved"], _number(k["pupils_moved"])),
-        (text["kpi.newly_bused"], _number(k["pupils_newly_bused"])),
-        (text["kpi.buses"], _number(k["buses"])),
-        (text["kpi.runs"], _number(k["runs"])),
+        (
+            text["kpi.schools_closed"],
+            f"{k['schools_closed']} {text['of']} {count(text, 'schools', k['schools'])}",
+        ),
+        (text["kpi.pupils_affected"], count(text, "pupils", k["pupils_affected"])),
+        (text["kpi.pupils_moved"], count(text, "pupils", k["pupils_moved"])),
+        (text["kpi.newly_bused"], count(text, "pupils", k["pupils_newly_bused"])),
+        (text["kpi.buses"], count(text, "buses", k["buses"])),
+        (text["kpi.runs"], count(text, "routes", k["runs"])),
         (text["kpi.buses_by_type"], buses or text["none"]),
-        (text["kpi.bus_km"], _number(k["bus_km"], 1)),
-        (text["kpi.longest_ride"], f"{_number(k['longest_ride_s'] / 60, 1)} {m}"),
-        (text["kpi.longest_journey"], f"{_number(k['longest_journey_s'] / 60, 1)} {m}"),
-        (text["kpi.p13_over"], _number(k["p13_over_limit"])),
+        (text["kpi.bus_km"], count(text, "km", k["bus_km"], 1)),
+        (text["kpi.longest_ride"], count(text, "min", k["longest_ride_s"] / 60, 1)),
+        (text["kpi.longest_journey"], count(text, "min", k["longest_journey_s"] / 60, 1)),
+        (text["kpi.p13_over"], count(text, "pupils", k["p13_over_limit"])),
         (text["kpi.lunch"], f"{_number(k['lunch_pupils'])} / {_number(k['canteen_seats'])}"),
         (text["kpi.boarding"], f"{_number(k['boarders'])} / {_number(k['boarding_beds'])}"),
         (text["kpi.investments"], built or text["none"]),
-        (text["kpi.cost_saved"], f"{_number(k['running_cost_saved'])} {text['yuan_year']}"),
-        (text["kpi.capital"], f"{_number(k['capital_cost'])} {text['yuan']}"),
+        (text["kpi.cost_saved"], money(text, k["running_cost_saved"], per_year=True)),
+        (text["kpi.capital"], money(text, k["capital_cost"])),
     ]
     kpis = _table([], ([_t(label), (_e(value), "n")] for label, value in rows))
     return f"<h2>{_e(text['summary'])}</h2>\n{kpis}"
@@ -171,7 +195,6 @@ def _schools(plan: Plan, text: Mapping[str, str]) -> str:
     for s in plan.schools:
         if s.status == "closed":
             continue
-        words = {k: term(text, "invest", k) for k in s.investment}
         over = figures.over_class_norm(s)
         rows.append(
             [
@@ -180,7 +203,11 @@ def _schools(plan: Plan, text: Mapping[str, str]) -> str:
                 _t(term(text, "role", figures.role(s, receivers))),
                 _n(sum(s.enrolment_before.values())),
                 _n(sum(s.enrolment_after.values())),
-                _t(", ".join(f"{term(text, 'band', b)} {n}" for b, n in s.enrolment_after.items())),
+                _t(
+                    text["list_sep"].join(
+                        f"{term(text, 'band', b)} {n}" for b, n in s.enrolment_after.items()
+                    )
+                ),
                 _n(s.classes_after),
                 (
                     _e(f"{s.largest_class_after} / {s.class_norm}" + (" ⚠" if over else "")),
@@ -188,8 +215,8 @@ def _schools(plan: Plan, text: Mapping[str, str]) -> str:
                 ),
                 (_e(f"{s.lunch_pupils_after} / {s.canteen_seats}"), "n"),
                 (_e(f"{s.boarders_after} / {s.boarding_beds}"), "n"),
-                _t(figures.investment_text(s.investment, words) or "-"),
-                _n(s.capital_cost),
+                _t(investment(text, s.investment) or "-"),
+                (_e(money_value(text, s.capital_cost)), "n"),
             ]
         )
     header = [
@@ -197,7 +224,7 @@ def _schools(plan: Plan, text: Mapping[str, str]) -> str:
     ]
     header += [_e(text["classes"]), _e(f"{text['largest_class']} / {text['class_norm']}")]
     header += [_e(text["canteen"]), _e(text["beds"]), _e(text["investment"])]
-    header += [_e(f"{text['capital']} ({text['yuan']})")]
+    header += [_e(f"{text['capital']} ({text['money_unit']})")]
     return f"<h2>{_e(text['schools_after'])}</h2>\n{_table(header, rows)}"
 
 
@@ -218,7 +245,10 @@ def _closures(plan: Plan, text: Mapping[str, str]) -> str:
             modes: dict[str, int] = {}
             for a in group:
                 modes[a.mode] = modes.get(a.mode, 0) + a.pupils
-            how = ", ".join(f"{term(text, 'mode', mode)}: {n}" for mode, n in modes.items())
+            how = text["list_sep"].join(
+                f"{term(text, 'mode', mode)} {count(text, 'pupils', n)}"
+                for mode, n in modes.items()
+            )
             longest = max((a.time_s for a in group), default=0)
             lead = (
                 [
@@ -235,7 +265,7 @@ def _closures(plan: Plan, text: Mapping[str, str]) -> str:
                     _t(f"{names.get(dest, dest)} ({dest})" if dest else "-"),
                     _n(sum(a.pupils for a in group)),
                     _t(how),
-                    (_e(f"{_number(longest / 60)} {text['min']}"), "n"),
+                    (_e(count(text, "min", longest / 60)), "n"),
                 ]
             )
             first = False
@@ -261,7 +291,7 @@ def _vetoes(plan: Plan, text: Mapping[str, str]) -> str:
             [
                 _t(term(text, "vetoitem", v.item)),
                 (_e(term(text, "veto", v.status)), "fail" if v.status == "fail" else ""),
-                _t(v.detail),
+                _t(veto_detail(text, plan, v)),
             ]
             for v in checks
         ]
@@ -305,9 +335,9 @@ def _solver(plan: Plan, text: Mapping[str, str]) -> str:
         [_e(text[c]) for c in ("stage", "engine", "status", "objective", "bound", "gap")],
         (
             [
-                _t(r.stage),
-                _t(r.engine),
-                _t(r.status),
+                _t(solver_stage(text, r.stage)),
+                _t(solver_engine(text, r.engine)),
+                _t(solver_status(text, r)),
                 _n(r.objective, 1),
                 _n(r.bound, 1),
                 (_e("-" if r.gap is None else _number(100 * r.gap, 2) + " %"), "n"),

@@ -17,12 +17,13 @@ from optimizer.outputs.html_parts import number as _number
 from optimizer.outputs.html_parts import t as _t
 from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import term
+from optimizer.outputs.wording import count
 from optimizer.plan import Plan, RouteStop
 
 
 def _boarding(boarding: Mapping[str, int], text: Mapping[str, str]) -> str:
     """``22 (Grades 1-3: 12, Grades 4-6: 10)``."""
-    bands = ", ".join(f"{term(text, 'band', b)}: {n}" for b, n in boarding.items())
+    bands = text["list_sep"].join(f"{term(text, 'band', b)} {n}" for b, n in boarding.items())
     return f"{sum(boarding.values())} ({bands})" if bands else "0"
 
 
@@ -31,7 +32,8 @@ def _walkers(stop: RouteStop, text: Mapping[str, str]) -> str:
     if not stop.walkers:
         return ""
     walks = ", ".join(
-        f"{w.village_name} ({w.village}) {_number(w.walk_m)} m: {sum(w.boarding.values())}"
+        f"{w.village_name} ({w.village}) {count(text, 'm', w.walk_m)}: "
+        f"{count(text, 'pupils', sum(w.boarding.values()))}"
         for w in stop.walkers
     )
     return f"; {text['walk_from']} {walks}"
@@ -56,7 +58,7 @@ def route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
         if r.drops:  # a multi-school run: each school, when, and how many alight
             arrive = "; ".join(
                 text["route_arrive"].format(time=hhmm(d.arrive_s))
-                + f" ({d.school}, {d.pupils} {text['pupils']})"
+                + f" ({d.school}, {count(text, 'pupils', d.pupils)})"
                 for d in drops
             )
         bus, n, runs = on_bus.get(r.id, ("", 1, 1))
@@ -71,10 +73,10 @@ def route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
                 start,
                 arrive,
                 *([] if r.bell_s is None else [text["route_bell"].format(time=hhmm(r.bell_s))]),
-                f"{r.seats} {text['seats']}",
-                f"{figures.route_pupils(r)} {text['pupils']}",
-                f"{_number(r.distance_m / 1000, 1)} {text['km']}",
-                f"{text['longest_ride']} {_number(r.longest_ride_s / 60)} {text['min']}",
+                count(text, "seats", r.seats),
+                count(text, "pupils", figures.route_pupils(r)),
+                count(text, "km", r.distance_m / 1000, 1),
+                f"{text['longest_ride']} {count(text, 'min', r.longest_ride_s / 60)}",
             ]
         )
         rows = [
@@ -85,7 +87,10 @@ def route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
                 (_e(hhmm(s.depart_s)), "n"),
                 _t(_boarding(s.boarding, text) + (f" → {s.school}" if r.drops else "")),
                 (_e(f"{s.load_after}/{r.seats}"), "n"),
-                (_e(f"{_number(s.ride_s / 60)} ({_number(s.limit_s / 60)}) {text['min']}"), "n"),
+                (
+                    _e(f"{_number(s.ride_s / 60)} ({count(text, 'min', s.limit_s / 60)})"),
+                    "n",
+                ),
             ]
             if n
             else [

@@ -39,12 +39,23 @@ def esc(value: object) -> str:
     )
 
 
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's also shows miles)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
 def base_map(
     bounds: Sequence[Sequence[float]], *, tiles: bool, tiles_name: str = "OpenStreetMap"
 ) -> folium.Map:
     """An empty map without any CDN link, fitted to ``bounds`` ([[s, w], [n, e]])."""
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    fmap = folium.Map(location=centre, zoom_start=11, tiles=None, control_scale=True)
+    fmap = folium.Map(location=centre, zoom_start=11, tiles=None, control_scale=False)
+    _MetricScale().add_to(fmap)  # km only: a county bureau reads no miles
     fmap.default_js = []
     fmap.default_css = []
     if tiles:

@@ -13,6 +13,7 @@ from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.figures import hhmm
 from optimizer.outputs.labels import term
 from optimizer.outputs.maps.leaflet_page import esc
+from optimizer.outputs.wording import count, investment, money
 from optimizer.plan import Route, RouteStop, SchoolResult
 
 
@@ -76,20 +77,18 @@ def school_popup(
     ]
     if school.status != "closed":
         flag = f" ⚠ {t['over_norm']}" if figures.over_class_norm(school) else ""
-        invest = figures.investment_text(
-            school.investment, {k: term(text, "invest", k) for k in school.investment}
-        )
+        invest = investment(text, school.investment)
         lines += [
             f"{t['classes']}: {school.classes_after}",
             f"{t['largest_class']}: {school.largest_class_after} "
             f"({t['class_norm']} {school.class_norm}){flag}",
-            f"{t['canteen']}: {school.canteen_seats} ({school.lunch_pupils_after})",
-            f"{t['beds']}: {school.boarding_beds} ({school.boarders_after})",
+            f"{t['canteen']}: {school.lunch_pupils_after} / {school.canteen_seats}",
+            f"{t['beds']}: {school.boarders_after} / {school.boarding_beds}",
             f"{t['investment']}: {esc(invest) or t['none']}"
-            + (f" · {school.capital_cost:,} {t['yuan']}" if school.capital_cost else ""),
+            + (f" · {esc(money(text, school.capital_cost))}" if school.capital_cost else ""),
         ]
     lines += [
-        f"{t['goes_to']} {esc(names.get(dest, dest))}: {n} {t['pupils']}"
+        f"{t['goes_to']} {esc(names.get(dest, dest))}: {esc(count(text, 'pupils', n))}"
         for dest, n in moves.items()
     ]
     head = _row([t["band"], t["before"], t["after"]], head=True)
@@ -104,8 +103,8 @@ def village_tooltip(village: figures.Village, text: Mapping[str, str]) -> str:
     """Name, pupils and the change of journey time."""
     change = village.change_s / 60
     return (
-        f"{esc(village.name)} · {village.pupils} {esc(text['pupils'])} · "
-        f"{esc(text['change'])} {change:+.0f} {esc(text['min'])}"
+        f"{esc(village.name)} · {esc(count(text, 'pupils', village.pupils))} · "
+        f"{esc(text['change'])} {esc(text['count.min'].format(n=f'{change:+.0f}'))}"
     )
 
 
@@ -152,7 +151,8 @@ def catchment_tooltip(c: Catchment, text: Mapping[str, str]) -> str:
     """School, villages, pupils and area of a catchment."""
     return (
         f"<b>{esc(text['catchment'])}: {esc(c.school_name)}</b> ({esc(c.school)})<br>"
-        f"{len(c.villages)} {esc(text['villages'])} · {c.pupils} {esc(text['pupils'])} · "
+        f"{esc(count(text, 'villages', len(c.villages)))} · "
+        f"{esc(count(text, 'pupils', c.pupils))} · "
         f"{c.area_km2:.1f} {esc(text['km2'])}"
     )
 
@@ -170,11 +170,12 @@ def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str
             for d in figures.route_drops(route)
         )
         + "<br>"
-        f"{len(route.stops)} {esc(text['stops'])} · {figures.route_pupils(route)} "
-        f"{esc(text['pupils'])} · {route.seats} {esc(text['seats'])}<br>"
+        f"{esc(count(text, 'stops', len(route.stops)))} · "
+        f"{esc(count(text, 'pupils', figures.route_pupils(route)))} · "
+        f"{esc(count(text, 'seats', route.seats))}<br>"
         f"{esc(text['depart'])} {hhmm(route.depart_s)} · {esc(text['arrive'])} "
         f"{arrive} · "
-        f"{esc(text['longest_ride'])} {route.longest_ride_s / 60:.0f} {esc(text['min'])}"
+        f"{esc(text['longest_ride'])} {esc(count(text, 'min', route.longest_ride_s / 60))}"
     )
 
 
@@ -224,7 +225,8 @@ def walk_from(stop: RouteStop, text: Mapping[str, str]) -> str:
     if not stop.walkers:
         return ""
     walks = ", ".join(
-        f"{esc(w.village_name)} {w.walk_m} m ({sum(w.boarding.values())})" for w in stop.walkers
+        f"{esc(w.village_name)} {esc(count(text, 'm', w.walk_m))} ({sum(w.boarding.values())})"
+        for w in stop.walkers
     )
     return f"{esc(text['walk_from'])} {walks}"
 

@@ -307,9 +307,35 @@ def _save(fig: Figure, fmt: str) -> bytes:
 
 
 def cjk_font() -> str | None:
-    """The first installed font of :data:`CJK_FONTS`, if any."""
+    """The first installed font of :data:`CJK_FONTS`, if any.
+
+    matplotlib keeps its list of fonts in a cache (``fontlist-*.json`` under
+    ``MPLCONFIGDIR``) made the first time it ran: a CJK font installed after that is
+    not in it. When the list has none, the system's font files it lacks are added to it
+    (for this process), so a font installed after the first run is still found.
+    """
+    found = _listed_cjk_font()
+    if found is None and _add_unlisted_system_fonts():
+        found = _listed_cjk_font()
+    return found
+
+
+def _listed_cjk_font() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _add_unlisted_system_fonts() -> int:
+    """Add the system's font files missing from matplotlib's font list; how many."""
+    listed = {f.fname for f in font_manager.fontManager.ttflist}
+    added = 0
+    for path in sorted(set(font_manager.findSystemFonts()) - listed):
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read
+            continue
+        added += 1
+    return added
 
 
 @contextmanager
