@@ -155,6 +155,8 @@ SCHOOLS = TableSpec(
         "canteen_seats": (_count, "0"),
         "boarding_beds": (_count, "0"),
         "bell": (_bell, ""),
+        "central": (_flag, "false"),  # the township's central kindergarten or school
+        "condition": (_optional_text, ""),  # e.g. poor: a closure candidate (quality data)
     },
 )
 DEPOTS = TableSpec(

@@ -14,7 +14,7 @@ from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
 
-__all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
+__all__ = ["Band", "Decision", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
 
 class Status(StrEnum):
@@ -23,6 +23,14 @@ class Status(StrEnum):
     KEPT = "kept"
     CLOSED = "closed"
     TEACHING_POINT = "teaching_point"  # kept small, with the teaching-point class norm
+
+
+class Decision(StrEnum):
+    """The planner's word on a school (the scenario's ``decisions:``)."""
+
+    KEEP = "keep"
+    CLOSE = "close"
+    TEACHING_POINT = "teaching_point"
 
 
 class Role(StrEnum):

@@ -47,10 +47,12 @@ import ortools
 
 from geodata.kinds import BANDS, Band
 from optimizer.closures.pairs import Pairs, build_pairs
+from optimizer.closures.policy_rows import write_policy_rows
 from optimizer.closures.settings import ClosureSettings, Engine
 from optimizer.closures.side import Side
 from optimizer.closures.side_rules import Columns, SideRules
 from optimizer.plan import SolverRun
+from optimizer.problem.closing import forced_open
 from optimizer.problem.data import Problem
 from optimizer.solvers.facility import FacilityModel, FacilityResult
 
@@ -82,9 +84,10 @@ class BuiltModel:
 class ClosureModel:
     """Builds the facility model of a problem and reads its solution back."""
 
-    def __init__(self, problem: Problem, candidates: int | None = None):
+    def __init__(self, problem: Problem, candidates: int | None = None, *, relax: bool = False):
         self.problem = problem
         self.candidates = candidates
+        self.relax = relax
         self.pairs: Pairs = build_pairs(problem, candidates)
 
     @property
@@ -132,6 +135,7 @@ class ClosureModel:
             scale=0.0 if minimise_longest_p13 else 1.0,
         )
         rules.write()
+        write_policy_rows(rules, relax=self.relax)
         p13 = np.flatnonzero(pairs.pair_band == BANDS.index(Band.P13))
         if minimise_longest_p13:
             self._longest_p13(rules, p13)
@@ -149,7 +153,7 @@ class ClosureModel:
             pair_customer=pairs.pair_customer,
             pair_facility=pairs.pair_facility,
             pair_cost=pair_cost,
-            forced_open=p.must_keep | ~p.may_close | (not p.moves.closures_allowed),
+            forced_open=forced_open(p),
             stay=pairs.stay,
             unserved_penalty=penalty,
             side=rules.side.model(),

@@ -4,7 +4,8 @@
 - ``ride``: the bus-speed drive is within the band's one-way limit (a school bus when
   the pupils move, the family's own way when they stay; kindergarten children are
   brought by guardians within their limit);
-- ``board``: grades 4-9 only, when the drive is over the limit.
+- ``board``: grades 4-9 only, when the drive is over the limit, within the boarding
+  distance (``policy.closures.boarding_max_km``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     dist = int(problem.dist_m[v, problem.school_place(s)])
     if drive <= limit:
         return Option(Way.RIDE, drive, dist)
-    if may_board(problem, band):
+    most = problem.closing.boarding_max_m  # boarders live within the boarding distance
+    if may_board(problem, band) and (most is None or dist <= most):
         return Option(Way.BOARD, drive, dist)
     return None
 

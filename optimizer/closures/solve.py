@@ -35,7 +35,7 @@ def solve_closures(problem: Problem, settings: ClosureSettings | None = None) ->
         raise InfeasibleScenario(reasons)
     settings = settings or ClosureSettings()
     solve = settings.solve_settings()
-    builder = ClosureModel(problem, candidates=settings.candidates)
+    builder = ClosureModel(problem, candidates=settings.candidates, relax=settings.relax)
     stages = []
     longest = None
     if problem.weights.objective == Objective.LEXICOGRAPHIC:

@@ -44,7 +44,7 @@ def make_plan(
     PlanRejected
         When the independent verifier finds a broken rule (a bug, never expected).
     """
-    problem = problem or build_problem(region, scenario.policy, name=scenario.name)
+    problem = problem or scenario_problem(scenario, region)
     closures = solve_closures(problem, closure_settings(scenario.solver))
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
@@ -82,6 +82,17 @@ def make_plan(
     if violations:
         raise PlanRejected(violations)
     return plan, problem
+
+
+def scenario_problem(scenario: Scenario, region: Region) -> Problem:
+    """The Problem of a scenario on its region, with the planner's decisions."""
+    return build_problem(
+        region,
+        scenario.policy,
+        name=scenario.name,
+        decisions=scenario.decisions,
+        scenario_file=str(scenario.sources[0]) if scenario.sources else "scenario",
+    )
 
 
 def _bus_runs(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geodata.kinds import BANDS, Level
+from optimizer.problem.closing import ClosingPolicy
 from optimizer.problem.numbers import (
     BAND_NORM,
     BandTable,
@@ -76,6 +77,9 @@ class Problem:
         and ``origin`` the school of the base year (``None``: the same as current).
     closed
         Schools closed by earlier years of a timeline (they may not receive pupils).
+    closing
+        The closure policy: candidates, townships, families, boarding, investment, the
+        planner's decisions, the cap (:mod:`optimizer.problem.closing`).
     """
 
     name: str
@@ -109,6 +113,7 @@ class Problem:
     weights: ObjectiveWeights
     investment: InvestmentCosts
     moves: MoveRules
+    closing: ClosingPolicy
     origin: np.ndarray | None = None
     closed: np.ndarray | None = None
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
@@ -20,12 +18,8 @@ from pydantic import (
 
 from geodata.places import BANDS
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, SpeedModel
-
-
-class Frozen(BaseModel):
-    """A scenario section: immutable, and no key it does not know."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from optimizer.scenario.closure_policy import ClosureRules
+from optimizer.scenario.frozen import Frozen
 
 
 class BandRule(Frozen):
@@ -231,12 +225,6 @@ class Speeds(Frozen):
             motorway_cap_kph=self.motorway_cap_kph,
             hazard_kph=self.hazard_kph,
         )
-
-
-class ClosureRules(Frozen):
-    """Whether the plan may close schools at all (``allow: false``: the keep-all baseline)."""
-
-    allow: bool = Field(True, description="false: every school stays open, as today")
 
 
 class Policy(Frozen):
