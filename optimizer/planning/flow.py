@@ -8,6 +8,7 @@ and :mod:`~optimizer.planning.vetoes`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from geodata.region import Region
@@ -28,6 +29,7 @@ from optimizer.problem.build import build_problem
 from optimizer.problem.data import Problem
 from optimizer.scenario.schema import Scenario
 from optimizer.verification.checks import verify
+from optimizer.verification.violation import Violation
 
 
 def make_plan(
@@ -44,8 +46,22 @@ def make_plan(
     PlanRejected
         When the independent verifier finds a broken rule (a bug, never expected).
     """
+    plan, problem, violations = plan_and_check(scenario, region, problem)
+    if violations:
+        raise PlanRejected(violations)
+    return plan, problem
+
+
+def plan_and_check(
+    scenario: Scenario, region: Region, problem: Problem | None = None, *, relax: bool = False
+) -> tuple[Plan, Problem, list[Violation]]:
+    """Plan one scenario and list every rule the verifier finds broken (see :func:`make_plan`).
+
+    ``relax`` leaves the townships and the cap on closures to the verifier (``assess``).
+    """
     problem = problem or scenario_problem(scenario, region)
-    closures = solve_closures(problem, closure_settings(scenario.solver))
+    settings = dataclasses.replace(closure_settings(scenario.solver), relax=relax)
+    closures = solve_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
     routes = tuple(
@@ -78,10 +94,7 @@ def make_plan(
         vetoes=veto_checklist(problem, schools, assignments, routes),
         buses=buses,
     )
-    violations = verify(plan, problem)
-    if violations:
-        raise PlanRejected(violations)
-    return plan, problem
+    return plan, problem, verify(plan, problem)
 
 
 def scenario_problem(scenario: Scenario, region: Region) -> Problem:

@@ -46,7 +46,11 @@ class ClosureRules(Frozen):
         "over the horizon is a candidate; empty: shrinking alone makes no candidate",
     )
     horizon_years: int = Field(
-        5, ge=0, le=15, description="the horizon year of the candidate rules, years ahead"
+        3,
+        ge=0,
+        le=15,
+        description="the horizon year of the candidate rules, years ahead (3: the motivating "
+        "county plans its merges by 2027)",
     )
     flagged_conditions: list[str] = Field(
         default_factory=lambda: ["poor"],

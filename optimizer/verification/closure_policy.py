@@ -256,3 +256,29 @@ def _check_cap(plan: Plan, problem: Problem, out: list[Violation]) -> None:
                 "closures target", "plan", f"{closed} schools closed != {closing.target_closures}"
             )
         )
+
+
+def check_proposal(plan: Plan, problem: Problem) -> list[Violation]:
+    """What a proposal's own closures break: a closed school that is no candidate, or
+    that the data says must stay (``must_keep``, not ``may_close``)."""
+    out: list[Violation] = []
+    by_id = {s.id: s for s in plan.schools}
+    closing = problem.closing
+    for s, decision in sorted(closing.decisions.items()):
+        sid = problem.school_ids[s]
+        if decision != Decision.CLOSE or by_id[sid].status != Status.CLOSED:
+            continue
+        if problem.must_keep[s] or not problem.may_close[s]:
+            out.append(Violation("closure", sid, "closed, but the schools table keeps it"))
+        small = _small_or_shrinking(problem, s)
+        if closing.candidates_only and not (small or closing.flagged[s] or closing.listed[s]):
+            out.append(
+                Violation(
+                    "closure candidate",
+                    sid,
+                    f"closed with {int(closing.enrolment_today[s])} pupils today and "
+                    f"{int(closing.enrolment_horizon[s])} in the horizon year, neither "
+                    "small-scale, shrinking, flagged nor listed",
+                )
+            )
+    return out
