@@ -427,7 +427,7 @@ def compute_kpis(
         "longest_weekly_trip_s": max(
             (a.time_s for a in assignments if a.mode is Mode.BOARD), default=0
         ),
-        "boarders": sum(a.pupils for a in assignments if a.mode is Mode.BOARD),
+        "weekly_boarders": sum(a.pupils for a in assignments if a.mode is Mode.BOARD),
         "planner_decisions": sum(1 for s in schools if s.decision is not None),
         "p13_over_limit": p13_over,
         "bus_km": round(sum(r.distance_m for r in routes) / 1000.0, 1),

@@ -143,7 +143,7 @@ def test_a_boarder_with_an_open_day_school_is_named(tiny):
     )
     broken = verify(dataclasses.replace(plan, assignments=boarded), problem)
     assert ("boarding only when needed", "C p46") in [(v.rule, v.subject) for v in broken]
-    assert plan.kpis["longest_weekly_trip_s"] == 0 and plan.kpis["boarders"] == 0
+    assert plan.kpis["longest_weekly_trip_s"] == 0 and plan.kpis["weekly_boarders"] == 0
 
 
 def test_assess_lists_each_broken_rule_and_exits_4(tmp_path, capsys):

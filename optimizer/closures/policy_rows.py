@@ -10,8 +10,8 @@ fixed order, each rule only where its switch is on:
 - families: per village and school, ``x(p13, s) = x(p46, s)`` (a missing pair is 0);
 - boarding only when needed: per boarding pair ``k`` of a village band whose day
   schools are ``T``: ``sum_{t in T} open_t + |T| x_k <= |T|``;
-- no capital below the small-scale size: per school with investment columns a binary
-  ``z_s``, every investment column ``<= upper * z_s`` and pupils at ``s >= small * z_s``;
+- no capital below the small-scale size: per school with classroom or bed columns a
+  binary ``z_s``, each such column ``<= upper * z_s`` and pupils at ``s >= small * z_s``;
 - the cap and the target: ``sum open_s >= S - max_closures`` (``= S - target``).
 
 The ``relax`` flag (``schoolplan assess``) leaves out the rules a proposal is judged by
@@ -100,14 +100,13 @@ def boarding_when_needed(rules: SideRules) -> None:
 
 
 def no_capital_below_small(rules: SideRules) -> None:
-    """Classrooms, canteen seats and beds only at a school with the small-scale size."""
+    """Classrooms and beds only at a school with the small-scale size (canteen seats stay:
+    lunch is guaranteed to every bused pupil)."""
     p, side = rules.problem, rules.side
     least = float(p.closing.small_school_pupils)
     for s in range(p.n_schools):
         cols = [
-            rules.columns[kind][(s,)]
-            for kind in ("rooms", "seats", "beds")
-            if (s,) in rules.columns[kind]
+            rules.columns[kind][(s,)] for kind in ("rooms", "beds") if (s,) in rules.columns[kind]
         ]
         if not cols or least <= 0:
             continue

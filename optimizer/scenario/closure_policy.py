@@ -78,8 +78,8 @@ class ClosureRules(Frozen):
     )
     no_capital_below_small: bool = Field(
         True,
-        description="no capital (classrooms, canteen seats, beds) for a school that stays "
-        "under small_school_pupils after the plan",
+        description="no classrooms or beds for a school that stays under small_school_pupils "
+        "after the plan (canteen seats for bused pupils' lunch stay guaranteed)",
     )
     max_closures: int | None = Field(
         None, ge=0, description="close at most this many schools; empty: no cap"

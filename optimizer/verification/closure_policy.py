@@ -227,9 +227,12 @@ def _status(plan: Plan, sid: str) -> Status | None:
 
 
 def _check_capital(schools: tuple[SchoolResult, ...], least: int, out: list[Violation]) -> None:
-    """No classrooms, canteen seats or beds for a school under the small-scale size."""
+    """No classrooms or beds for a school under the small-scale size (canteen seats for
+    bused pupils' lunch are guaranteed)."""
     for s in schools:
-        built = {k: n for k, n in s.investment.items() if k != "inclusive_places" and n}
+        built = {
+            k: n for k, n in s.investment.items() if k in ("classrooms", "boarding_beds") and n
+        }
         total = sum(s.enrolment_after.values())
         if built and total < least:
             out.append(
