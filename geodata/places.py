@@ -186,6 +186,8 @@ SCHOOLS = TableSpec(
         "boarding_beds": (_count, "0"),
         "bell": (_bell, ""),
         "teacher_cost": (_optional_amount, ""),
+        "central": (_flag, "false"),  # the township's central kindergarten or school
+        "condition": (_optional_text, ""),  # e.g. poor: a closure candidate (quality data)
     },
 )
 DEPOTS = TableSpec(

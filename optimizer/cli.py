@@ -46,6 +46,8 @@ REPORT = (
     "  this is a defect of schoolplan, not of your input: please report it with this message "
     f"and the scenario (set {DEBUG_VARIABLE}=1 to see where it happened)"
 )
+#: ``schoolplan assess``: the plan is written, and the proposal breaks a rule.
+EXIT_BROKEN_RULES = 4
 
 
 def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: str = "") -> int:
@@ -177,6 +179,44 @@ def _run(
     print(plan.summary())
     print(f"wrote {len(files)} files to {out_dir}: " + ", ".join(p.name for p in files))
     return 0
+
+
+def assess_proposal(
+    proposal_path: Path, out_dir: Path | str, *, cache_dir: Path | None = None
+) -> int:
+    """Plan a proposal with every school fixed and write the plan with its broken rules.
+
+    Exit 0: the proposal keeps every rule; 4 (:data:`EXIT_BROKEN_RULES`): the plan and
+    ``broken_rules.csv`` are written, each broken rule printed by school, township or
+    village; 2: bad input or no plan under the hard rules.
+    """
+    from optimizer.planning.assess import assess, broken_rules_csv
+
+    def work() -> int:
+        scenario = load_scenario(proposal_path)
+        inputs = [path for _, path in input_files(scenario)]
+        out, cache = _checked_folders(proposal_path, out_dir, cache_dir, inputs)
+        region = scenario.load_region(cache_dir=cache)
+        plan, _, broken = assess(scenario, region)
+        manifest = manifest_file(scenario, plan)
+        write_outputs(
+            plan,
+            out,
+            language=scenario.output.language,
+            tiles=scenario.output.tiles,
+            road_lines=region.road_lines(),
+            extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
+        )
+        print(plan.summary())
+        if not broken:
+            print(f"the proposal keeps every rule; plan written to {out_dir}")
+            return 0
+        print(f"the proposal breaks {len(broken)} rules (also in {out_dir}/broken_rules.csv):")
+        for v in broken:
+            print(f"  {v}")
+        return EXIT_BROKEN_RULES
+
+    return exit_code(work, scenario=proposal_path)
 
 
 def write_timeline(
@@ -378,6 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     sweep_p.add_argument(
         "--scheduler", default=None, help="address of an existing Dask scheduler (shared disk)"
     )
+    ass_p = sub.add_parser(
+        "assess", help="plan a proposal with every school decided and list each broken rule"
+    )
+    ass_p.add_argument("proposal", type=Path, help="scenario YAML whose decisions fix every school")
+    ass_p.add_argument("--out", required=True, help="output folder (as for run)")
+    ass_p.add_argument("--cache", type=Path, default=None, help="region cache folder")
     cmp_p = sub.add_parser("compare", help="what differs between two plans")
     cmp_p.add_argument("plan_a", type=Path, help="plan.json, or an output folder holding one")
     cmp_p.add_argument("plan_b", type=Path, help="plan.json, or an output folder holding one")
@@ -417,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
         )
+    if args.command == "assess":
+        return assess_proposal(args.proposal, args.out, cache_dir=args.cache)
     if args.command == "run":
         return run(args.scenario, args.out, cache_dir=args.cache, language=args.language)
     return 1  # pragma: no cover (argparse rejects other commands)

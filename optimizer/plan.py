@@ -15,7 +15,7 @@ from typing import Any
 from geodata.kinds import Band, Level, Ownership
 from optimizer.reasons import ClosureReason, PlacementReason
 
-__all__ = ["Band", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
+__all__ = ["Band", "Decision", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
 
 class Status(StrEnum):
@@ -24,6 +24,14 @@ class Status(StrEnum):
     KEPT = "kept"
     CLOSED = "closed"
     TEACHING_POINT = "teaching_point"  # kept small, with the teaching-point class norm
+
+
+class Decision(StrEnum):
+    """The planner's word on a school (the scenario's ``decisions:``)."""
+
+    KEEP = "keep"
+    CLOSE = "close"
+    TEACHING_POINT = "teaching_point"
 
 
 class Role(StrEnum):
@@ -73,6 +81,8 @@ class SchoolResult:
     the members when the record is made; an unknown one raises ``ValueError``. The class,
     canteen and boarding figures describe the school after the plan, investments included
     (``investment``: units added, e.g. ``{"classrooms": 2}``; ``capital_cost`` in yuan).
+    ``decision`` is the planner's :class:`Decision` on the school, ``None`` where the
+    model decided.
     """
 
     id: str
@@ -97,9 +107,12 @@ class SchoolResult:
     boarders_after: int = 0
     investment: dict[str, int] = field(default_factory=dict)
     capital_cost: int = 0
+    decision: Decision | None = None
 
     def __post_init__(self) -> None:
         _set(self, "level", Level(self.level))
+        if self.decision is not None:
+            _set(self, "decision", Decision(self.decision))
         _set(self, "status", Status(self.status))
         _set(self, "ownership", Ownership(self.ownership))
         _set(self, "enrolment_before", _by_band(self.enrolment_before))
@@ -421,7 +434,15 @@ def compute_kpis(
         "runs": len(routes),
         "buses_by_type": dict(sorted(Counter(b.bus_type for b in buses or routes).items())),
         "longest_ride_s": longest,
-        "longest_journey_s": max((a.time_s for a in assignments), default=0),
+        # A boarder's trip is weekly: never a daily journey (reported apart).
+        "longest_journey_s": max(
+            (a.time_s for a in assignments if a.mode is not Mode.BOARD), default=0
+        ),
+        "longest_weekly_trip_s": max(
+            (a.time_s for a in assignments if a.mode is Mode.BOARD), default=0
+        ),
+        "weekly_boarders": sum(a.pupils for a in assignments if a.mode is Mode.BOARD),
+        "planner_decisions": sum(1 for s in schools if s.decision is not None),
         "p13_over_limit": p13_over,
         "bus_km": round(sum(r.distance_m for r in routes) / 1000.0, 1),
         "running_cost_saved": sum(s.running_cost for s in closed),

@@ -134,6 +134,9 @@ def test_shipped_policies_run_on_the_tiny_region_or_are_refused_clearly(path, ti
     err = capsys.readouterr().err
     if pending_settings(load_scenario(child)):
         assert code == 2 and "does not honour" in err and "Traceback" not in err
+    elif load_scenario(child).decisions:  # the planner's decisions name demo schools
+        assert code == 2 and "school id: expected a school of the region" in err
+        assert "Traceback" not in err
     else:
         assert code == 0, err
         plan = json.loads((tiny_dir / "out" / "plan.json").read_text())

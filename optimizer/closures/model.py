@@ -53,10 +53,12 @@ from optimizer.closures.closing_pays import write_closing_pays
 from optimizer.closures.cuts import Cut, write_cuts
 from optimizer.closures.objective import objective_costs
 from optimizer.closures.pairs import Pairs, build_pairs
+from optimizer.closures.policy_rows import write_policy_rows
 from optimizer.closures.settings import ClosureSettings, Engine
 from optimizer.closures.side import Side
 from optimizer.closures.side_rules import Columns, SideRules
-from optimizer.plan import SolverRun
+from optimizer.plan import Decision, SolverRun
+from optimizer.problem.closing import forced_open
 from optimizer.problem.data import Problem
 from optimizer.solvers.facility import FacilityModel, FacilityResult
 
@@ -88,10 +90,18 @@ class BuiltModel:
 class ClosureModel:
     """Builds the facility model of a problem and reads its solution back."""
 
-    def __init__(self, problem: Problem, candidates: int | None = None, cuts: tuple[Cut, ...] = ()):
+    def __init__(
+        self,
+        problem: Problem,
+        candidates: int | None = None,
+        cuts: tuple[Cut, ...] = (),
+        *,
+        relax: bool = False,
+    ):
         self.problem = problem
         self.candidates = candidates
         self.cuts = cuts
+        self.relax = relax
         self.pairs: Pairs = build_pairs(problem, candidates)
 
     @property
@@ -131,7 +141,11 @@ class ClosureModel:
         """
         p, pairs = self.problem, self.pairs
         open_cost, pair_cost = objective_costs(p, pairs)
-        forced_open = p.must_keep | ~p.may_close | (not p.moves.closures_allowed)
+        forced = forced_open(p)
+        # A school the planner closes need not pay for itself: the planner's word decides.
+        planner_closed = np.zeros(p.n_schools, bool)
+        for s, decision in p.closing.decisions.items():
+            planner_closed[s] = decision == Decision.CLOSE
         penalty = int(open_cost.sum() + pair_cost.sum() + 1e9)
         rules = SideRules(
             p,
@@ -140,8 +154,9 @@ class ClosureModel:
             scale=0.0 if minimise_longest_p13 else 1.0,
         )
         rules.write()
-        write_closing_pays(p, pairs, rules.side, open_cost, pair_cost, forced_open)
+        write_closing_pays(p, pairs, rules.side, open_cost, pair_cost, forced | planner_closed)
         write_cuts(rules, pairs, self.cuts)
+        write_policy_rows(rules, relax=self.relax)
         p13 = np.flatnonzero(pairs.pair_band == BANDS.index(Band.P13))
         if minimise_longest_p13:
             self._longest_p13(rules, p13)
@@ -159,7 +174,7 @@ class ClosureModel:
             pair_customer=pairs.pair_customer,
             pair_facility=pairs.pair_facility,
             pair_cost=pair_cost,
-            forced_open=forced_open,
+            forced_open=forced,
             stay=pairs.stay,
             unserved_penalty=penalty,
             side=rules.side.model(),

@@ -5,7 +5,8 @@
   move, kindergarten children aside) the ride is the drive *with the bus's stop*, the
   same journey the router times (:func:`optimizer.problem.rules.journey`); the family's
   own way (pupils who stay) and guardians (kindergarten children) count the drive;
-- ``board``: grades 4-9 only, when the ride is over the limit.
+- ``board``: grades 4-9 only, when the ride is over the limit, within the boarding
+  distance (``policy.closures.boarding_max_km``).
 
 The router may still refuse a village whose bands share one stop (their stop time
 together is longer): the planning flow then cuts that combination from the closure
@@ -47,7 +48,8 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     dist = int(problem.dist_m[v, place])
     if ride <= limit:
         return Option(Way.RIDE, ride, dist)
-    if may_board(problem, band):
+    most = problem.closing.boarding_max_m  # boarders live within the boarding distance
+    if may_board(problem, band) and (most is None or dist <= most):
         return Option(Way.BOARD, drive, dist)
     return None
 

@@ -37,6 +37,9 @@ class ClosureSettings:
     candidates
         Each village band weighs only its N cheapest schools (and today's); ``None``:
         every school within the rules.
+    relax
+        Assess a proposal: the townships and the cap are judged by the verifier, not
+        held by the model (``schoolplan assess``).
     """
 
     engine: Engine = Engine.HIGHS
@@ -47,6 +50,7 @@ class ClosureSettings:
     node_limit: int | None = None
     relative_gap: float = 0.0
     candidates: int | None = None
+    relax: bool = False
 
     def solve_settings(self) -> SolveSettings:
         """The facility core's settings."""

@@ -17,6 +17,8 @@ import numpy as np
 from geodata.kinds import BANDS, Level
 from optimizer.closures.pairs import Pairs
 from optimizer.closures.side import Side
+from optimizer.plan import Decision
+from optimizer.problem.closing import decided
 from optimizer.problem.data import Problem
 from optimizer.problem.numbers import TEACHING_POINT, Way
 from optimizer.problem.rules import class_norm, places
@@ -85,7 +87,9 @@ class SideRules:
     def teaching_point(self, s: int) -> int | None:
         """A primary school may be kept small as a teaching point (its column)."""
         p, rules = self.problem, self.problem.school_rules
-        if not (
+        if decided(p, s) == Decision.TEACHING_POINT:  # the planner's word (primary only)
+            pass
+        elif not (
             rules.teaching_points
             and rules.min_enrolment > 0
             and p.school_levels[s] == Level.PRIMARY

@@ -40,7 +40,7 @@ def solve_closures(
         raise InfeasibleScenario(reasons)
     settings = settings or ClosureSettings()
     solve = settings.solve_settings()
-    builder = ClosureModel(problem, candidates=settings.candidates, cuts=cuts)
+    builder = ClosureModel(problem, candidates=settings.candidates, cuts=cuts, relax=settings.relax)
     stages = []
     longest = None
     if problem.weights.objective == Objective.LEXICOGRAPHIC:

@@ -8,6 +8,7 @@ and :mod:`~optimizer.planning.vetoes`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from geodata.region import Region
@@ -30,6 +31,7 @@ from optimizer.problem.build import build_problem
 from optimizer.problem.data import Problem
 from optimizer.scenario.schema import Scenario
 from optimizer.verification.checks import verify
+from optimizer.verification.violation import Violation
 
 
 def make_plan(
@@ -46,8 +48,21 @@ def make_plan(
     PlanRejected
         When the independent verifier finds a broken rule (a bug, never expected).
     """
-    problem = problem or build_problem(region, scenario.policy, name=scenario.name)
-    settings = closure_settings(scenario.solver)
+    plan, problem, violations = plan_and_check(scenario, region, problem)
+    if violations:
+        raise PlanRejected(violations)
+    return plan, problem
+
+
+def plan_and_check(
+    scenario: Scenario, region: Region, problem: Problem | None = None, *, relax: bool = False
+) -> tuple[Plan, Problem, list[Violation]]:
+    """Plan one scenario and list every rule the verifier finds broken (see :func:`make_plan`).
+
+    ``relax`` leaves the townships and the cap on closures to the verifier (``assess``).
+    """
+    problem = problem or scenario_problem(scenario, region)
+    settings = dataclasses.replace(closure_settings(scenario.solver), relax=relax)
     closures = routable_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
     bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
@@ -85,10 +100,18 @@ def make_plan(
         reasons=reasons,
         placements=placement_reasons(problem, schools, assignments),
     )
-    violations = verify(plan, problem)
-    if violations:
-        raise PlanRejected(violations)
-    return plan, problem
+    return plan, problem, verify(plan, problem)
+
+
+def scenario_problem(scenario: Scenario, region: Region) -> Problem:
+    """The Problem of a scenario on its region, with the planner's decisions."""
+    return build_problem(
+        region,
+        scenario.policy,
+        name=scenario.name,
+        decisions=scenario.decisions,
+        scenario_file=str(scenario.sources[0]) if scenario.sources else "scenario",
+    )
 
 
 def _bus_runs(

@@ -10,6 +10,7 @@ from geodata.region import Region
 from optimizer.closures.model import ClosureResult
 from optimizer.plan import Assignment, Mode, SchoolResult, Status
 from optimizer.planning.timetables import point
+from optimizer.problem.closing import decided
 from optimizer.problem.data import Problem
 from optimizer.problem.rules import class_norm, places
 
@@ -116,6 +117,7 @@ def school_results(
                 boarders_after=needs["boarders"],
                 investment={k: v for k, v in added.items() if v},
                 capital_cost=int(round(capital)),
+                decision=decided(problem, s),
             )
         )
     return tuple(out)

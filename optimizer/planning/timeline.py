@@ -60,7 +60,7 @@ def plan_timeline(scenario: Scenario, region: Region) -> list[YearPlan]:
         year = scenario.model_copy(
             update={"name": name, "policy": policy.model_copy(update={"years_ahead": k})}
         )
-        problem = build_problem(region, year.policy, name=name)
+        problem = build_problem(region, year.policy, name=name, decisions=scenario.decisions)
         problem = dataclasses.replace(
             problem,
             current=_frozen(current),

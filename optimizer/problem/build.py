@@ -6,6 +6,7 @@ metres, pupils, yuan): :func:`policy_numbers`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -15,6 +16,8 @@ from geodata.errors import IssueCollector
 from geodata.kinds import BANDS, Band, Level, Ownership
 from geodata.matrices import UNREACHABLE
 from geodata.region import Region
+from optimizer.plan import Decision
+from optimizer.problem.closing import ClosingPolicy
 from optimizer.problem.data import Problem
 from optimizer.problem.data import frozen as _frozen
 from optimizer.problem.money import MoneyRules
@@ -131,14 +134,22 @@ def _bus_rules(bus: schema.BusRule) -> BusRules:
     )
 
 
-def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
-    """Turn a region and a policy into a :class:`Problem`.
+def build_problem(
+    region: Region,
+    policy: Policy,
+    *,
+    name: str,
+    decisions: Mapping[str, str] | None = None,
+    scenario_file: str = "scenario",
+) -> Problem:
+    """Turn a region and a policy (and the planner's ``decisions``) into a :class:`Problem`.
 
     Raises
     ------
     geodata.errors.InputError
         When a village names a current school that does not exist or does not teach
-        the band.
+        the band, or a decision names an unknown school or a teaching point that is no
+        primary school.
     """
     villages, schools = region.villages, region.schools
     school_index = {sid: i for i, sid in enumerate(schools["id"])}
@@ -169,6 +180,9 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
                 )
             else:
                 current[v, bands] = s
+    closing = closing_policy(
+        region, policy, decisions or {}, current, levels, issues, scenario_file
+    )
     issues.raise_if_any()
     return Problem(
         name=name,
@@ -202,6 +216,74 @@ def build_problem(region: Region, policy: Policy, *, name: str) -> Problem:
         bells_s=_frozen(_bells(schools, policy)),
         teacher_cost=_teacher_cost(schools),
         **policy_numbers(policy),
+        closing=closing,
+    )
+
+
+def closing_policy(
+    region: Region,
+    policy: Policy,
+    decisions: Mapping[str, str],
+    current: np.ndarray,
+    levels: tuple[Level, ...],
+    issues: IssueCollector,
+    file: str = "scenario",
+) -> ClosingPolicy:
+    """The closure policy's numbers: towns, flags, enrolment today and in the horizon year
+    (today's schools, nobody moved), the planner's decisions by school index."""
+    villages, schools = region.villages, region.schools
+    rules = policy.closures
+    index = {sid: i for i, sid in enumerate(schools["id"])}
+    raw = villages[list(BANDS)].to_numpy(dtype=np.int64)
+    horizon = project(raw, villages["annual_change"].to_numpy(dtype=float), rules.horizon_years)
+
+    def enrolment(pupils: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(schools), dtype=np.int64)
+        for b in range(len(BANDS)):
+            at = current[:, b] >= 0
+            np.add.at(out, current[at, b], pupils[at, b])
+        return _frozen(out)
+
+    by_index: dict[int, Decision] = {}
+    for sid, word in sorted(decisions.items()):
+        s = index.get(sid)
+        if s is None:
+            issues.add(file, f"decisions.{sid}", "school id", "a school of the region", sid)
+        elif word == Decision.TEACHING_POINT and levels[s] != Level.PRIMARY:
+            issues.add(
+                file,
+                f"decisions.{sid}",
+                "decision",
+                "keep or close (only a primary school may be a teaching point)",
+                f"{word} ({levels[s]})",
+            )
+        else:
+            by_index[s] = Decision(word)
+    for sid in rules.listed:
+        if sid not in index:
+            issues.add(file, "policy.closures.listed", "school id", "a school of the region", sid)
+    flagged = {c.strip().lower() for c in rules.flagged_conditions}
+    conditions = schools["condition"] if "condition" in schools else [""] * len(schools)
+    central = schools["central"] if "central" in schools else [False] * len(schools)
+    towns = schools["town"] if "town" in schools else [""] * len(schools)
+    return ClosingPolicy(
+        towns=tuple(str(t) for t in towns),
+        central=_frozen(np.array([bool(c) for c in central], dtype=bool)),
+        flagged=_frozen(np.array([str(c).strip().lower() in flagged for c in conditions])),
+        listed=_frozen(np.array([sid in set(rules.listed) for sid in schools["id"]], bool)),
+        enrolment_today=enrolment(raw),
+        enrolment_horizon=enrolment(horizon),
+        decisions=MappingProxyType(by_index),
+        candidates_only=rules.candidates_only,
+        small_school_pupils=rules.small_school_pupils,
+        shrinking_share=rules.shrinking_share,
+        township_keeps=frozenset(Level(level) for level in rules.township_keeps),
+        families_together=rules.families_together,
+        board_only_when_needed=rules.board_only_when_needed,
+        boarding_max_m=None if rules.boarding_max_km is None else rules.boarding_max_km * 1000,
+        no_capital_below_small=rules.no_capital_below_small,
+        max_closures=rules.max_closures,
+        target_closures=rules.target_closures,
     )
 
 

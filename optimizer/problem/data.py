@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geodata.kinds import BANDS, Level
+from optimizer.problem.closing import ClosingPolicy
 from optimizer.problem.money import MoneyRules
 from optimizer.problem.numbers import (
     BAND_NORM,
@@ -82,6 +83,9 @@ class Problem:
     teacher_cost
         ``S`` teachers' pay per school from the data, yuan/year (``-1``: not given, the
         default share applies; ``None``: no column).
+    closing
+        The closure policy: candidates, townships, families, boarding, investment, the
+        planner's decisions, the cap (:mod:`optimizer.problem.closing`).
     """
 
     name: str
@@ -115,6 +119,7 @@ class Problem:
     weights: ObjectiveWeights
     investment: InvestmentCosts
     moves: MoveRules
+    closing: ClosingPolicy
     origin: np.ndarray | None = None
     closed: np.ndarray | None = None
     money: MoneyRules = MoneyRules()

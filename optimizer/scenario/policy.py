@@ -12,8 +12,6 @@ import difflib
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
@@ -22,13 +20,8 @@ from pydantic import (
 from geodata.places import BANDS
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, DEFAULT_ZONE_KPH, SpeedModel
 from optimizer.scenario.clock import clock_text, earliest_bell_s, seconds
-
-
-class Frozen(BaseModel):
-    """A scenario section: immutable, and no key it does not know."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
+from optimizer.scenario.closure_policy import ClosureRules
+from optimizer.scenario.frozen import Frozen
 
 #: The most a county could spend in a year or a plan, yuan (a bound on every cost).
 MAX_YUAN = 1e12
@@ -340,12 +333,6 @@ class Speeds(Frozen):
             zone_kph=dict(self.zone_kph),
             track_grades=tuple(sorted(set(self.track_grades))),
         )
-
-
-class ClosureRules(Frozen):
-    """Whether the plan may close schools at all (``allow: false``: the keep-all baseline)."""
-
-    allow: bool = Field(True, description="false: every school stays open, as today")
 
 
 class Policy(Frozen):

@@ -20,6 +20,7 @@ from geodata.china_crs import PlaceCrs
 from geodata.errors import InputError, InputIssue
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
 from optimizer.scenario.clock import late_bells
+from optimizer.scenario.closure_policy import DecisionWord
 from optimizer.scenario.inheritance import read_scenario_source
 from optimizer.scenario.policy import Frozen, Policy
 from optimizer.scenario.schema_errors import describe
@@ -147,6 +148,11 @@ class Scenario(Frozen):
     policy: Policy = Field(default_factory=Policy)
     solver: Solver = Field(default_factory=Solver)
     output: Output = Field(default_factory=Output)
+    decisions: dict[str, DecisionWord] = Field(
+        default_factory=dict,
+        description="the planner's word: school id -> keep, close or teaching_point; the "
+        "plan is built around these and records which they were",
+    )
     base_dir: Path = Field(Path("."), exclude=True)
     sources: tuple[Path, ...] = Field(
         (), exclude=True, description="the scenario file, then every file it extends"

@@ -17,6 +17,7 @@ from optimizer.plan import Plan, Status
 from optimizer.problem.build import Problem
 from optimizer.verification.assignments import check_assignments
 from optimizer.verification.buses import check_buses
+from optimizer.verification.closure_policy import check_closure_policy
 from optimizer.verification.routes import check_routes
 from optimizer.verification.school_sizes import check_school_sizes
 from optimizer.verification.violation import Violation
@@ -31,6 +32,7 @@ def verify(plan: Plan, problem: Problem) -> list[Violation]:
     check_routes(plan, problem, bus_pupils, out)
     if plan.buses:  # plans from before bus duties have one bus per run
         check_buses(plan, problem, out)
+    check_closure_policy(plan, problem, out)
     return out
 
 
@@ -51,6 +53,8 @@ def _check_statuses(plan: Plan, problem: Problem, out: list[Violation]) -> set[s
             out.append(Violation("status", sid, f"unknown status {result.status!r}"))
         elif result.status != Status.CLOSED:  # kept, or kept as a teaching point
             kept.add(sid)
+        elif s in problem.closing.decisions:  # the planner's word (checked apart)
+            continue
         elif problem.must_keep[s] or not problem.may_close[s]:
             out.append(Violation("closure", sid, "closed, but it must be kept"))
     return kept

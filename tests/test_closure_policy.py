@@ -1,0 +1,172 @@
+"""The closure policy (issue 12) on the tiny region, where each answer is known by hand.
+
+P1 (45 pupils: villages A and B) is small-scale; P2 (60 pupils, village C) is kept.
+Each rule is held by the model, re-checked by the verifier, and turned off by its switch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geodata.region import load_region
+from optimizer import verify
+from optimizer.cli import EXIT_BROKEN_RULES, main
+from optimizer.plan import Decision, Mode, Status
+from optimizer.planning.flow import make_plan, plan_and_check, scenario_problem
+from optimizer.scenario.schema import load_scenario
+from tests.conftest import SCENARIO_YAML, write_tiny_region
+
+
+@pytest.fixture
+def tiny(tiny_dir):
+    scenario = load_scenario(tiny_dir / "scenario.yaml")
+    return scenario, load_region(scenario.region_files())
+
+
+def _closures(scenario, **rules):
+    closures = scenario.policy.closures.model_copy(update=rules)
+    return scenario.model_copy(
+        update={"policy": scenario.policy.model_copy(update={"closures": closures})}
+    )
+
+
+def _status(plan):
+    return {s.id: s.status for s in plan.schools}
+
+
+def test_a_school_of_the_small_scale_size_or_more_is_no_candidate_and_stays(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(_closures(scenario, small_school_pupils=40, horizon_years=0), region)
+    assert _status(plan)["P1"] == Status.KEPT  # 45 pupils >= 40, not shrinking
+    assert verify(plan, problem) == []
+    plan, _ = make_plan(
+        _closures(scenario, small_school_pupils=40, horizon_years=0, candidates_only=False), region
+    )
+    assert _status(plan)["P1"] == Status.CLOSED  # the switch: every may_close school
+
+
+def test_a_listed_school_is_a_candidate(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(
+        _closures(scenario, small_school_pupils=40, horizon_years=0, listed=["P1"]), region
+    )
+    assert _status(plan)["P1"] == Status.CLOSED and verify(plan, problem) == []
+
+
+def test_the_verifier_names_a_closed_school_that_is_no_candidate(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(scenario, region)  # P1 closes (45 pupils < 100)
+    rules = dataclasses.replace(
+        problem.closing, small_school_pupils=40, enrolment_horizon=problem.closing.enrolment_today
+    )
+    strict = dataclasses.replace(problem, closing=rules)
+    assert [(v.rule, v.subject) for v in verify(plan, strict)] == [("closure candidate", "P1")]
+
+
+def test_a_township_keeps_its_only_primary_school(tiny):
+    scenario, region = tiny
+    problem = scenario_problem(scenario, region)
+    own_town = dataclasses.replace(problem.closing, towns=("Xiang", "Zhen"))
+    plan, problem, broken = plan_and_check(
+        scenario, region, dataclasses.replace(problem, closing=own_town)
+    )
+    assert _status(plan)["P1"] == Status.KEPT and broken == []
+    # The verifier's own re-check: the plan that closes it breaks the township rule.
+    closed, _ = make_plan(scenario, region)
+    assert [(v.rule, v.subject) for v in verify(closed, problem)] == [("township", "Xiang")]
+    # The switch: no township rule.
+    off = dataclasses.replace(own_town, township_keeps=frozenset())
+    plan, _, _ = plan_and_check(scenario, region, dataclasses.replace(problem, closing=off))
+    assert _status(plan)["P1"] == Status.CLOSED
+
+
+def test_families_stay_together_unless_switched_off(tiny):
+    """P1 kept by the planner but holds only 30: A (20 + 15) and B (10) cannot all stay.
+    Together, A (35) goes whole to P2."""
+    scenario, region = tiny
+    free = scenario.policy.model_copy(update={"move_only_from_closed": False})
+    decided = scenario.model_copy(update={"decisions": {"P1": "keep"}, "policy": free})
+    problem = scenario_problem(decided, region)
+    capacity = problem.capacity.copy()
+    capacity[0] = 30
+    problem = dataclasses.replace(problem, capacity=capacity)
+    plan, _, broken = plan_and_check(decided, region, problem)
+    where = {(a.village, a.band): a.school for a in plan.assignments}
+    assert where[("A", "p13")] == where[("A", "p46")] == "P2"
+    assert broken == []
+    # The verifier's own re-check: a plan that splits A breaks the rule, unless switched off.
+    split = dataclasses.replace(
+        plan,
+        assignments=tuple(
+            dataclasses.replace(x, school="P1") if (x.village, x.band) == ("A", "p46") else x
+            for x in plan.assignments
+        ),
+    )
+    assert ("families", "A") in [(v.rule, v.subject) for v in verify(split, problem)]
+    off = dataclasses.replace(
+        problem, closing=dataclasses.replace(problem.closing, families_together=False)
+    )
+    assert ("families", "A") not in [(v.rule, v.subject) for v in verify(split, off)]
+
+
+def test_the_planners_decisions_are_kept_and_recorded(tiny):
+    scenario, region = tiny
+    decided = scenario.model_copy(update={"decisions": {"P1": "teaching_point"}})
+    plan, problem = make_plan(decided, region)
+    p1 = next(s for s in plan.schools if s.id == "P1")
+    assert p1.status == Status.TEACHING_POINT and p1.decision == Decision.TEACHING_POINT
+    assert plan.kpis["planner_decisions"] == 1 and verify(plan, problem) == []
+    keep = scenario.model_copy(update={"decisions": {"P1": "keep"}})
+    plan, _ = make_plan(keep, region)
+    assert _status(plan)["P1"] == Status.KEPT
+
+
+def test_no_capital_for_a_school_staying_small_is_named_by_the_verifier(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(scenario.model_copy(update={"decisions": {"P1": "keep"}}), region)
+    p1 = next(s for s in plan.schools if s.id == "P1")
+    built = dataclasses.replace(p1, investment={"classrooms": 2})
+    bad = dataclasses.replace(
+        plan, schools=tuple(built if s.id == "P1" else s for s in plan.schools)
+    )
+    assert ("no capital below small", "P1") in [(v.rule, v.subject) for v in verify(bad, problem)]
+
+
+def test_a_boarder_with_an_open_day_school_is_named(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(scenario, region)
+    boarded = tuple(
+        dataclasses.replace(a, mode=Mode.BOARD) if (a.village, a.band) == ("C", "p46") else a
+        for a in plan.assignments
+    )
+    broken = verify(dataclasses.replace(plan, assignments=boarded), problem)
+    assert ("boarding only when needed", "C p46") in [(v.rule, v.subject) for v in broken]
+    assert plan.kpis["longest_weekly_trip_s"] == 0 and plan.kpis["weekly_boarders"] == 0
+
+
+def test_assess_lists_each_broken_rule_and_exits_4(tmp_path, capsys):
+    rules = "policy:\n  closures: {small_school_pupils: 40, horizon_years: 0}\n"
+    proposal = SCENARIO_YAML.replace("policy:\n", rules) + "decisions:\n  P1: close\n  P2: keep\n"
+    (tmp_path / "region").mkdir()
+    folder = write_tiny_region(tmp_path / "region", proposal, name="proposal.yaml")
+    code = main(["assess", str(folder / "proposal.yaml"), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == EXIT_BROKEN_RULES == 4
+    assert "[closure candidate] P1: closed with 45 pupils today" in out
+    rows = (tmp_path / "out" / "broken_rules.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "rule,subject,detail" and rows[1].startswith("closure candidate,P1,")
+
+
+def test_assess_names_every_school_without_a_decision(tmp_path, capsys):
+    (tmp_path / "region").mkdir()
+    folder = write_tiny_region(tmp_path / "region", SCENARIO_YAML + "decisions:\n  P1: keep\n")
+    code = main(["assess", str(folder / "scenario.yaml"), "--out", str(tmp_path / "out")])
+    assert code == 2 and "decisions.P2" in capsys.readouterr().err
+
+
+def test_an_unknown_school_in_decisions_is_bad_input(tiny):
+    scenario, region = tiny
+    with pytest.raises(Exception, match="decisions.P9"):
+        scenario_problem(scenario.model_copy(update={"decisions": {"P9": "close"}}), region)
