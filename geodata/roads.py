@@ -166,6 +166,7 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
     Every edge gets ``bus_kph`` and ``travel_time`` (seconds) from the speed model.
     """
     graph = _subgraph(raw, lambda d: drivable(d, speeds))
+    _check_lengths(graph, source)
     if graph.number_of_edges() == 0:
         raise InputError(
             [
@@ -179,6 +180,20 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
             ]
         )
     graph = ox.truncate.largest_component(graph, strongly=True)
+    if graph.number_of_edges() == 0:  # one-way ways that never lead back to each other
+        raise InputError(
+            [
+                InputIssue(
+                    source,
+                    "-",
+                    "oneway",
+                    "drivable roads a bus can drive both to and from (a strongly "
+                    "connected network)",
+                    f"{raw.number_of_edges()} road edges of which no two lead back to each "
+                    "other: every way is one-way (oneway=yes/-1) away from the others",
+                )
+            ]
+        )
     graph = ox.routing.add_edge_speeds(
         graph, hwy_speeds=dict(speeds.highway_kph), fallback=speeds.fallback_kph
     )
@@ -196,6 +211,7 @@ def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.Mult
     """
 
     graph = _subgraph(raw, walkable)
+    _check_lengths(graph, source)
     if graph.number_of_edges() == 0:
         raise InputError([InputIssue(source, "-", "highway", "walkable ways", "none")])
     for u, v, data in list(graph.edges(data=True)):
@@ -208,6 +224,30 @@ def walk_graph(raw: nx.MultiDiGraph, walk_kph: float, *, source: str) -> nx.Mult
     for _, _, data in graph.edges(data=True):
         data["travel_time"] = float(data["length"]) / (walk_kph / 3.6)
     return graph
+
+
+def _check_lengths(graph: nx.MultiDiGraph, source: str) -> None:
+    """Every edge has a finite, non-negative ``length`` in metres (a GraphML may lack it)."""
+    bad = 0
+    for _, _, data in graph.edges(data=True):
+        try:
+            length = float(data["length"])
+        except (KeyError, TypeError, ValueError):
+            bad += 1
+            continue
+        bad += not (0 <= length < float("inf"))
+    if bad:
+        raise InputError(
+            [
+                InputIssue(
+                    source,
+                    "-",
+                    "length",
+                    "a length in metres on every road edge (osmnx writes it in GraphML)",
+                    f"{bad} of {graph.number_of_edges()} edges without a valid length",
+                )
+            ]
+        )
 
 
 def _subgraph(raw: nx.MultiDiGraph, keep) -> nx.MultiDiGraph:
