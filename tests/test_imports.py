@@ -26,6 +26,7 @@ ORDER = (
     "solvers",
     "plan",
     "reasons",  # the records of the reasons of decisions the Plan carries (beside plan.py)
+    "values",  # the enumerations the Plan's records carry (re-exported by plan.py)
     "errors",
     "interrupt",
 )

@@ -12,126 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from optimizer.outputs.terms import member_labels, name
+from optimizer.outputs.terms import name
+from optimizer.outputs.vocabulary import VOCABULARY_EN, VOCABULARY_ZH
 
 __all__ = ["LANGUAGES", "labels", "name", "term"]
 
 LANGUAGES = ("en", "zh")
 
-_VOCABULARY_EN = {
-    **member_labels("en"),
-    "invest.classrooms": "classrooms",
-    "invest.canteen_seats": "canteen seats",
-    "invest.boarding_beds": "boarding beds",
-    "invest.buses": "buses",
-    "vetoitem.journey": "Journey to school",
-    "vetoitem.transport safety": "Transport safety",
-    "vetoitem.dining and boarding": "Dining and boarding at the receiving school",
-    "vetoitem.school and class size": "School and class size",
-    "vetoitem.parents and representatives": "Parents and hearing representatives",
-    "vetoitem.closing pays": "Closing pays (saves more than it adds)",
-    "invest_n.classrooms": "{n} classrooms",
-    "invest_n.canteen_seats": "{n} canteen seats",
-    "invest_n.boarding_beds": "{n} boarding beds",
-    "invest_n.buses": "{n} buses",
-    "invest_n.inclusive_places": "{n} private places made inclusive (subsidised)",
-    "invest.inclusive_places": "private places made inclusive",
-    "count.pupils": "{n} pupils",
-    "count.stops": "{n} stops",
-    "count.villages": "{n} villages",
-    "count.schools": "{n} schools",
-    "count.buses": "{n} buses",
-    "count.routes": "{n} routes",
-    "count.seats": "{n} seats",
-    "count.classes": "{n} classes",
-    "count.min": "{n} min",
-    "count.km": "{n} km",
-    "count.m": "{n} m",
-    "money": "{n} yuan",
-    "money_year": "{n} yuan/year",
-    "money_unit": "yuan",
-    "solver.stage.closures": "closures",
-    "solver.stage.buses": "buses",
-    "solver.stage.stops": "stops",
-    "solver.stage.mixed": "mixed",
-    "solver.word.milp": "milp",
-    "solver.word.routing": "routing",
-    "solver.word.cp-sat": "CP-SAT",
-    "solver.status.OPTIMAL": "OPTIMAL",
-    "solver.status.FEASIBLE": "FEASIBLE",
-    "solver.status.INFEASIBLE": "INFEASIBLE",
-    "solver.status.UNKNOWN": "UNKNOWN",
-    "veto.journey": (
-        "{moved} pupils move; longest daily journey {longest} min; {over} over their limit"
-    ),
-    "veto.transport": (
-        "{bused} pupils on school buses with a seat each, capped speeds and rides within limits"
-    ),
-    "veto.receiving": "receiving {schools}",
-    "veto.build": "to build first: {items}",
-    "veto.nothing_to_build": "nothing to build",
-    "veto.size": "{school}: {classes} classes, largest {largest} (norm {norm})",
-    "veto.hearing": "the hearing decides: record whether most parents or representatives oppose",
-    "list_sep": ", ",
-    "clause_sep": "; ",
-}
-
-_VOCABULARY_ZH = {
-    **member_labels("zh"),
-    "invest.classrooms": "教室",
-    "invest.canteen_seats": "食堂座位",
-    "invest.boarding_beds": "宿舍床位",
-    "invest.buses": "校车",
-    "vetoitem.journey": "上学路程",
-    "vetoitem.transport safety": "交通安全",
-    "vetoitem.dining and boarding": "接收学校的就餐和住宿",
-    "vetoitem.school and class size": "学校规模和班额",
-    "vetoitem.parents and representatives": "家长和听证代表意见",
-    "vetoitem.closing pays": "撤并合算（节省多于新增）",
-    "invest_n.classrooms": "教室 {n} 间",
-    "invest_n.canteen_seats": "食堂座位 {n} 个",
-    "invest_n.boarding_beds": "宿舍床位 {n} 张",
-    "invest_n.buses": "校车 {n} 辆",
-    "invest_n.inclusive_places": "民办转普惠性学位 {n} 个",
-    "invest.inclusive_places": "民办转普惠性学位",
-    "count.pupils": "{n} 名学生",
-    "count.stops": "{n} 个站点",
-    "count.villages": "{n} 个村庄",
-    "count.schools": "{n} 所学校",
-    "count.buses": "{n} 辆校车",
-    "count.routes": "{n} 条线路",
-    "count.seats": "{n} 座",
-    "count.classes": "{n} 个班",
-    "count.min": "{n} 分钟",
-    "count.km": "{n} 公里",
-    "count.m": "{n} 米",
-    "money": "{n} 万元",
-    "money_year": "{n} 万元/年",
-    "money_unit": "万元",
-    "solver.stage.closures": "学校布局（撤并）模型",
-    "solver.stage.buses": "校车线路",
-    "solver.stage.stops": "校车站点",
-    "solver.stage.mixed": "混载",
-    "solver.word.milp": "混合整数规划",
-    "solver.word.routing": "车辆路径求解",
-    "solver.word.cp-sat": "CP-SAT 约束规划",
-    "solver.status.OPTIMAL": "最优解",
-    "solver.status.FEASIBLE": "可行解",
-    "solver.status.INFEASIBLE": "无可行解",
-    "solver.status.UNKNOWN": "未知",
-    "veto.journey": "转学学生 {moved} 名；最长每日单程 {longest} 分钟；超出时限 {over} 名",
-    "veto.transport": "乘坐校车学生 {bused} 名，一人一座，限速行驶，乘车时间均在时限内",
-    "veto.receiving": "接收学校：{schools}",
-    "veto.build": "先建后撤：{items}",
-    "veto.nothing_to_build": "无需新建",
-    "veto.size": "{school}：{classes} 个班，最大班额 {largest} 人（标准 {norm} 人）",
-    "veto.hearing": "由听证会决定：记录是否多数家长或听证代表反对",
-    "list_sep": "、",
-    "clause_sep": "；",
-}
-
 _EN = {
-    **_VOCABULARY_EN,
+    **VOCABULARY_EN,
     "title": "School consolidation plan",
     "summary_line": (
         "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
@@ -292,7 +181,7 @@ _EN = {
 }
 
 _ZH = {
-    **_VOCABULARY_ZH,
+    **VOCABULARY_ZH,
     "title": "学校布局调整方案",
     "summary_line": (
         "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人"
