@@ -30,6 +30,7 @@ from optimizer.outputs.compare import load_plan
 from optimizer.outputs.folder import write_outputs
 from optimizer.outputs.labels import LANGUAGES, labels, term
 from optimizer.outputs.report import render_report
+from optimizer.outputs.wording import veto_detail
 from optimizer.plan import Mode, Status
 from optimizer.planning.flow import make_plan
 from optimizer.planning.school_results import to_build
@@ -200,7 +201,7 @@ def written(tmp_path_factory):
 
 def rows(path: Path, *keys: str) -> dict[tuple[str, ...], dict[str, str]]:
     """A CSV table's rows by the values of ``keys``."""
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return {tuple(r[k] for k in keys): r for r in csv.DictReader(f)}
 
 
@@ -260,8 +261,8 @@ def test_every_decision_is_in_the_plan_the_files_and_the_report(written, name):
         assert term(text, "role", row["role"]) in cells
         if d.investment:
             assert f"invest.{d.investment}" in text, (language, d.investment)
-            word = term(text, "invest", d.investment)
-            assert f"{word} {d.units}" in cells[-2].split(", "), (language, cells)
+            words = text[f"invest_n.{d.investment}"].format(n=d.units)
+            assert words in cells[-2].split(text["list_sep"]), (language, cells)
 
 
 @pytest.mark.parametrize("mode", list(Mode))
@@ -298,7 +299,12 @@ def test_what_to_build_before_a_closure_is_in_the_veto_checklist(written, case, 
     w = written(case)
     (check,) = [v for v in w.plan.vetoes if (v.school, v.item) == ("P1", "dining and boarding")]
     assert check.detail == detail
-    assert f"<td>{detail}</td>" in w.reports["en"]
+    # The report words the same items in its language (outputs.wording.veto_detail).
+    worded = veto_detail(labels("en"), w.plan, check)
+    assert f"<td>{worded}</td>" in w.reports["en"]
+    for item in detail.split("to build first: P2: ")[1].split(", "):
+        kind, n = item.split(" ")
+        assert labels("en")[f"invest_n.{kind}"].format(n=n) in worded
 
 
 def test_a_subsidy_is_not_built_before_a_closure():

@@ -91,16 +91,20 @@ def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck) -> str:
         return text["veto.journey"].format(
             moved=number(sum(a.pupils for a in moved)),
             longest=number(max((a.time_s for a in daily), default=0) / 60, 1),
-            over=number(sum(a.pupils for a in daily if a.time_s > a.limit_s)),
+            over=number(sum(a.pupils for a in daily if a.over_limit)),
         )
     if check.item == "transport safety":
         bused = sum(a.pupils for a in moved if a.mode == "bus")
         return text["veto.transport"].format(bused=number(bused))
     if check.item == "dining and boarding":
-        built = [
-            f"{r} {investment(text, by_id[r].investment)}"
+        # What is built before the closure: a yearly subsidy (inclusive places) is not.
+        builds = {
+            r: {k: n for k, n in by_id[r].investment.items() if k != "inclusive_places"}
             for r in receivers
-            if r in by_id and investment(text, by_id[r].investment)
+            if r in by_id
+        }
+        built = [
+            f"{r} {investment(text, units)}" for r, units in builds.items() if any(units.values())
         ]
         tail = (
             text["veto.build"].format(items=sep.join(built))
