@@ -278,7 +278,11 @@ def chengguan(tmp_path_factory):
     (folder / "scenario.yaml").write_text(
         f"extends: {ROOT / 'scenarios' / 'multi_school_runs.yaml'}\n"
         "region:\n  roads: roads.osm\n  villages: villages.csv\n  schools: schools.csv\n"
-        "  depots: depots.csv\n",
+        "  depots: depots.csv\n"
+        # P12, P13 and P16 all stay under the closure policy and the net money; this test
+        # is about shared runs, so they close as the gross running cost made them before.
+        "policy:\n  closures: {candidates_only: false, township_keeps: []}\n"
+        "  money: {closing_must_pay: false, teachers_saved: true}\n",
         encoding="utf-8",
     )
     scenario = load_scenario(folder / "scenario.yaml")

@@ -46,6 +46,7 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "change_s": ("Change (s)", "变化（秒）"),
         "change_min": ("Change (min)", "变化（分钟）"),
         "role": ("Role", "作用"),
+        "decision": ("Planner's decision", "规划决定"),
         "villages": ("Villages", "村庄数"),
         "village_ids": ("Village ids", "村庄编号"),
         "area_km2": ("Area (km²)", "面积（平方公里）"),
