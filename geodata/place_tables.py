@@ -216,8 +216,9 @@ def write_place_tables(
         bands = LEVEL_BANDS[level]
         teaching = sum(any(b in LEVEL_BANDS[lv] for b in bands) for lv in schools["level"])
         share = sum(int(villages[b].sum()) for b in bands) / max(teaching, 1)
-        largest = max(int(villages[b].max()) if len(villages) else 0 for b in bands)
-        need = max(math.ceil(1.5 * share), math.ceil(1.2 * largest))  # a band is never split
+        # A village's bands of one level go to one school together (families stay together).
+        largest = int(villages[list(bands)].sum(axis=1).max()) if len(villages) else 0
+        need = max(math.ceil(1.5 * share), math.ceil(1.2 * largest))
         schools.loc[i, "capacity"] = max(int(schools.loc[i, "capacity"]), need)
     written = [out / "villages.csv", out / "schools.csv", out / "places.xlsx", out / "README.txt"]
     villages.to_csv(written[0], index=False, lineterminator="\n")
