@@ -14,7 +14,7 @@ from optimizer.plan import Plan
 from optimizer.planning.flow import scenario_problem
 from optimizer.scenario.schema import load_scenario
 from optimizer.sweep.frontier import FrontierRow, cap_variants, with_steps
-from optimizer.sweep.frontier_view import frontier_rows
+from optimizer.sweep.frontier_view import frontier_rows, label_groups
 from optimizer.sweep.result import VariantResult, VariantStatus
 
 #: A third, small primary school with its own village: the unconstrained plan closes it
@@ -142,3 +142,13 @@ def test_a_bad_scenario_writes_nothing(tiny_dir, capsys):
     err = capsys.readouterr().err
     assert "max_closures" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_labels_of_points_drawn_on_top_of_one_another_are_joined():
+    pts = [("0: all kept", 51.4, 161.0), ("8: +P13", 51.4, 159.73), ("19: +P22", 51.4, 159.75)]
+    groups = label_groups([*pts, ("4: +K19", 51.4, 160.3)])
+    assert groups == [
+        ("0: all kept", 51.4, 161.0),
+        ("4: +K19", 51.4, 160.3),
+        ("19: +P22, 8: +P13", 51.4, 159.75),
+    ]

@@ -115,6 +115,33 @@ def plotted(rows: Sequence[FrontierRow]) -> list[tuple[str, float, float | None,
     return out
 
 
+def label_groups(
+    pts: Sequence[tuple[str, float, float]], near: tuple[float, float] = (0.05, 0.025)
+) -> list[tuple[str, float, float]]:
+    """One label per cluster of points closer than ``near`` of each axis's span (their
+    labels joined, three to a line), so that the names of points drawn on top of one
+    another stay readable; placed at the cluster's highest point."""
+    if not pts:
+        return []
+    xs, ys = [p[1] for p in pts], [p[2] for p in pts]
+    dx, dy = (max(xs) - min(xs)) * near[0], (max(ys) - min(ys)) * near[1]
+    groups: list[list[tuple[str, float, float]]] = []
+    for point in sorted(pts, key=lambda p: (-p[2], p[1])):
+        for group in groups:
+            head = group[0]
+            if abs(head[1] - point[1]) <= dx and abs(head[2] - point[2]) <= dy:
+                group.append(point)
+                break
+        else:
+            groups.append([point])
+    out = []
+    for group in groups:
+        labels = [p[0] for p in group]
+        lines = [", ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
+        out.append(("\n".join(lines), group[0][1], group[0][2]))
+    return out
+
+
 def frontier_png(rows: Sequence[FrontierRow]) -> bytes:
     """Annual cost against added pupil-minutes (left) and longest daily journey (right)."""
     points = plotted(rows)
@@ -133,7 +160,7 @@ def frontier_png(rows: Sequence[FrontierRow]) -> bytes:
         if pts:
             ax.plot([x for _, x, _ in pts], [y for _, _, y in pts], color="#2a7d2a", zorder=2)
             ax.scatter([x for _, x, _ in pts], [y for _, _, y in pts], color="#2a7d2a", zorder=3)
-        for label, x, y in pts:
+        for label, x, y in label_groups(pts):
             ax.annotate(label, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
         ax.set_xlabel(xlabel)
         ax.grid(True, color="#dddddd")
