@@ -328,7 +328,8 @@ def frontier(
                 print(f"{cap}: {r.kpis['schools_closed']} closed {row.step}; net saving {money:,}")
             else:
                 print(f"{cap}: {r.status}: {r.message}", file=sys.stderr)
-        print(f"wrote {Path(out_dir) / 'frontier.csv'}, frontier.png, frontier.html and plans/")
+        plans = " and plans/" if any(row.planned for row in rows) else ""
+        print(f"wrote {Path(out_dir) / 'frontier.csv'}, frontier.png, frontier.html{plans}")
         fine = (VariantStatus.OK, VariantStatus.INFEASIBLE)
         return EXIT_REJECTED if any(r.result.status not in fine for r in rows) else 0
 

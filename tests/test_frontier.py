@@ -152,3 +152,26 @@ def test_labels_of_points_drawn_on_top_of_one_another_are_joined():
         ("4: +K19", 51.4, 160.3),
         ("19: +P22, 8: +P13", 51.4, 159.75),
     ]
+
+
+def test_a_scenario_without_a_plan_is_one_row_with_its_reason(tmp_path, capsys):
+    from tests.conftest import SCENARIO_YAML, write_tiny_region
+
+    scenario = SCENARIO_YAML.replace("policy:\n", "policy:\n  bands:\n    p13: {one_way_min: 1}\n")
+    write_tiny_region(tmp_path, scenario)
+    out = tmp_path / "out"
+    assert (
+        main(["frontier", str(tmp_path / "scenario.yaml"), "--out", str(out), "--workers", "0"])
+        == 0
+    )
+    (row,) = _table(out)
+    assert (row["cap"], row["closures"], row["status"]) == ("", "", "infeasible")
+    assert "village C band p13 (30 pupils)" in row["message"]
+    page = (out / "frontier.html").read_text(encoding="utf-8")
+    assert "<b>cap none</b>: infeasible: no plan meets every rule" in page
+    assert sorted(p.name for p in out.iterdir()) == [
+        "frontier.csv",
+        "frontier.html",
+        "frontier.png",
+    ]
+    assert "no cap: infeasible" in capsys.readouterr().err
