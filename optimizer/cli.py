@@ -299,6 +299,43 @@ def sweep(
     return exit_code(work, scenario=scenario_path)
 
 
+def frontier(
+    scenario_path: Path,
+    out_dir: Path | str,
+    *,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> int:
+    """Plan a scenario under a cap of 0, 1, 2, ... closures and write what each step buys."""
+    from optimizer.sweep.frontier import run_frontier
+
+    def work() -> int:
+        out, cache = _checked_folders(scenario_path, out_dir, cache_dir)
+        rows = run_frontier(
+            scenario_path,
+            out,
+            cache_dir=cache,
+            workers=(os.cpu_count() or 1) if workers is None else workers,
+            scheduler=scheduler,
+            progress=Progress(),
+        )
+        for row in rows:
+            r = row.result
+            cap = "no cap" if row.cap is None else f"cap {row.cap}"
+            if row.planned:
+                money = r.kpis["money"]["net_annual_saving"]
+                print(f"{cap}: {r.kpis['schools_closed']} closed {row.step}; net saving {money:,}")
+            else:
+                print(f"{cap}: {r.status}: {r.message}", file=sys.stderr)
+        plans = " and plans/" if any(row.planned for row in rows) else ""
+        print(f"wrote {Path(out_dir) / 'frontier.csv'}, frontier.png, frontier.html{plans}")
+        fine = (VariantStatus.OK, VariantStatus.INFEASIBLE)
+        return EXIT_REJECTED if any(r.result.status not in fine for r in rows) else 0
+
+    return exit_code(work, scenario=scenario_path)
+
+
 def _plan_at(path: Path):
     try:
         return load_plan(path)
@@ -418,6 +455,23 @@ def main(argv: list[str] | None = None) -> int:
     sweep_p.add_argument(
         "--scheduler", default=None, help="address of an existing Dask scheduler (shared disk)"
     )
+    front_p = sub.add_parser(
+        "frontier", help="plan with a cap of 0, 1, 2, ... closures: what each closure buys"
+    )
+    front_p.add_argument("scenario", type=Path, help="scenario YAML file")
+    front_p.add_argument(
+        "--out", required=True, help="output folder: new, empty or one a previous frontier wrote"
+    )
+    front_p.add_argument("--cache", type=Path, default=None, help="shared region cache folder")
+    front_p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes of a local Dask cluster (default: one per CPU; 0: serially, no Dask)",
+    )
+    front_p.add_argument(
+        "--scheduler", default=None, help="address of an existing Dask scheduler (shared disk)"
+    )
     ass_p = sub.add_parser(
         "assess", help="plan a proposal with every school decided and list each broken rule"
     )
@@ -458,6 +512,14 @@ def main(argv: list[str] | None = None) -> int:
         return sweep(
             args.scenario,
             args.vary,
+            args.out,
+            cache_dir=args.cache,
+            workers=args.workers,
+            scheduler=args.scheduler,
+        )
+    if args.command == "frontier":
+        return frontier(
+            args.scenario,
             args.out,
             cache_dir=args.cache,
             workers=args.workers,

@@ -28,6 +28,7 @@ from optimizer.plan import Plan
 OUTPUT_MARKS = {
     "manifest.json": b'"schoolplan": "',
     "sweep.csv": b"variant,status",
+    "frontier.csv": b"cap,closures,",
     "timeline.csv": b"year,event,school,detail\n",
 }
 
