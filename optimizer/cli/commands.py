@@ -1,14 +1,12 @@
-"""The ``schoolplan`` command line."""
+"""The commands: plan, assess, validate, sweep, frontier, compare, place tables, roads."""
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib.metadata
 import os
 import sys
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from geodata.download import download_roads
@@ -16,7 +14,7 @@ from geodata.errors import InputError, InputIssue
 from geodata.place_tables import write_place_tables
 from geodata.region import Region
 from geodata.staging import check_cache_folder, check_output_folder, staged_folder
-from optimizer.errors import NoPlan, PlanRejected
+from optimizer.cli.exits import COMPARE_MARKS, EXIT_BROKEN_RULES, EXIT_REJECTED, exit_code
 from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
@@ -31,81 +29,6 @@ from optimizer.scenario.validation import validate as check_scenario
 from optimizer.sweep.result import VariantStatus
 from optimizer.sweep.run import run_sweep
 from optimizer.sweep.variants import Vary
-
-EXIT_BAD_INPUT = 2
-EXIT_REJECTED = 3
-EXIT_INTERRUPTED = 130
-#: What marks a folder that ``compare --out`` wrote.
-COMPARE_MARKS = {"compare.html": b'<table id="kpis">'}
-#: Set to show the traceback of a defect instead of the one-line report.
-DEBUG_VARIABLE = "SCHOOLPLAN_DEBUG"
-INTERRUPTED = (
-    "schoolplan: interrupted (Ctrl-C); nothing was written and any previous output is as it was"
-)
-REPORT = (
-    "  this is a defect of schoolplan, not of your input: please report it with this message "
-    f"and the scenario (set {DEBUG_VARIABLE}=1 to see where it happened)"
-)
-#: ``schoolplan assess``: the plan is written, and the proposal breaks a rule.
-EXIT_BROKEN_RULES = 4
-
-
-def exit_code(work: Callable[[], int], *, scenario: Path | None = None, failed: str = "") -> int:
-    """Run one command; every error a run can meet becomes one message and an exit code.
-
-    The one place where the CLI catches errors, each kind through its base:
-    :class:`~geodata.errors.InputError` (bad input) and :class:`~optimizer.errors.NoPlan`
-    (a scenario without a plan) exit 2, as does an :class:`OSError` (a file that could
-    not be read or written, named); :class:`~optimizer.errors.PlanRejected` (a plan the
-    verifier refused) and any other exception (a defect) exit 3 with a line asking for
-    a report; Ctrl-C prints one line and exits 130. ``failed`` replaces the headline of
-    bad input (``download failed``).
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.showwarning = _one_line_warning
-            return work()
-    except InputError as exc:
-        print(f"schoolplan: {failed or 'bad input'}\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except NoPlan as exc:
-        print(f"schoolplan: scenario '{scenario}' has no plan\n  {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except PlanRejected as exc:
-        print(f"schoolplan: internal error, nothing written\n{exc}\n{REPORT}", file=sys.stderr)
-        return EXIT_REJECTED
-    except KeyboardInterrupt:
-        print(INTERRUPTED, file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except OSError as exc:
-        if exc.filename is None:
-            return _defect(exc)
-        what = exc.strerror or type(exc).__name__
-        print(
-            f"schoolplan: {failed or 'a file could not be read or written'}\n"
-            f"  {exc.filename}: {what}; nothing written",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
-    except Exception as exc:
-        return _defect(exc)
-
-
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """A warning as one line of its own words (no source location)."""
-    print(f"schoolplan: warning: {message}", file=sys.stderr)
-
-
-def _defect(exc: Exception) -> int:
-    """One message for an error no check foresaw (exit 3); the traceback only on request."""
-    if os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0"):
-        raise exc
-    text = " ".join(str(exc).split())[:300]
-    print(
-        f"schoolplan: internal error ({type(exc).__name__}: {text}), nothing written\n{REPORT}",
-        file=sys.stderr,
-    )
-    return EXIT_REJECTED
 
 
 def _checked_folders(
@@ -396,141 +319,3 @@ def fetch_roads(args: argparse.Namespace) -> int:
         return 0
 
     return exit_code(work, failed="download failed")
-
-
-def _version() -> str:
-    """The installed distribution's version (``unknown`` when run from a bare checkout)."""
-    try:
-        return importlib.metadata.version("schoolplan")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``schoolplan`` console script."""
-    parser = argparse.ArgumentParser(prog="schoolplan", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"schoolplan {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run_p = sub.add_parser("run", help="plan a scenario and write map, plan and report")
-    run_p.add_argument("scenario", type=Path, help="scenario YAML file")
-    run_p.add_argument(
-        "--out", required=True, help="output folder: new, empty or one a previous run wrote"
-    )
-    run_p.add_argument(
-        "--cache",
-        type=Path,
-        default=None,
-        help="cache folder for road graphs and matrices (default: OUT/../cache)",
-    )
-    run_p.add_argument(
-        "--language",
-        choices=("en", "zh"),
-        default=None,
-        help="language of the map, report and tables (default: the scenario's output.language)",
-    )
-    val_p = sub.add_parser("validate", help="check a scenario and its region files")
-    val_p.add_argument("scenario", type=Path, help="scenario YAML file")
-    val_p.add_argument(
-        "--cache", type=Path, default=None, help="region cache folder (shared with run --cache)"
-    )
-    sweep_p = sub.add_parser("sweep", help="run a grid of scenario variants and compare them")
-    sweep_p.add_argument("scenario", type=Path, help="scenario YAML file")
-    sweep_p.add_argument(
-        "--vary",
-        action="append",
-        default=[],
-        metavar="KEY=V1,V2",
-        help="a dotted scenario key and its values, e.g. policy.bands.p13.one_way_min=20,25,30",
-    )
-    sweep_p.add_argument(
-        "--out", required=True, help="output folder: new, empty or one a previous sweep wrote"
-    )
-    sweep_p.add_argument("--cache", type=Path, default=None, help="shared region cache folder")
-    sweep_p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="processes of a local Dask cluster (default: one per CPU; 0: serially, no Dask)",
-    )
-    sweep_p.add_argument(
-        "--scheduler", default=None, help="address of an existing Dask scheduler (shared disk)"
-    )
-    front_p = sub.add_parser(
-        "frontier", help="plan with a cap of 0, 1, 2, ... closures: what each closure buys"
-    )
-    front_p.add_argument("scenario", type=Path, help="scenario YAML file")
-    front_p.add_argument(
-        "--out", required=True, help="output folder: new, empty or one a previous frontier wrote"
-    )
-    front_p.add_argument("--cache", type=Path, default=None, help="shared region cache folder")
-    front_p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="processes of a local Dask cluster (default: one per CPU; 0: serially, no Dask)",
-    )
-    front_p.add_argument(
-        "--scheduler", default=None, help="address of an existing Dask scheduler (shared disk)"
-    )
-    ass_p = sub.add_parser(
-        "assess", help="plan a proposal with every school decided and list each broken rule"
-    )
-    ass_p.add_argument("proposal", type=Path, help="scenario YAML whose decisions fix every school")
-    ass_p.add_argument("--out", required=True, help="output folder (as for run)")
-    ass_p.add_argument("--cache", type=Path, default=None, help="region cache folder")
-    cmp_p = sub.add_parser("compare", help="what differs between two plans")
-    cmp_p.add_argument("plan_a", type=Path, help="plan.json, or an output folder holding one")
-    cmp_p.add_argument("plan_b", type=Path, help="plan.json, or an output folder holding one")
-    cmp_p.add_argument("--out", type=Path, default=None, help="write compare.html here")
-    cmp_p.add_argument("--language", choices=("en", "zh"), default="en")
-    fetch_p = sub.add_parser(
-        "fetch-roads", help="download a road network from OpenStreetMap (online) to GraphML"
-    )
-    area = fetch_p.add_mutually_exclusive_group(required=True)
-    area.add_argument("--place", help='a place name, e.g. "Vaduz, Liechtenstein"')
-    area.add_argument("--bbox", type=float, nargs=4, metavar=("W", "S", "E", "N"))
-    area.add_argument("--polygon", type=Path, help="a file with the area's polygon")
-    fetch_p.add_argument("--out", type=Path, required=True, help="GraphML file to write")
-    fetch_p.add_argument("--cache", type=Path, default=None, help="osmnx response cache")
-    places_p = sub.add_parser(
-        "places", help="editable village and school tables (CSV, XLSX) from an OSM file"
-    )
-    places_p.add_argument("roads", type=Path, help="OSM file (XML, gzip, bzip2 or PBF)")
-    places_p.add_argument(
-        "--out", required=True, help="folder for the tables (new, or one it wrote)"
-    )
-    args = parser.parse_args(argv)
-    if args.command == "places":
-        return places(args.roads, args.out)
-    if args.command == "fetch-roads":
-        return fetch_roads(args)
-    if args.command == "compare":
-        return compare(args.plan_a, args.plan_b, out_dir=args.out, language=args.language)
-    if args.command == "validate":
-        return validate(args.scenario, cache_dir=args.cache)
-    if args.command == "sweep":
-        return sweep(
-            args.scenario,
-            args.vary,
-            args.out,
-            cache_dir=args.cache,
-            workers=args.workers,
-            scheduler=args.scheduler,
-        )
-    if args.command == "frontier":
-        return frontier(
-            args.scenario,
-            args.out,
-            cache_dir=args.cache,
-            workers=args.workers,
-            scheduler=args.scheduler,
-        )
-    if args.command == "assess":
-        return assess_proposal(args.proposal, args.out, cache_dir=args.cache)
-    if args.command == "run":
-        return run(args.scenario, args.out, cache_dir=args.cache, language=args.language)
-    return 1  # pragma: no cover (argparse rejects other commands)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
