@@ -29,10 +29,10 @@ class HomeStop:
     """One stop of an afternoon run: when the bus is there and who alights.
 
     ``ride_s`` runs from the alighting pupils' dismissal at their school (``school``) to
-    the bus leaving this stop (they have alighted): any wait for the bus, the drive,
-    every stop before and their own. ``limit_s`` is the longest ride allowed: each band's
-    one-way limit, less the walk home for those who walk on to another village (as at
-    the morning stop).
+    the bus reaching this stop: any wait for the bus, the drive and every stop before
+    (as a morning ride runs from the bus reaching the stop to its arrival at school).
+    ``limit_s`` is the longest ride allowed: each band's one-way limit, less the walk
+    home for those who walk on to another village (as at the morning stop).
     """
 
     village: str

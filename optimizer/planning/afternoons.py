@@ -1,7 +1,9 @@
 """The afternoon runs: each morning route's riders taken home by the same bus.
 
 The morning run is reversed (see :mod:`optimizer.afternoon`): its schools and stops in
-the opposite order, timed forwards with the same matrices and stop times. Its riders
+the opposite order, timed forwards with the same matrices and stop times (where a
+one-way road makes a ride home longer than its limit, the late stop comes earlier:
+:func:`_repaired`). Its riders
 are split by dismissal time (``policy.bus.dismissal``; a school with its own bell
 dismisses as much earlier or later), one afternoon run per time, and a bus does the
 afternoon runs of all its routes (its duty, :mod:`optimizer.buses.fleet`) in order of
@@ -12,7 +14,8 @@ dismissal, then of its morning runs. Timing, mirroring the morning timetable:
 - a later school of a multi-school run: ``stop_time_s`` there, and not before its
   dismissal;
 - a stop: the pupils alighting take ``stop_time_s + stop_time_per_pupil_s`` each;
-  their ride runs from their dismissal to the bus leaving the stop;
+  their ride runs from their dismissal to the bus reaching their stop (as a morning
+  ride runs to the bus reaching the school);
 - after the last stop the bus drives to its next afternoon run's first school, or back
   to the yard its route started from.
 
@@ -66,10 +69,38 @@ def with_afternoons(
                 end = (problem.school_place(_index(problem.school_ids, end_school)), end_school)
             else:
                 end = (_yard_place(problem, leg.route.start), leg.route.start)
-            run = _timed(problem, region, leg, ready, end)
+            run = _repaired(problem, region, leg, ready, end)
             runs[leg.route.id].append(run)
             ready = (end[0], run.arrive_end_s)
     return tuple(dataclasses.replace(r, afternoon=tuple(runs[r.id])) for r in routes)
+
+
+def _repaired(
+    problem: Problem,
+    region: Region,
+    leg: _Leg,
+    ready: tuple[int, int] | None,
+    end: tuple[int, str],
+) -> AfternoonRun:
+    """The leg timed in reverse order; where a ride then breaks its limit (a one-way
+    road makes the way home longer, or the bus came late), a single-school run's first
+    stop over its limit moves one place earlier at a time while that helps.
+
+    Never more than ``stops**2`` moves; a run still over its limit is left for the
+    verifier to report.
+    """
+    run = _timed(problem, region, leg, ready, end)
+    if leg.route.drops:
+        return run
+    visits = list(leg.visits)
+    for _ in range(len(visits) ** 2):
+        over = [k for k, s in enumerate(run.stops) if s.ride_s > s.limit_s]
+        if not over or over[0] == 0:
+            return run
+        k = over[0] + 1  # the stop's place among the visits (the school first)
+        visits[k - 1], visits[k] = visits[k], visits[k - 1]
+        run = _timed(problem, region, dataclasses.replace(leg, visits=tuple(visits)), ready, end)
+    return run
 
 
 def _legs(problem: Problem, route: Route) -> list[_Leg]:
@@ -204,7 +235,7 @@ def _timed(
                     depart_s=depart,
                     alighting=alighting,
                     load_after=load,
-                    ride_s=depart - dismissal[school],
+                    ride_s=arrive - dismissal[school],
                     limit_s=_limit_s(problem, stop, alighting),
                     school=school,
                 )

@@ -285,7 +285,10 @@ class Money(Frozen):
     )
     school_days: int = Field(200, ge=1, le=366, description="school days a year")
     runs_per_day: int = Field(
-        2, ge=1, description="bus runs a day for each morning run (morning and afternoon)"
+        2,
+        ge=1,
+        description="bus runs a day for each morning run (morning and afternoon): the "
+        "closure model's estimate; a plan's money counts its afternoon runs' own km",
     )
     bus_price: float = Field(450_000.0, ge=0, description="capital for each new bus, yuan")
     closing_must_pay: bool = Field(

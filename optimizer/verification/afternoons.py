@@ -7,7 +7,7 @@ in driving order: one dismissal time for its bands (``policy.bus.dismissal``, mo
 a school's own bell), each school left no earlier than that dismissal (and a later
 school no sooner than its stop time), every leg no faster than the road, the stop time
 at each stop, the load as reported and within the seats, no school's pupils set down
-before they were collected and none left on board, each ride (the bus leaving the stop
+before they were collected and none left on board, each ride (the bus reaching the stop
 less the dismissal) as reported and within every alighting band's limit, walks home
 included, the drive to its end as reported. Then each bus: its afternoon runs one
 after the other, each starting at the school the previous one drove to, after it got
@@ -242,7 +242,7 @@ def _check_ride(
     walks: dict[tuple[str, str], list[tuple[str, int]]],
     out: list[Violation],
 ) -> None:
-    """The ride from the dismissal to the bus leaving the stop: as reported, and with
+    """The ride from the dismissal to the bus reaching the stop: as reported, and with
     each rider's walk home within their band's limit."""
     schools = {sid: i for i, sid in enumerate(problem.school_ids)}
     s = schools.get(stop.school)
@@ -257,7 +257,7 @@ def _check_ride(
                 Violation("dismissal", what, f"{band} alight from a run for {list(run.bands)}")
             )
             continue
-        ride = stop.depart_s - _dismissal_s(problem, s, band)
+        ride = stop.arrive_s - _dismissal_s(problem, s, band)
         if ride != stop.ride_s:
             out.append(
                 Violation("ride", what, f"reported {stop.ride_s} s, timetable gives {ride} s")
