@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
+from optimizer.afternoon import AfternoonRun
 from optimizer.reasons import ClosureReason, PlacementReason
 from optimizer.values import Decision, Mode, Role, Status, VetoStatus
 
@@ -198,6 +199,10 @@ class Route:
     schools at once: ``drops`` lists each school it delivers to in driving order, each
     stop names its pupils' school, and ``school`` / ``arrive_school_s`` are the last
     school and the arrival there. Single-school routes have no ``drops``.
+
+    ``afternoon`` are the runs that take the same riders home (:mod:`optimizer.afternoon`):
+    one per dismissal time among the route's bands, in the order the bus does them;
+    empty in plans from before afternoon runs.
     """
 
     id: str
@@ -214,6 +219,7 @@ class Route:
     bus_type: str = ""
     bell_s: int | None = None
     drops: tuple[Drop, ...] = ()
+    afternoon: tuple[AfternoonRun, ...] = ()
 
     def stop_school(self, stop: RouteStop) -> str:
         """The school the pupils boarding at ``stop`` ride to."""
@@ -319,6 +325,7 @@ class Plan:
                     **r,
                     "stops": tuple(stop(s) for s in r["stops"]),
                     "drops": tuple(Drop(**d) for d in r.get("drops", ())),
+                    "afternoon": tuple(AfternoonRun.from_dict(a) for a in r.get("afternoon", ())),
                     "geometry": tuple(tuple(p) for p in r["geometry"]),
                 }
             )

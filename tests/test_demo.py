@@ -61,7 +61,7 @@ def test_demo_geopackage_holds_the_plans_records(demo_runs):
         "schools": len(plan.schools),
         "assignments": len(plan.assignments),
         "routes": len(plan.routes),
-        "stops": sum(len(r.stops) for r in plan.routes),
+        "stops": sum(len(r.stops) + sum(len(a.stops) for a in r.afternoon) for r in plan.routes),
     }
     for name, count in rows.items():
         info = pyogrio.read_info(gpkg, layer=name)

@@ -25,6 +25,7 @@ ORDER = (
     "scenario",
     "solvers",
     "plan",
+    "afternoon",  # the records of the afternoon runs the Plan's routes carry (beside plan.py)
     "reasons",  # the records of the reasons of decisions the Plan carries (beside plan.py)
     "values",  # the enumerations the Plan's records carry (re-exported by plan.py)
     "errors",

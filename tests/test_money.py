@@ -46,8 +46,11 @@ def test_the_net_annual_saving_by_hand(tiny):
     # P1 (900,000 yuan/year) closes; 70 % of it is teachers' pay, redeployed: 270,000 saved.
     assert money["running_cost_saved"] == 900_000 and money["saved"] == 270_000
     assert money["teacher_cost_moved"] == 630_000
-    # One 56-seat bus, 150,000 a year, and 6 yuan/km for the run twice a day, 200 days.
-    km_cost = route.distance_m / 1000 * 2 * 200 * 6.0
+    # One 56-seat bus, 150,000 a year, and 6 yuan/km for the morning run and its two
+    # afternoon runs (grades 1-3 dismissed first, then grades 4-6), 200 days.
+    assert len(route.afternoon) == 2
+    km = (route.distance_m + sum(a.distance_m for a in route.afternoon)) / 1000
+    km_cost = km * 200 * 6.0
     assert money["bus_fixed"] == 150_000 and money["bus_km_cost"] == round(km_cost)
     # 45 pupils now eat lunch at school, 1,000 yuan a year each; nobody boards.
     assert money["lunch_subsidy"] == 45_000 and money["boarding_subsidy"] == 0
@@ -82,10 +85,17 @@ def test_more_bus_km_cost_more(tiny):
     plan, problem = make_plan(scenario, region)
     from optimizer.planning.accounts import plan_money
 
-    longer = tuple(dataclasses.replace(r, distance_m=r.distance_m + 3_000) for r in plan.routes)
+    def longer(run):
+        return dataclasses.replace(run, distance_m=run.distance_m + 3_000)
+
+    # the morning run and each of its (two) afternoon runs 3 km longer
+    routes = tuple(
+        dataclasses.replace(longer(r), afternoon=tuple(longer(a) for a in r.afternoon))
+        for r in plan.routes
+    )
     base = plan.kpis["money"]
-    more = plan_money(problem, plan.schools, plan.assignments, longer, plan.buses)
-    assert more["annual_cost"] - base["annual_cost"] == round(3 * 2 * 200 * 6.0)
+    more = plan_money(problem, plan.schools, plan.assignments, routes, plan.buses)
+    assert more["annual_cost"] - base["annual_cost"] == round(3 * 3 * 200 * 6.0)
 
 
 def test_closing_pays_or_the_school_stays(tiny):

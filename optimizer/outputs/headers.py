@@ -95,12 +95,19 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "ride_s": ("Ride (s)", "乘车时间（秒）"),
         "ride_min": ("Ride (min)", "乘车时间（分钟）"),
         "segment": ("Road segment", "路段"),
+        "run": ("Run", "班次"),
+        "alighting": ("Alighting", "下车人数"),
+        "afternoon_runs": ("Afternoon runs", "放学班次"),
+        "afternoon_depart": ("Afternoon leaves school", "放学发车时间"),
+        "afternoon_distance_m": ("Afternoon distance (m)", "放学行驶距离（米）"),
+        "afternoon_longest_ride_s": ("Longest afternoon ride (s)", "放学最长乘车时间（秒）"),
+        "afternoon_longest_ride_min": ("Longest afternoon ride (min)", "放学最长乘车时间（分钟）"),
     }
 )
 
 #: The column prefixes that are followed by a band (``before_time_min_p13``).
 _BAND_PREFIXES = ("before_time_min", "time_min", "before", "after", "pupils", "school")
-_BAND_PREFIXES += ("mode", "boarding")
+_BAND_PREFIXES += ("mode", "boarding", "alighting")
 
 
 def header(column: str, language: str) -> str:

@@ -119,6 +119,8 @@ _EN = {
     "route_from": "Comes on from {school} (arrived there at {time})",
     "route_arrive": "arrives at school {time}",
     "route_bell": "bell {time}",
+    "afternoon_run": "Afternoon run {n}: leaves {school} at {time} ({bands}), back at {end} {back}",
+    "alighting": "Alighting",
     "walk_from": "walking here from",
     # report
     "summary": "Summary",
@@ -276,6 +278,8 @@ _ZH = {
     "route_from": "从{school}接续开出（{time} 到达该校）",
     "route_arrive": "{time} 到校",
     "route_bell": "{time} 上课",
+    "afternoon_run": "放学第{n}班：{time} 从{school}发车（{bands}），{back} 回到{end}",
+    "alighting": "下车",
     "walk_from": "步行到此站的村庄",
     "summary": "概要",
     "map": "地图",

@@ -2,13 +2,15 @@
 
 Part of :mod:`optimizer.outputs.report`: the sheet the bus permit asks for (the
 approved route, its stops and times), with who boards where, the walkers from other
-villages, and for a bus doing several runs, where it comes on from.
+villages, and for a bus doing several runs, where it comes on from; then each of its
+afternoon runs: when it leaves school, with which bands, and who alights where.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from optimizer.afternoon import AfternoonRun
 from optimizer.outputs import figures
 from optimizer.outputs.figures import hhmm
 from optimizer.outputs.html_parts import e as _e
@@ -18,7 +20,7 @@ from optimizer.outputs.html_parts import t as _t
 from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import term
 from optimizer.outputs.wording import count
-from optimizer.plan import Plan, RouteStop
+from optimizer.plan import Plan, Route, RouteStop
 
 
 def _boarding(boarding: Mapping[str, int], text: Mapping[str, str]) -> str:
@@ -105,9 +107,44 @@ def route_sheets(plan: Plan, text: Mapping[str, str]) -> str:
             for n, s in figures.route_visits(r)
             if n or r.drops
         ]
+        afternoon = "".join(
+            _afternoon(r, n, run, text, names) for n, run in enumerate(r.afternoon, start=1)
+        )
         sheets.append(
             f'<section class="route">\n<h3>{_e(text["route"])} {_e(r.id)} '
             f'{_e(text["to"])} {_e(school)}</h3>\n<p class="meta">{_e(meta)}</p>\n'
-            f"{_table(header, rows)}\n</section>"
+            f"{_table(header, rows)}\n{afternoon}</section>"
         )
     return "\n".join(sheets)
+
+
+def _afternoon(
+    r: Route, n: int, run: AfternoonRun, text: Mapping[str, str], names: Mapping[str, str]
+) -> str:
+    """An afternoon run of a route: when it leaves school, then each stop and who alights."""
+    schools = ", ".join(f"{names.get(c.school, c.school)} ({c.school})" for c in run.collects)
+    meta = text["afternoon_run"].format(
+        n=n,
+        school=schools,
+        time=hhmm(run.depart_s),
+        bands=text["list_sep"].join(term(text, "band", b) for b in run.bands),
+        end=run.end,
+        back=hhmm(run.arrive_end_s),
+    )
+    header = [
+        _e(text[c])
+        for c in ("stop", "village", "arrival", "departure", "alighting", "load", "ride")
+    ]
+    rows = [
+        [
+            _n(k),
+            _t(f"{s.village_name} ({s.village})"),
+            (_e(hhmm(s.arrive_s)), "n"),
+            (_e(hhmm(s.depart_s)), "n"),
+            _t(_boarding(s.alighting, text) + (f" ← {s.school}" if r.drops else "")),
+            (_e(f"{s.load_after}/{r.seats}"), "n"),
+            (_e(f"{_number(s.ride_s / 60)} ({count(text, 'min', s.limit_s / 60)})"), "n"),
+        ]
+        for k, s in enumerate(run.stops, start=1)
+    ]
+    return f'<p class="meta">{_e(meta)}</p>\n{_table(header, rows)}\n'

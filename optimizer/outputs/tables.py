@@ -68,6 +68,11 @@ ROUTE_COLUMNS = (
     "longest_ride_min",
     "geometry_points",
     "drops",
+    "afternoon_runs",
+    "afternoon_depart",
+    "afternoon_distance_m",
+    "afternoon_longest_ride_s",
+    "afternoon_longest_ride_min",
 )
 
 CATCHMENT_COLUMNS = (
@@ -102,7 +107,8 @@ def plan_tables(
         classes, canteen, boarding, investment), ``villages`` (one row per village:
         pupils per band, and per band the school, mode and minutes after the plan),
         ``assignments`` (per village and band), ``routes`` (per bus route), ``stops``
-        (per route stop, numbered from 1 along the route; ``walk_from`` lists the
+        (per route stop, numbered from 1 along the run: the morning run's, then each
+        afternoon run's, ``run`` saying which; ``walk_from`` lists the
         villages whose riders walk to the stop, with their walk) and ``catchments``.
     """
     names = {s.id: s.name for s in plan.schools}
@@ -190,6 +196,7 @@ def stop_columns(bands: Iterable[str]) -> tuple[str, ...]:
     """Columns of the ``stops`` table."""
     return (
         "route",
+        "run",
         "school",
         "school_name",
         "stop",
@@ -203,6 +210,8 @@ def stop_columns(bands: Iterable[str]) -> tuple[str, ...]:
         "depart",
         "boarding",
         *(f"boarding_{b}" for b in bands),
+        "alighting",
+        *(f"alighting_{b}" for b in bands),
         "walking_pupils",
         "walk_from",
         "load_after",
@@ -337,13 +346,23 @@ def _route_row(r: Route, names: Mapping[str, str]) -> dict[str, Any]:
         "geometry_points": len(r.geometry),
         # Multi-school runs: each school, its arrival and pupils ("P01 07:38 20; ...").
         "drops": "; ".join(f"{d.school} {hhmm(d.arrive_s)} {d.pupils}" for d in r.drops),
+        # Afternoon runs: how many, when each leaves its first school, their km and rides.
+        "afternoon_runs": len(r.afternoon),
+        "afternoon_depart": "; ".join(hhmm(a.depart_s) for a in r.afternoon),
+        "afternoon_distance_m": sum(a.distance_m for a in r.afternoon),
+        "afternoon_longest_ride_s": max((a.longest_ride_s for a in r.afternoon), default=0),
+        "afternoon_longest_ride_min": minutes(
+            max((a.longest_ride_s for a in r.afternoon), default=0)
+        ),
     }
 
 
 def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [
+    where = {(s.village, r.stop_school(s)): s for s in r.stops}
+    morning = [
         {
             "route": r.id,
+            "run": "morning",
             "school": r.stop_school(s),
             "school_name": names.get(r.stop_school(s), ""),
             "stop": n,
@@ -357,6 +376,8 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
             "depart": hhmm(s.depart_s),
             "boarding": sum(s.boarding.values()),
             **{f"boarding_{b}": s.boarding.get(b, 0) for b in bands},
+            "alighting": 0,
+            **{f"alighting_{b}": 0 for b in bands},
             "walking_pupils": sum(sum(w.boarding.values()) for w in s.walkers),
             "walk_from": "; ".join(f"{w.village} ({w.walk_m} m)" for w in s.walkers),
             "load_after": s.load_after,
@@ -368,6 +389,38 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
         }
         for n, s in enumerate(r.stops, start=1)
     ]
+    afternoon = [
+        {
+            "route": r.id,
+            "run": f"afternoon {k}",
+            "school": s.school,
+            "school_name": names.get(s.school, ""),
+            "stop": n,
+            "village": s.village,
+            "village_name": s.village_name,
+            "lon": where[s.village, s.school].lon,
+            "lat": where[s.village, s.school].lat,
+            "arrive_s": s.arrive_s,
+            "arrive": hhmm(s.arrive_s),
+            "depart_s": s.depart_s,
+            "depart": hhmm(s.depart_s),
+            "boarding": 0,
+            **{f"boarding_{b}": 0 for b in bands},
+            "alighting": sum(s.alighting.values()),
+            **{f"alighting_{b}": s.alighting.get(b, 0) for b in bands},
+            "walking_pupils": 0,
+            "walk_from": "",
+            "load_after": s.load_after,
+            "seats": r.seats,
+            "ride_s": s.ride_s,
+            "ride_min": minutes(s.ride_s),
+            "limit_s": s.limit_s,
+            "limit_min": minutes(s.limit_s),
+        }
+        for k, run in enumerate(r.afternoon, start=1)
+        for n, s in enumerate(run.stops, start=1)
+    ]
+    return morning + afternoon
 
 
 def _catchment_row(c: Catchment) -> dict[str, Any]:

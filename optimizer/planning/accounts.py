@@ -2,7 +2,7 @@
 
 One set of figures (:mod:`optimizer.problem.money`) for the KPIs, the report and the
 sweep, from the finished plan's own records: the closed schools, the routes' morning
-kilometres (each driven ``money.runs_per_day`` times a school day), the fleet, the
+and afternoon kilometres (each school day), the fleet, the
 pupils who newly eat or board at school, and what is built. Stored in the plan's KPIs
 as ``kpis["money"]`` (yuan; every key listed in :func:`plan_money`).
 """
@@ -28,14 +28,23 @@ BUILD_YEAR = 1
 def bus_operation(
     problem: Problem, routes: tuple[Route, ...], buses: tuple[BusDuty, ...]
 ) -> tuple[float, float, float]:
-    """``(fixed, per km, km a year)`` of the fleet: each bus's type cost, and every run
-    driven ``money.runs_per_day`` times on each school day."""
+    """``(fixed, per km, km a year)`` of the fleet: each bus's type cost, and every
+    morning and afternoon run driven on each school day.
+
+    A plan from before afternoon runs counts each morning run ``money.runs_per_day``
+    times instead (the closure model's estimate).
+    """
     fixed_of = {t.name: t.fixed_cost for t in problem.bus.types}
     fleet = buses or routes
     fixed = float(sum(fixed_of.get(b.bus_type, problem.bus.fixed_cost) for b in fleet))
-    morning_km = sum(r.distance_m for r in routes) / 1000.0
     m = problem.money
-    return fixed, km_cost_per_year(problem, morning_km), morning_km * m.runs_per_day * m.school_days
+    morning_km = sum(r.distance_m for r in routes) / 1000.0
+    if not any(r.afternoon for r in routes):
+        km_year = morning_km * m.runs_per_day * m.school_days
+        return fixed, km_cost_per_year(problem, morning_km), km_year
+    afternoon_km = sum(a.distance_m for r in routes for a in r.afternoon) / 1000.0
+    km_year = (morning_km + afternoon_km) * m.school_days
+    return fixed, km_year * problem.bus.cost_per_km, km_year
 
 
 def new_eaters(assignments: tuple[Assignment, ...]) -> tuple[int, int]:

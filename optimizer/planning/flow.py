@@ -20,6 +20,7 @@ from optimizer.buses.stops import choose_stops
 from optimizer.errors import InfeasibleScenario, PlanRejected
 from optimizer.plan import Assignment, Mode, Plan, SolverRun, compute_kpis
 from optimizer.planning.accounts import plan_money
+from optimizer.planning.afternoons import with_afternoons
 from optimizer.planning.decoding import draft_assignments, with_rides
 from optimizer.planning.journeys import routable_closures
 from optimizer.planning.reasons import closure_reasons, placement_reasons
@@ -80,6 +81,7 @@ def plan_and_check(
                 "(merge only where no bus is needed)"
             ]
         )
+    routes = with_afternoons(problem, region, routes, buses)
     assignments = with_rides(problem, draft, list(routes))
     schools = school_results(problem, region, closures, assignments)
     reasons = closure_reasons(problem, closures, settings, assignments, routes, buses)

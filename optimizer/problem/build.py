@@ -131,6 +131,9 @@ def _bus_rules(bus: schema.BusRule) -> BusRules:
         multi_school_max_schools=bus.multi_school_max_schools,
         multi_school_earliest_s=60 * bus.multi_school_earliest_min,
         multi_school_second_trips=bus.multi_school_second_trips,
+        dismissal_s=MappingProxyType(
+            {Band(band): parse_bell(clock) for band, clock in bus.dismissal.items()}
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geodata.kinds import BANDS, Level
+from geodata.kinds import BANDS, Band, Level
 from optimizer.problem.closing import ClosingPolicy
 from optimizer.problem.money import MoneyRules
 from optimizer.problem.numbers import (
@@ -146,6 +146,11 @@ class Problem:
         The one source of a school's bell for the models, the timetables and the verifier.
         """
         return int(self.bells_s[s])
+
+    def dismissal_s(self, s: int, band: str) -> int:
+        """When ``band``'s school day ends at school ``s``, seconds after midnight: the
+        scenario's dismissal (``policy.bus.dismissal``) moved with the school's own bell."""
+        return self.bus.dismissal_s[Band(band)] + self.bell_s(s) - self.scenario_bell_s
 
     def school_place(self, s: int) -> int:
         """Place index of school ``s``."""

@@ -10,7 +10,7 @@ frozen dataclass.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -128,6 +128,10 @@ class BusRules:
         Multi-school runs: schools within this drive of each other (seconds), at most
         this many in a group, a bus reaching a school this long before the bell at the
         earliest (seconds).
+    dismissal_s
+        When each band's school day ends, seconds after midnight, at a school on the
+        scenario's bell (a school with its own bell moves it as much: read it through
+        :meth:`~optimizer.problem.data.Problem.dismissal_s`).
     """
 
     types: tuple[BusKind, ...]
@@ -145,6 +149,7 @@ class BusRules:
     multi_school_max_schools: int
     multi_school_earliest_s: int
     multi_school_second_trips: bool
+    dismissal_s: Mapping[Band, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def largest_seats(self) -> int:

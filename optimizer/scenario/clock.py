@@ -20,12 +20,24 @@ from geodata.kinds import Band
 if TYPE_CHECKING:
     from optimizer.scenario.policy import Policy
 
-__all__ = ["BUS_BANDS", "clock_text", "earliest_bell_s", "late_bells", "seconds"]
+__all__ = [
+    "BUS_BANDS",
+    "DEFAULT_DISMISSAL",
+    "clock_text",
+    "dismissal_issues",
+    "earliest_bell_s",
+    "late_bells",
+    "seconds",
+]
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 #: The bands that ride a school bus (kindergarten children are brought by guardians).
 BUS_BANDS = (Band.P13, Band.P46, Band.J79)
 DAY_S = 24 * 3600
+#: When each band's school day ends by default (``policy.bus.dismissal``): grades 1-3
+#: first, then grades 4-6, then junior secondary; kindergarten children are collected
+#: by guardians (no bus), their time is only shown.
+DEFAULT_DISMISSAL = {Band.K: "16:00", Band.P13: "15:30", Band.P46: "16:30", Band.J79: "17:30"}
 
 
 def clock_text(value: object) -> str:
@@ -62,6 +74,31 @@ def earliest_bell_s(policy: Policy) -> tuple[int, str]:
     return int(round(total * 60)), why
 
 
+def dismissal_issues(policy: Policy, shift_s: int = 0) -> list[str]:
+    """Each bus band's dismissal that comes before the bell, or whose ride home (up to the
+    band's one-way limit) would end after midnight, in words (``policy.bus.dismissal``).
+
+    ``shift_s`` moves every dismissal (a school's own bell less the scenario's).
+    """
+    out = []
+    bell = policy.bell_s + shift_s
+    for band in BUS_BANDS:
+        at = seconds(policy.bus.dismissal[band]) + shift_s
+        home = at + int(round(policy.bands[band].one_way_min * 60))
+        if at <= bell:
+            out.append(
+                f"policy.bus.dismissal.{band}: {_hhmm(at)} is not after the bell "
+                f"({_hhmm(bell)}); expected a time after it"
+            )
+        elif home >= DAY_S:
+            out.append(
+                f"policy.bus.dismissal.{band}: {_hhmm(at)} and a ride home of up to "
+                f"{policy.bands[band].one_way_min:g} min end after midnight; expected a time "
+                f"at or before {_hhmm(at - (home - DAY_S) - 60)}"
+            )
+    return out
+
+
 def _hhmm(s: int) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
 
@@ -78,6 +115,16 @@ def late_bells(policy: Policy, bells: Mapping[str, str], file: str) -> Iterable[
     """
     need, why = earliest_bell_s(policy)
     for school, bell in bells.items():
+        late = dismissal_issues(policy, seconds(bell) - policy.bell_s) if bell else []
+        if late:
+            yield InputIssue(
+                file,
+                f"id {school}",
+                "bell",
+                f"a bell whose dismissals (policy.bus.dismissal, moved with the bell) "
+                f"leave a ride home within the day: {'; '.join(late)}",
+                bell,
+            )
         if bell and seconds(bell) < need:
             yield InputIssue(
                 file,

@@ -18,7 +18,13 @@ from pydantic import (
 
 from geodata.places import BANDS
 from geodata.speeds import DEFAULT_HIGHWAY_KPH, DEFAULT_ZONE_KPH, SpeedModel
-from optimizer.scenario.clock import clock_text, earliest_bell_s, seconds
+from optimizer.scenario.clock import (
+    DEFAULT_DISMISSAL,
+    clock_text,
+    dismissal_issues,
+    earliest_bell_s,
+    seconds,
+)
 from optimizer.scenario.closure_policy import ClosureRules
 from optimizer.scenario.frozen import (
     MAX_YUAN,
@@ -90,6 +96,12 @@ class BusRule(Frozen):
         "another village; the fewest stops are chosen per school; 0: a stop in every "
         "village with riders",
     )
+    dismissal: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_DISMISSAL),
+        description="when each band's school day ends, HH:MM by band (k, p13, p46, j79; grades "
+        "1-3 earlier): the afternoon runs take each band home from then; a school with its "
+        "own bell dismisses as much earlier or later as its bell",
+    )
     multi_school_runs: bool = Field(
         False,
         description="a bus may carry pupils of nearby receiving schools at once (mixed load), "
@@ -112,6 +124,21 @@ class BusRule(Frozen):
         description="multi-school runs: a bus may collect pupils again after a school drop "
         "(a second trip within the arrival window)",
     )
+
+    @field_validator("dismissal", mode="before")
+    @classmethod
+    def _dismissal(cls, given: object) -> object:
+        """The defaults, each band given replaced, every time a real clock time."""
+        merged = merged_by_key(given, dict(DEFAULT_DISMISSAL), "a dismissal time")
+        if not isinstance(merged, dict):
+            return merged
+        out = {}
+        for band, clock in merged.items():
+            try:
+                out[band] = clock_text(clock)
+            except ValueError as exc:
+                raise ValueError(f"{band}: {exc} (found {clock!r})") from None
+        return out
 
     @model_validator(mode="after")
     def _one_stop_rule(self) -> BusRule:
@@ -258,7 +285,10 @@ class Money(Frozen):
     )
     school_days: int = Field(200, ge=1, le=366, description="school days a year")
     runs_per_day: int = Field(
-        2, ge=1, description="bus runs a day for each morning run (morning and afternoon)"
+        2,
+        ge=1,
+        description="bus runs a day for each morning run (morning and afternoon): the "
+        "closure model's estimate; a plan's money counts its afternoon runs' own km",
     )
     bus_price: float = Field(450_000.0, ge=0, description="capital for each new bus, yuan")
     closing_must_pay: bool = Field(
@@ -380,6 +410,9 @@ class Policy(Frozen):
                 f"at {self.bell} the bus would leave {(need - self.bell_s) // 60} min before "
                 "midnight"
             )
+        problems = dismissal_issues(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

@@ -7,7 +7,8 @@ rule: the statuses here; where each village band goes and how in
 :mod:`~optimizer.verification.assignments`; the schools after the plan in
 :mod:`~optimizer.verification.school_sizes`; the bus runs in
 :mod:`~optimizer.verification.routes` (multi-school runs in
-:mod:`~optimizer.verification.mixed_routes`) and the buses that drive them in
+:mod:`~optimizer.verification.mixed_routes`), their afternoon runs in
+:mod:`~optimizer.verification.afternoons` and the buses that drive them in
 :mod:`~optimizer.verification.buses`.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from optimizer.plan import Plan, Status
 from optimizer.problem.build import Problem
+from optimizer.verification.afternoons import check_afternoons
 from optimizer.verification.assignments import check_assignments
 from optimizer.verification.buses import check_buses
 from optimizer.verification.closure_policy import check_closure_policy
@@ -30,6 +32,7 @@ def verify(plan: Plan, problem: Problem) -> list[Violation]:
     bus_pupils = check_assignments(plan, problem, kept, out)
     check_school_sizes(plan, problem, out)
     check_routes(plan, problem, bus_pupils, out)
+    check_afternoons(plan, problem, out)
     if plan.buses:  # plans from before bus duties have one bus per run
         check_buses(plan, problem, out)
     check_closure_policy(plan, problem, out)
