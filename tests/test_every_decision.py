@@ -200,7 +200,7 @@ def written(tmp_path_factory):
 
 def rows(path: Path, *keys: str) -> dict[tuple[str, ...], dict[str, str]]:
     """A CSV table's rows by the values of ``keys``."""
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return {tuple(r[k] for k in keys): r for r in csv.DictReader(f)}
 
 
