@@ -1,4 +1,5 @@
-"""The kinds of values the input tables carry: grade bands, school levels, ownership.
+"""The kinds of values the input tables carry: grade bands, school levels, ownership,
+how pupils travel to school today.
 
 Each is a ``StrEnum``: a member equals its plain text (``Band.P13 == "p13"``), so it
 reads from a table cell, keys a mapping and writes to JSON or CSV as that text.
@@ -35,7 +36,24 @@ class Ownership(StrEnum):
     PRIVATE = "private"
 
 
+class Travel(StrEnum):
+    """How the pupils of a village band reach their school today (``current_mode_*``).
+
+    Without the column a village band walks within its band's walking distance and is
+    otherwise brought by a guardian (``policy.guardian_kph``); a bus only where the
+    table says one runs today.
+    """
+
+    WALK = "walk"
+    GUARDIAN = "guardian"  # brought by a parent or grandparent (motorbike, e-bike, car)
+    BUS = "bus"  # a bus that runs today (county school bus or public transport)
+    BOARD = "board"  # boards at the school, home weekly
+
+
 #: The bands in their fixed order (the columns of every ``V x 4`` matrix).
 BANDS: tuple[Band, ...] = tuple(Band)
 LEVELS: tuple[Level, ...] = tuple(Level)
 OWNERSHIPS: tuple[Ownership, ...] = tuple(Ownership)
+TRAVELS: tuple[Travel, ...] = tuple(Travel)
+#: The villages table's column of today's travel for each band.
+CURRENT_MODE_COLUMNS: dict[Band, str] = {band: f"current_mode_{band}" for band in BANDS}

@@ -13,7 +13,7 @@ What is recognised, and what is said about it (``notes``) or refused:
 - **empty rows** and **totals rows** (a first cell such as 合计, 总计, 小计, Total):
   skipped, with a note naming their row numbers;
 - **column names** in Chinese (:data:`HEADER_SYNONYMS`) and **values** in Chinese
-  (:data:`VALUE_SYNONYMS`: levels, ownership, yes/no);
+  (:data:`VALUE_SYNONYMS`: levels, ownership, yes/no, today's travel: 步行, 家长接送, 校车, 寄宿);
 - **numbers** (:func:`plain_number`): full-width digits (１２３), a decimal comma in
   coordinates and fractions (``118,5``), thousands separators in counts and amounts
   (``1,200,000``), degree signs and hemispheres in coordinates (``118.5°E``,
@@ -87,9 +87,26 @@ HEADER_SYNONYMS: Mapping[str, str] = MappingProxyType(
         "床位": "boarding_beds",
         "年变化率": "annual_change",
         "上课时间": "bell",
+        "幼儿园上学方式": "current_mode_k",
+        "一至三年级上学方式": "current_mode_p13",
+        "四至六年级上学方式": "current_mode_p46",
+        "七至九年级上学方式": "current_mode_j79",
     }
 )
 _FLAGS = {"是": "true", "否": "false", "可": "true", "不可": "false", "有": "true", "无": "false"}
+#: How pupils travel today, in Chinese (``current_mode_*``).
+_TRAVEL = {
+    "步行": "walk",
+    "走读": "walk",
+    "家长接送": "guardian",
+    "接送": "guardian",
+    "家长": "guardian",
+    "校车": "bus",
+    "公交": "bus",
+    "班车": "bus",
+    "寄宿": "board",
+    "住校": "board",
+}
 #: Chinese values -> ours, by column.
 VALUE_SYNONYMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
@@ -113,6 +130,7 @@ VALUE_SYNONYMS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         },
         "may_close": _FLAGS,
         "must_keep": _FLAGS,
+        **{f"current_mode_{band}": _TRAVEL for band in ("k", "p13", "p46", "j79")},
     }
 )
 #: First cells that mark a totals row.

@@ -12,7 +12,7 @@ import pandas as pd
 
 from geodata.china_crs import PlaceCrs, to_wgs84
 from geodata.errors import IssueCollector
-from geodata.kinds import BANDS, LEVELS, OWNERSHIPS
+from geodata.kinds import BANDS, CURRENT_MODE_COLUMNS, LEVELS, OWNERSHIPS, TRAVELS
 from geodata.office_tables import (
     plain_number,
     plain_value,
@@ -117,6 +117,16 @@ def _choice(options: tuple[str, ...]) -> Parser:
     return parse
 
 
+def _optional_choice(options: tuple[str, ...]) -> Parser:
+    """One of ``options``, or empty (the documented default applies)."""
+    choice = _choice(options)
+
+    def parse(value: str) -> str:
+        return choice(value) if value.strip() else ""
+
+    return parse
+
+
 def _optional_text(value: str) -> str:
     return value.strip()
 
@@ -163,6 +173,9 @@ VILLAGES = TableSpec(
         "current_k": (_optional_text, ""),
         "current_primary": (_optional_text, ""),
         "current_junior": (_optional_text, ""),
+        # How each band travels today (walk, guardian, bus, board); empty: walk within
+        # the band's walking distance, else a guardian (see geodata.kinds.Travel).
+        **{column: (_optional_choice(TRAVELS), "") for column in CURRENT_MODE_COLUMNS.values()},
     },
 )
 SCHOOLS = TableSpec(

@@ -13,6 +13,7 @@ from typing import Any
 
 from geodata.kinds import Band, Level, Ownership
 from optimizer.afternoon import AfternoonRun
+from optimizer.journey_changes import longer_journeys
 from optimizer.reasons import ClosureReason, PlacementReason
 from optimizer.values import Decision, Mode, Role, Status, VetoStatus
 
@@ -39,6 +40,8 @@ class SchoolResult:
     the members when the record is made; an unknown one raises ``ValueError``. The class,
     canteen and boarding figures describe the school after the plan, investments included
     (``investment``: units added, e.g. ``{"classrooms": 2}``; ``capital_cost`` in yuan).
+    ``snap_m`` and ``walk_snap_m``: metres from the school's point to the bus and the
+    walk network.
     ``decision`` is the planner's :class:`Decision` on the school, ``None`` where the
     model decided.
     """
@@ -66,6 +69,8 @@ class SchoolResult:
     investment: dict[str, int] = field(default_factory=dict)
     capital_cost: int = 0
     decision: Decision | None = None
+    snap_m: int = 0
+    walk_snap_m: int = 0
 
     def __post_init__(self) -> None:
         _set(self, "level", Level(self.level))
@@ -111,10 +116,25 @@ class Assignment:
     before_distance_m: int
     stop: str = ""
     walk_to_stop_m: int = 0
+    before_mode: Mode | None = None
+    snap_m: int = 0
+    walk_snap_m: int = 0
 
     def __post_init__(self) -> None:
         _set(self, "band", Band(self.band))
         _set(self, "mode", Mode(self.mode))
+        if self.before_mode is not None:
+            _set(self, "before_mode", Mode(self.before_mode))
+
+    @property
+    def daily_both(self) -> bool:
+        """Both today's and the plan's journeys are daily (neither boards)."""
+        return Mode.BOARD not in (self.mode, self.before_mode) and bool(self.before_school)
+
+    @property
+    def extra_s(self) -> int:
+        """How much longer the daily journey gets, seconds (0 when not longer or not daily)."""
+        return max(0, self.time_s - self.before_time_s) if self.daily_both else 0
 
     @property
     def over_limit(self) -> bool:
@@ -410,6 +430,8 @@ def compute_kpis(
         "p13_over_limit": p13_over,
         "bus_km": round(sum(r.distance_m for r in routes) / 1000.0, 1),
         "running_cost_saved": sum(s.running_cost for s in closed),
+        # Daily journeys longer than today's, like with like (optimizer.journey_changes).
+        "longer_journeys": longer_journeys(assignments),
     }
 
 

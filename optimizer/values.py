@@ -43,7 +43,7 @@ class Mode(StrEnum):
     WALK = "walk"  # within the band's walking distance
     BUS = "bus"  # moved by the plan beyond walking distance: the county's school bus
     BOARD = "board"  # grades 4-9 boarding at the school; home weekly
-    GUARDIAN = "guardian"  # kindergarten children brought by guardians
+    GUARDIAN = "guardian"  # brought by guardians (kindergarten children; any band today)
     AS_TODAY = "as_today"  # not moved, beyond walking distance: today's journey
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -64,11 +65,14 @@ def test_impossible_limit_names_the_village(tiny):
         solve_closures(problem)
     text = str(err.value)
     assert "village A band p13 (20 pupils): no school within the 0.5-minute one-way limit" in text
-    # P1's 900 m is a 13.5-min walk (within walking distance, so walked): the nearest
-    # school in journey time is P2, a 9-min drive and the bus's 90-s stop for A's 20.
+    # P1's 900 m is a 13.5-min walk, over the limit: today A's grades 1-3 are brought by
+    # a guardian (30 km/h on the road distance, both snap legs included): the nearest.
+    road = int(problem.dist_m[0, problem.school_place(0)])
+    minutes = math.ceil(road / (30 / 3.6)) / 60
+    assert 900 <= road < 1000 and 1.8 <= minutes <= 2.0
     assert (
-        "the nearest, P2, is 10.5 min away with the bus's stop (a limit of 11 min would serve it)"
-        in text
+        f"the nearest, P1, is {minutes:.1f} min away brought by a guardian (as today) "
+        f"(a limit of {math.ceil(minutes)} min would serve it)" in text
     )
 
 

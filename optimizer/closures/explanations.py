@@ -33,17 +33,23 @@ def reachability_reasons(problem: Problem) -> list[str]:
         for b, band in enumerate(BANDS):
             if problem.pupils[v, b] == 0 or candidate_schools(problem, v, b):
                 continue
-            teaching = [s for s in range(problem.n_schools) if problem.serves[s, b]]
+            closed = problem.closed if problem.closed is not None else [False] * problem.n_schools
+            teaching = [
+                s for s in range(problem.n_schools) if problem.serves[s, b] and not closed[s]
+            ]
             limit_min = limit_s(problem, band) / 60
             if teaching:
                 best = min(teaching, key=lambda s: journey(problem, b, v, s)[1])
                 how, seconds, _ = journey(problem, b, v, best)
                 minutes = seconds / 60
-                stop = (
-                    " with the bus's stop"
-                    if how == Way.RIDE and on_school_bus(problem, b, v, best)
-                    else ""
-                )
+                if how == Way.RIDE and on_school_bus(problem, b, v, best):
+                    stop = " with the bus's stop"
+                elif how == Way.RIDE:
+                    stop = " brought by a guardian" + (
+                        " (as today)" if best == problem.today[v, b] else ""
+                    )
+                else:
+                    stop = ""
                 nearest = (
                     f"the nearest, {problem.school_ids[best]}, is {minutes:.1f} min away"
                     f"{stop} (a limit of {math.ceil(minutes)} min would serve it)"

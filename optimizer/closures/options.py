@@ -3,8 +3,12 @@
 - ``walk``: within the band's walking distance and one-way limit;
 - ``ride``: the ride is within the band's one-way limit. On a school bus (pupils who
   move, kindergarten children aside) the ride is the drive *with the bus's stop*, the
-  same journey the router times (:func:`optimizer.problem.rules.journey`); the family's
-  own way (pupils who stay) and guardians (kindergarten children) count the drive;
+  same journey the router times (:func:`optimizer.problem.rules.journey`); guardians
+  (kindergarten children) drive the road distance at ``policy.guardian_kph``;
+- pupils who stay at today's school keep today's journey
+  (:func:`optimizer.problem.rules.today_journey`: walk, guardian, a bus that runs
+  today, or boarding), within the limit unless the policy lets it stand; beyond it,
+  grades 4-9 may board there;
 - ``board``: grades 4-9 only, when the ride is over the limit, within the boarding
   distance (``policy.closures.boarding_max_km``).
 
@@ -39,15 +43,20 @@ def option(problem: Problem, b: int, v: int, s: int) -> Option | None:
     band = BANDS[b]
     limit = limit_s(problem, band)
     how, seconds, metres = journey(problem, b, v, s)
+    staying = s == problem.today[v, b]
     today = s == problem.current[v, b] and not problem.moves.limits_apply_to_unmoved
-    if seconds <= limit or today:  # (today's journey may stand, if the policy says so)
+    if seconds <= limit or today or how == Way.BOARD:
+        # Today's journey may stand, if the policy says so; today's boarders keep boarding.
         return Option(how, seconds, metres)
     place = problem.school_place(s)
     drive = int(problem.time_s[v, place])
-    ride = bus_ride_s(problem, b, v, s) if on_school_bus(problem, b, v, s) else drive
     dist = int(problem.dist_m[v, place])
-    if ride <= limit:
-        return Option(Way.RIDE, ride, dist)
+    if not staying:  # (pupils who stay have no other daily way than today's)
+        ride = bus_ride_s(problem, b, v, s) if on_school_bus(problem, b, v, s) else None
+        if ride is None:
+            ride = problem.guardian_time_s(dist)  # a kindergarten child's guardian
+        if ride <= limit:
+            return Option(Way.RIDE, ride, dist)
     most = problem.closing.boarding_max_m  # boarders live within the boarding distance
     if may_board(problem, band) and (most is None or dist <= most):
         return Option(Way.BOARD, drive, dist)

@@ -38,6 +38,9 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "limit_min": ("Limit (min)", "时限（分钟）"),
         "over_limit": ("Over the limit", "超出时限"),
         "before_school": ("School before (id)", "调整前学校编号"),
+        "before_mode": ("How before", "调整前上学方式"),
+        "snap_m": ("To the road (m)", "距道路（米）"),
+        "walk_snap_m": ("To a footpath (m)", "距步行道（米）"),
         "before_school_name": ("School before", "调整前学校"),
         "before_time_s": ("Journey before (s)", "调整前单程时间（秒）"),
         "before_time_min": ("Journey before (min)", "调整前单程时间（分钟）"),
@@ -106,8 +109,8 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 
 #: The column prefixes that are followed by a band (``before_time_min_p13``).
-_BAND_PREFIXES = ("before_time_min", "time_min", "before", "after", "pupils", "school")
-_BAND_PREFIXES += ("mode", "boarding", "alighting")
+_BAND_PREFIXES = ("before_time_min", "before_mode", "time_min", "before", "after", "pupils")
+_BAND_PREFIXES += ("school", "mode", "boarding", "alighting")
 
 
 def header(column: str, language: str) -> str:

@@ -169,6 +169,7 @@ def _summary(plan: Plan, text: Mapping[str, str]) -> str:
         (text["kpi.longest_ride"], count(text, "min", k["longest_ride_s"] / 60, 1)),
         (text["kpi.longest_journey"], count(text, "min", k["longest_journey_s"] / 60, 1)),
         (text["kpi.p13_over"], count(text, "pupils", k["p13_over_limit"])),
+        *_longer(plan, text),
         (text["kpi.lunch"], f"{_number(k['lunch_pupils'])} / {_number(k['canteen_seats'])}"),
         (text["kpi.boarding"], f"{_number(k['boarders'])} / {_number(k['boarding_beds'])}"),
         (text["kpi.investments"], built or text["none"]),
@@ -177,6 +178,26 @@ def _summary(plan: Plan, text: Mapping[str, str]) -> str:
     ]
     kpis = _table([], ([_t(label), (_e(value), "n")] for label, value in rows))
     return f"<h2>{_e(text['summary'])}</h2>\n{kpis}"
+
+
+def _longer(plan: Plan, text: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The pupils whose daily journey gets longer: in all, then by band (bands with some)."""
+    longer = plan.kpis.get("longer_journeys")
+    if longer is None:  # a plan from before journeys were compared like with like
+        return []
+
+    def value(c: dict) -> str:
+        return text["kpi.longer_value"].format(
+            pupils=count(text, "pupils", c["pupils"]),
+            total=_number(c["extra_min_total"], 1),
+            largest=count(text, "min", c["largest_extra_min"], 1),
+        )
+
+    rows = [(text["kpi.longer"], value(longer) if longer["pupils"] else text["none"])]
+    for band, c in longer["by_band"].items():
+        if c["pupils"]:
+            rows.append((f"· {term(text, 'band', band)}", value(c)))
+    return rows
 
 
 def _map(png: bytes | None, text: Mapping[str, str]) -> str:
@@ -314,7 +335,10 @@ def _villages(plan: Plan, text: Mapping[str, str]) -> str:
                     _t(f"{village.name} ({village.id})" if n == 0 else ""),
                     _t(term(text, "band", a.band)),
                     _n(a.pupils),
-                    _t(f"{before} · {a.before_time_s / 60:.0f} · {a.before_distance_m / 1000:.1f}"),
+                    _t(
+                        f"{before} · {term(text, 'mode', a.before_mode) if a.before_mode else '-'}"
+                        f" · {a.before_time_s / 60:.0f} · {a.before_distance_m / 1000:.1f}"
+                    ),
                     _t(
                         f"{names.get(a.school, a.school)} · {term(text, 'mode', a.mode)} · "
                         f"{a.time_s / 60:.0f} · {a.distance_m / 1000:.1f}"

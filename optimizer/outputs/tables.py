@@ -39,6 +39,7 @@ ASSIGNMENT_COLUMNS = (
     "over_limit",
     "before_school",
     "before_school_name",
+    "before_mode",
     "before_time_s",
     "before_time_min",
     "before_distance_m",
@@ -148,6 +149,8 @@ def school_columns(bands: Iterable[str]) -> tuple[str, ...]:
         "level",
         "lon",
         "lat",
+        "snap_m",
+        "walk_snap_m",
         "status",
         "role",
         "may_close",
@@ -176,12 +179,14 @@ def school_columns(bands: Iterable[str]) -> tuple[str, ...]:
 def village_columns(bands: Iterable[str]) -> tuple[str, ...]:
     """Columns of the ``villages`` table."""
     bands = tuple(bands)
-    per_band = ("pupils", "school", "mode", "time_min", "before_time_min")
+    per_band = ("pupils", "school", "mode", "time_min", "before_mode", "before_time_min")
     return (
         "village",
         "name",
         "lon",
         "lat",
+        "snap_m",
+        "walk_snap_m",
         "pupils",
         "moved",
         "bused",
@@ -242,6 +247,8 @@ def _school_row(
         "level": s.level,
         "lon": s.lon,
         "lat": s.lat,
+        "snap_m": s.snap_m,
+        "walk_snap_m": s.walk_snap_m,
         "status": s.status,
         "role": figures.role(s, receivers),
         "may_close": s.may_close,
@@ -273,6 +280,8 @@ def _village_row(v: figures.Village, bands: tuple[str, ...]) -> dict[str, Any]:
         "name": v.name,
         "lon": v.lon,
         "lat": v.lat,
+        "snap_m": v.rows[0].snap_m,
+        "walk_snap_m": v.rows[0].walk_snap_m,
         "pupils": v.pupils,
         "moved": sum(a.pupils for a in v.rows if a.moved),
         "bused": sum(a.pupils for a in v.rows if a.mode == "bus"),
@@ -286,6 +295,7 @@ def _village_row(v: figures.Village, bands: tuple[str, ...]) -> dict[str, Any]:
         row[f"school_{b}"] = a.school if a else ""
         row[f"mode_{b}"] = a.mode if a else ""
         row[f"time_min_{b}"] = minutes(a.time_s) if a else None
+        row[f"before_mode_{b}"] = (a.before_mode or "") if a else ""
         row[f"before_time_min_{b}"] = minutes(a.before_time_s) if a else None
     return row
 
@@ -313,6 +323,7 @@ def _assignment_row(a: Assignment, names: Mapping[str, str]) -> dict[str, Any]:
         "over_limit": a.over_limit,
         "before_school": a.before_school,
         "before_school_name": names.get(a.before_school, ""),
+        "before_mode": a.before_mode or "",
         "before_time_s": a.before_time_s,
         "before_time_min": minutes(a.before_time_s),
         "before_distance_m": a.before_distance_m,

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from geodata.kinds import BANDS
+from geodata.kinds import BANDS, Travel
 from geodata.region import Region
 from optimizer.closures.options import option
 from optimizer.plan import Assignment, Mode, Route, Walker
 from optimizer.planning.timetables import point
 from optimizer.problem.data import Problem
-from optimizer.problem.rules import limit_s, mode
+from optimizer.problem.rules import limit_s, mode, today_journey
+
+#: Today's travel as a plan's mode.
+TODAY_MODE = {
+    Travel.WALK: Mode.WALK,
+    Travel.GUARDIAN: Mode.GUARDIAN,
+    Travel.BUS: Mode.BUS,
+    Travel.BOARD: Mode.BOARD,
+}
+
+
+def snap_metres(places) -> list[tuple[int, int]]:
+    """Each place's metres from its point to the bus and the walk network (rounded)."""
+    if "snap_m" not in places:
+        return [(0, 0)] * len(places)
+    walk = places["walk_snap_m"] if "walk_snap_m" in places else places["snap_m"]
+    return [(int(round(d)), int(round(w))) for d, w in zip(places["snap_m"], walk)]
 
 
 def draft_assignments(problem: Problem, region: Region, school: np.ndarray) -> list[Assignment]:
     """Where each village band goes and how, with the direct journey (bus rides are
     replaced by the route's in :func:`with_rides`)."""
     out = []
+    snaps = snap_metres(region.villages)
     for v in range(problem.n_villages):
         lon, lat = point(region.villages, v)
         for b, band in enumerate(BANDS):
@@ -27,6 +44,10 @@ def draft_assignments(problem: Problem, region: Region, school: np.ndarray) -> l
             way = option(problem, b, v, s)
             seconds, dist = way.time_s, way.distance_m
             moved = s != cur
+            today = today_journey(problem, b, v)
+            how = mode(band, way.mode, moved=moved)
+            if not moved and today[0] is Travel.BUS:
+                how = Mode.AS_TODAY  # the bus that runs today (a kindergarten one too)
             out.append(
                 Assignment(
                     village=problem.village_ids[v],
@@ -36,14 +57,17 @@ def draft_assignments(problem: Problem, region: Region, school: np.ndarray) -> l
                     band=band,
                     pupils=pupils,
                     school=problem.school_ids[s],
-                    mode=mode(band, way.mode, moved=moved),
+                    mode=how,
                     time_s=seconds,
                     distance_m=dist,
                     limit_s=limit_s(problem, band),
                     moved=moved,
                     before_school=problem.school_ids[cur] if cur >= 0 else "",
-                    before_time_s=problem.journey(b, v, cur)[1] if cur >= 0 else 0,
-                    before_distance_m=problem.journey(b, v, cur)[2] if cur >= 0 else 0,
+                    before_time_s=today[1] if today else 0,
+                    before_distance_m=today[2] if today else 0,
+                    before_mode=TODAY_MODE[today[0]] if today else None,
+                    snap_m=snaps[v][0],
+                    walk_snap_m=snaps[v][1],
                 )
             )
     return out

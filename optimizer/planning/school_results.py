@@ -9,6 +9,7 @@ from geodata.kinds import BANDS, Ownership
 from geodata.region import Region
 from optimizer.closures.model import ClosureResult
 from optimizer.plan import Assignment, Mode, SchoolResult, Status
+from optimizer.planning.decoding import snap_metres
 from optimizer.planning.timetables import point
 from optimizer.problem.closing import decided
 from optimizer.problem.data import Problem
@@ -49,6 +50,7 @@ def school_results(
     for a in assignments:
         by_school[a.school].append(a)
     out = []
+    snaps = snap_metres(region.schools)
     for s in range(problem.n_schools):
         sid = problem.school_ids[s]
         bands = [b for b in range(len(BANDS)) if problem.serves[s, b]]
@@ -118,6 +120,8 @@ def school_results(
                 investment={k: v for k, v in added.items() if v},
                 capital_cost=int(round(capital)),
                 decision=decided(problem, s),
+                snap_m=snaps[s][0],
+                walk_snap_m=snaps[s][1],
             )
         )
     return tuple(out)

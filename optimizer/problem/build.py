@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from geodata.errors import IssueCollector
-from geodata.kinds import BANDS, Band, Level, Ownership
+from geodata.kinds import BANDS, CURRENT_MODE_COLUMNS, TRAVELS, Band, Level, Ownership, Travel
 from geodata.matrices import UNREACHABLE
 from geodata.region import Region
 from optimizer.plan import Decision
@@ -62,6 +62,7 @@ def policy_numbers(policy: Policy) -> dict[str, Any]:
             }
         ),
         "walk_mps": policy.walk_kph / 3.6,
+        "guardian_mps": policy.guardian_kph / 3.6,
         "scenario_bell_s": parse_bell(policy.bell),
         "school_rules": _school_rules(policy.schools),
         "bus": _bus_rules(policy.bus),
@@ -186,6 +187,7 @@ def build_problem(
     closing = closing_policy(
         region, policy, decisions or {}, current, levels, issues, scenario_file
     )
+    travel = _travel(villages, current, issues)
     issues.raise_if_any()
     return Problem(
         name=name,
@@ -218,6 +220,7 @@ def build_problem(
         walk_m=_frozen(region.walk_m),
         bells_s=_frozen(_bells(schools, policy)),
         teacher_cost=_teacher_cost(schools),
+        travel=travel,
         **policy_numbers(policy),
         closing=closing,
     )
@@ -288,6 +291,33 @@ def closing_policy(
         max_closures=rules.max_closures,
         target_closures=rules.target_closures,
     )
+
+
+def _travel(villages: Any, current: np.ndarray, issues: IssueCollector) -> np.ndarray | None:
+    """``V x 4`` today's travel from the ``current_mode_*`` columns (index into
+    :data:`~geodata.kinds.TRAVELS`, -1 where empty); ``None`` when no column is there.
+
+    A band can travel today only to a school named for it, and only grades 4-9 board.
+    """
+    if not any(column in villages for column in CURRENT_MODE_COLUMNS.values()):
+        return None
+    source = villages.attrs.get("source", "villages")
+    travel = np.full((len(villages), len(BANDS)), -1, dtype=np.int8)
+    for b, band in enumerate(BANDS):
+        column = CURRENT_MODE_COLUMNS[band]
+        for v, word in enumerate(villages[column] if column in villages else []):
+            if not word:
+                continue
+            where = f"id {villages['id'].iloc[v]}"
+            if current[v, b] < 0:
+                issues.add(source, where, column, f"empty: no school is named for {band}", word)
+            elif Travel(word) is Travel.BOARD and band not in BOARDING_BANDS:
+                issues.add(
+                    source, where, column, "walk, guardian or bus (only grades 4-9 board)", word
+                )
+            else:
+                travel[v, b] = TRAVELS.index(Travel(word))
+    return _frozen(travel)
 
 
 def _teacher_cost(schools: Any) -> np.ndarray | None:

@@ -10,6 +10,7 @@ Built by :func:`optimizer.problem.build.build_problem`.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +81,13 @@ class Problem:
         Schools closed by earlier years of a timeline (they may not receive pupils).
     money
         Subsidies, teachers' pay, bus use and price (:mod:`optimizer.problem.money`).
+    travel
+        ``V x 4`` how each village band travels today, an index into
+        :data:`geodata.kinds.TRAVELS` from the villages table's ``current_mode_*``; ``-1``
+        where the table says nothing (the default of
+        :func:`optimizer.problem.rules.today_travel` applies). ``None``: nothing given.
+    guardian_mps
+        A guardian's speed bringing a child, metres per second on the road distance.
     teacher_cost
         ``S`` teachers' pay per school from the data, yuan/year (``-1``: not given, the
         default share applies; ``None``: no column).
@@ -124,6 +132,8 @@ class Problem:
     closed: np.ndarray | None = None
     money: MoneyRules = MoneyRules()
     teacher_cost: np.ndarray | None = None
+    travel: np.ndarray | None = None
+    guardian_mps: float = 30 / 3.6
 
     @property
     def today(self) -> np.ndarray:
@@ -207,6 +217,10 @@ class Problem:
     def walk_time_s(self, dist_m: int | np.ndarray) -> np.ndarray:
         """Walking time for a road distance, seconds (rounded up)."""
         return np.ceil(np.asarray(dist_m) / self.walk_mps).astype(np.int64)
+
+    def guardian_time_s(self, dist_m: int) -> int:
+        """A guardian's time over a road distance, seconds (rounded up)."""
+        return math.ceil(dist_m / self.guardian_mps)
 
     def walks(self, band: int, v: int, s: int) -> bool:
         """Whether pupils of a band walk from village ``v`` to school ``s``."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geodata.kinds import BANDS, Band, Level
+from geodata.kinds import BANDS, TRAVELS, Band, Level, Travel
 from optimizer.plan import Mode
 from optimizer.problem.data import Problem
 from optimizer.problem.numbers import BAND_NORM, BOARDING_BANDS, TEACHING_POINT, Way
@@ -103,17 +103,72 @@ def bus_ride_s(problem: Problem, b: int, v: int, s: int) -> int:
     return int(problem.time_s[v, problem.school_place(s)]) + stop_time_s(problem, pupils)
 
 
+def today_travel(problem: Problem, b: int, v: int) -> Travel | None:
+    """How pupils of band ``b`` in village ``v`` reach today's school (``None``: no school).
+
+    The villages table's ``current_mode_*`` where it says; otherwise they walk within the
+    band's walking distance (and its one-way limit, as the plan's walks) and are brought
+    by a guardian beyond it: never a bus that does not run today.
+    """
+    s = int(problem.today[v, b])
+    if s < 0:
+        return None
+    given = -1 if problem.travel is None else int(problem.travel[v, b])
+    if given >= 0:
+        return TRAVELS[given]
+    walk = int(problem.walk_time_s(int(problem.walk_m[v, problem.school_place(s)])))
+    walks = problem.walks(b, v, s) and walk <= limit_s(problem, BANDS[b])
+    return Travel.WALK if walks else Travel.GUARDIAN
+
+
+def today_journey(problem: Problem, b: int, v: int) -> tuple[Travel, int, int] | None:
+    """Today's journey of band ``b`` from village ``v``: ``(travel, seconds, metres)``.
+
+    A walk: the walking distance at the walking speed; a guardian: the road distance at
+    ``guardian_mps``; a bus that runs today: the bus-speed drive with its stop
+    (:func:`bus_ride_s`); a boarder: the drive (the weekly trip). ``None``: no school today.
+    """
+    travel = today_travel(problem, b, v)
+    if travel is None:
+        return None
+    place = problem.school_place(int(problem.today[v, b]))
+    if travel is Travel.WALK:
+        walk = int(problem.walk_m[v, place])
+        return travel, int(problem.walk_time_s(walk)), walk
+    road = int(problem.dist_m[v, place])
+    if travel is Travel.GUARDIAN:
+        return travel, problem.guardian_time_s(road), road
+    if travel is Travel.BUS:
+        return travel, bus_ride_s(problem, b, v, int(problem.today[v, b])), road
+    return travel, int(problem.time_s[v, place]), road
+
+
+#: How today's travel counts as a way to school (a bus or a guardian ride).
+TODAY_WAY = {
+    Travel.WALK: Way.WALK,
+    Travel.GUARDIAN: Way.RIDE,
+    Travel.BUS: Way.RIDE,
+    Travel.BOARD: Way.BOARD,
+}
+
+
 def journey(problem: Problem, b: int, v: int, s: int) -> tuple[Way, int, int]:
     """The one journey both models use: ``(way, seconds, metres)`` of band ``b`` from
     village ``v`` to school ``s``.
 
-    Within the band's walking distance, the walk; otherwise a ride: on a school bus
-    (:func:`on_school_bus`) the drive with the stop (:func:`bus_ride_s`), today's way or
-    a guardian's the drive alone.
+    Pupils who stay at today's school keep today's journey (:func:`today_journey`).
+    Otherwise, within the band's walking distance, the walk; beyond it a ride: on a
+    school bus (:func:`on_school_bus`) the drive with the stop (:func:`bus_ride_s`),
+    a kindergarten child's guardian the road distance at ``guardian_mps``.
     """
+    if s == int(problem.today[v, b]):
+        travel, seconds, metres = today_journey(problem, b, v)
+        return TODAY_WAY[travel], seconds, metres
     how, seconds, metres = problem.journey(b, v, s)
     if how == Way.RIDE and on_school_bus(problem, b, v, s):
         seconds = bus_ride_s(problem, b, v, s)
+    elif how == Way.RIDE:
+        seconds = problem.guardian_time_s(metres)
     return how, seconds, metres
 
 
@@ -132,6 +187,8 @@ __all__ = [
     "parse_bell",
     "places",
     "stop_time_s",
+    "today_journey",
+    "today_travel",
     "walk_to_stop_limit_m",
     "youngest_limit_s",
 ]

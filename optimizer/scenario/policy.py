@@ -346,6 +346,14 @@ class Policy(Frozen):
     bands: dict[str, BandRule] = Field(default_factory=_default_bands)
     bell: str = Field("08:00", description="school starts, HH:MM (24-hour clock)")
     walk_kph: float = Field(4.0, gt=0, le=20, description="pupils' walking speed")
+    guardian_kph: float = Field(
+        30.0,
+        gt=0,
+        le=80,
+        description="speed of a guardian bringing a child (motorbike, e-bike), km/h on the "
+        "road distance: today's journey of a village band beyond its walking distance "
+        "without a current_mode, and every kindergarten journey by guardian",
+    )
     years_ahead: int = Field(
         0,
         ge=0,

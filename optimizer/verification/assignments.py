@@ -1,7 +1,8 @@
 """Independent re-check of where each village band goes and how (the plan's assignments).
 
 Part of :mod:`optimizer.verification.checks`. Each check below re-derives one rule
-from the Problem's numbers and the assignment alone: the pupils and the school, the
+from the Problem's numbers and the assignment alone: the pupils and the school, today's
+journey and the journey of those who stay (:mod:`optimizer.verification.today`), the
 reported distance (with a walk to a stop), the mode the journey allows, the journey
 limit, today's school and the moves allowed, and every village band assigned once.
 Nothing here calls the models.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from geodata.places import BANDS
 from optimizer.plan import Assignment, Band, Mode, Plan
 from optimizer.problem.build import Problem
+from optimizer.verification.today import check_staying, check_today
 from optimizer.verification.violation import Violation
 
 #: The grade bands that may board (grades 4-9).
@@ -58,9 +60,13 @@ def check_assignments(
         j = _journey(a, problem, subject, v, s)
         seen[v, j.b] += 1
         _check_pupils_and_school(a, problem, j, kept, out)
-        _check_distance(a, problem, j, village_index, out)
-        if _check_mode(a, problem, j, out):
-            bus[a.village, a.band, a.school] = a.pupils
+        check_today(a, problem, v, j.b, subject, out)
+        if s == int(problem.today[v, j.b]):
+            check_staying(a, problem, v, j.b, subject, out)
+        else:
+            _check_distance(a, problem, j, village_index, out)
+            if _check_mode(a, problem, j, out):
+                bus[a.village, a.band, a.school] = a.pupils
         _check_limit(a, problem, j, out)
         _check_today_and_moves(a, problem, j, kept, out)
     _check_assigned_once(problem, seen, out)
@@ -149,10 +155,14 @@ def _check_mode(a: Assignment, problem: Problem, j: _Journey, out: list[Violatio
         _check_walk(a, problem, j, out)
     elif j.walk_ok and math.ceil(j.walk_m / problem.walk_mps) <= j.limit_s:
         out.append(Violation("mode", subject, f"{a.mode}, but the walk is allowed"))
-    elif a.mode in (Mode.GUARDIAN, Mode.AS_TODAY):
-        if a.mode == "guardian" and a.band != "k":
+    elif a.mode == Mode.GUARDIAN:
+        if a.band != "k":
             out.append(Violation("mode", subject, "only kindergarten children are brought"))
-        _check_drive_time(a, j, out)
+        expected = math.ceil(j.road_m / problem.guardian_mps)
+        if a.time_s != expected:
+            out.append(Violation("time", subject, f"reported {a.time_s} s, guardian {expected} s"))
+    elif a.mode == Mode.AS_TODAY:
+        out.append(Violation("mode", subject, f"as_today, but moved from {a.before_school}"))
     elif a.mode == "bus":
         if a.band == "k":
             out.append(Violation("mode", subject, "no school bus for kindergarten children"))
@@ -174,7 +184,7 @@ def _check_walk(a: Assignment, problem: Problem, j: _Journey, out: list[Violatio
 
 
 def _check_drive_time(a: Assignment, j: _Journey, out: list[Violation]) -> None:
-    """A journey by road (guardians, today's journey, boarders' trip): the bus-speed drive."""
+    """A boarder's weekly trip by road: the bus-speed drive."""
     if a.time_s != j.drive_s:
         out.append(Violation("time", j.subject, f"reported {a.time_s} s, drive {j.drive_s} s"))
 

@@ -74,6 +74,7 @@ def school_popup(
         f"{t['level']}: {esc(term(text, 'level', school.level))}",
         f"{t['status']}: {esc(term(text, 'role', role))}",
         f"{t['capacity']}: {school.capacity}",
+        esc(text["snap"].format(bus=school.snap_m, walk=school.walk_snap_m)),
     ]
     if school.status != "closed":
         flag = f" ⚠ {t['over_norm']}" if figures.over_class_norm(school) else ""
@@ -111,7 +112,8 @@ def village_tooltip(village: figures.Village, text: Mapping[str, str]) -> str:
 def village_popup(
     village: figures.Village, names: Mapping[str, str], text: Mapping[str, str]
 ) -> str:
-    """Per band: pupils; school, minutes and km before; school, mode, minutes, km after."""
+    """How far the village lies from the road; per band: pupils; school, mode, minutes and
+    km before; school, mode, minutes, km after."""
     t = {k: esc(v) for k, v in text.items()}
     body = ""
     for a in village.rows:
@@ -127,6 +129,7 @@ def village_popup(
                 esc(term(text, "band", a.band)),
                 str(a.pupils),
                 esc(before),
+                esc(term(text, "mode", a.before_mode)) if a.before_mode else "-",
                 f"{a.before_time_s / 60:.0f}",
                 f"{a.before_distance_m / 1000:.1f}",
                 esc(names.get(a.school, a.school)),
@@ -134,16 +137,18 @@ def village_popup(
                 f"{a.time_s / 60:.0f}{over}",
                 f"{a.distance_m / 1000:.1f}",
             ],
-            (1, 3, 4, 7, 8),
+            (1, 4, 5, 8, 9),
         )
     head = _row(
-        [t["band"], t["pupils"], f"{t['before']}: {t['school']}", t["minutes"], t["km"]]
+        [t["band"], t["pupils"], f"{t['before']}: {t['school']}", t["mode"], t["minutes"]]
+        + [t["km"]]
         + [f"{t['after']}: {t['school']}", t["mode"], t["minutes"], t["km"]],
         head=True,
     )
     return (
-        f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})'
-        f"<table>{head}{body}</table></div>"
+        f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})<br>'
+        + esc(text["snap"].format(bus=village.rows[0].snap_m, walk=village.rows[0].walk_snap_m))
+        + f"<table>{head}{body}</table></div>"
     )
 
 
