@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from optimizer.kpis import compute_kpis
 from optimizer.plan import (
     Assignment,
     Plan,
@@ -12,7 +13,6 @@ from optimizer.plan import (
     SchoolResult,
     SolverRun,
     VetoCheck,
-    compute_kpis,
 )
 
 

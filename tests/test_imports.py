@@ -24,6 +24,7 @@ ORDER = (
     "problem",
     "scenario",
     "solvers",
+    "kpis",  # the headline numbers derived from a plan's records
     "plan",
     "afternoon",  # the records of the afternoon runs the Plan's routes carry (beside plan.py)
     "journey_changes",  # whose daily journey gets longer (a KPI of plan.py, beside it)

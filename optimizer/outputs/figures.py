@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from optimizer.kpis import compute_kpis
 from optimizer.plan import (
     Assignment,
     Drop,
@@ -19,7 +20,6 @@ from optimizer.plan import (
     RouteStop,
     SchoolResult,
     Status,
-    compute_kpis,
 )
 
 #: The usual order of the grade bands; unknown bands follow, sorted.
@@ -211,7 +211,7 @@ def kpis(plan: Plan) -> dict[str, Any]:
     """The headline numbers of a consultation.
 
     The plan's own ``kpis`` (written by the planner) win over the ones recomputed here
-    from its records by :func:`~optimizer.plan.compute_kpis`; the rest are added.
+    from its records by :func:`~optimizer.kpis.compute_kpis`; the rest are added.
 
     Returns
     -------

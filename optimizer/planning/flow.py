@@ -18,7 +18,8 @@ from optimizer.buses.runs import Riders, Run, route_school
 from optimizer.buses.settings import RoutingSettings
 from optimizer.buses.stops import choose_stops
 from optimizer.errors import InfeasibleScenario, PlanRejected
-from optimizer.plan import Assignment, Mode, Plan, SolverRun, compute_kpis
+from optimizer.kpis import compute_kpis
+from optimizer.plan import Assignment, Mode, Plan, SolverRun
 from optimizer.planning.accounts import plan_money
 from optimizer.planning.afternoons import with_afternoons
 from optimizer.planning.decoding import draft_assignments, with_rides
