@@ -88,6 +88,7 @@ def sample_plan() -> Plan:
             before_school=before,
             before_time_s=before_s,
             before_distance_m=before_m,
+            before_mode="walk" if before_m <= 1500 else "guardian",  # today: no bus runs
         )
 
     assignments = (

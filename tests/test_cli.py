@@ -65,8 +65,9 @@ def test_infeasible_limit_is_explained(tiny_dir, capsys):
     err = capsys.readouterr().err
     assert (
         "village C band p13 (30 pupils): no school within the 1-minute one-way limit; "
-        "the nearest, P2, is 1.8 min away (a limit of 2 min would serve it)"
-    ) in err
+        "the nearest, P2, is 3.6 min away brought by a guardian (as today) (a limit of 4 min "
+        "would serve it)"
+    ) in err  # C's 1,799 m at 30 km/h: today's way, not a bus that does not run
 
 
 def test_version(capsys):

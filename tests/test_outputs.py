@@ -254,7 +254,7 @@ def test_report(plan: Plan) -> None:
         "22/35",
         "30/35",
         "Lingkou (V03)",
-        "Shangping &lt;Village&gt; School · 5 · 0.2",  # before: school, min, km
+        "Shangping &lt;Village&gt; School · walk · 5 · 0.2",  # before: school, mode, min, km
         "Hexi Central School · school bus · 30 · 8.0",
         "+25",
     ):
