@@ -14,11 +14,16 @@ staged writer has written nothing by then, so the previous output stays as it wa
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["POLL_S", "interruptible"]
+__all__ = ["POLL_S", "check", "interruptible", "on_ctrl_c"]
+
+#: Set by :func:`on_ctrl_c`: a Ctrl-C came, even if Python swallowed its exception (one
+#: that lands in a ``__del__`` or a weakref callback is only printed, never raised).
+_CTRL_C = threading.Event()
 
 #: How often the waiting main thread wakes to notice a Ctrl-C, seconds.
 POLL_S = 0.1
@@ -53,6 +58,26 @@ def interruptible(work: Callable[[], T]) -> T:
     thread.start()
     while thread.is_alive():
         thread.join(POLL_S)
+        check()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def on_ctrl_c() -> None:
+    """Make Ctrl-C stick: SIGINT sets a flag beside raising :class:`KeyboardInterrupt`,
+    so :func:`check` raises it again where Python swallowed the first (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        _CTRL_C.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+
+
+def check() -> None:
+    """Raise :class:`KeyboardInterrupt` if a Ctrl-C came (see :func:`on_ctrl_c`)."""
+    if _CTRL_C.is_set():
+        raise KeyboardInterrupt

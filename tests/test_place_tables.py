@@ -34,8 +34,10 @@ def test_places_builds_tables_that_plan_end_to_end(pbf, tmp_path, capsys):
     scenario.write_text(
         f"name: {pbf.stem}\nregion:\n  roads: {pbf}\n  villages: tables/villages.csv\n"
         "  schools: tables/schools.csv\n"
-        # Autauga's one junior school is over an hour's ride from its farthest hamlets.
-        "policy:\n  bands:\n    j79: {one_way_min: 90}\nsolver:\n  seed: 1\n",
+        # Autauga's one junior school is over an hour's ride from its farthest hamlets;
+        # Liechtenstein's kindergarten children are driven (40 km/h), as in the demo.
+        "policy:\n  guardian_kph: 40\n  bands:\n    j79: {one_way_min: 90}\n"
+        "solver:\n  seed: 1\n",
         encoding="utf-8",
     )
     capsys.readouterr()

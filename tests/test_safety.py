@@ -34,10 +34,20 @@ def test_ctrl_c_during_the_closure_solve_of_the_demo(tmp_path: Path) -> None:
     """SIGINT while HiGHS solves the demo's closures: exit 130 within 5 s, one line,
     the previous output as it was and no temporary left."""
     cache, out = tmp_path / "cache", tmp_path / "out"
-    load_scenario(ROOT / "scenarios" / "demo.yaml").load_region(cache_dir=cache)  # warm
+    # The demo under the closure policy solves in ~2 s: the test lifts the policy and
+    # the closing-pays rows (every school a candidate) for a closure solve of ~30 s.
+    heavy = tmp_path / "heavy.yaml"
+    heavy.write_text(
+        f"extends: {ROOT / 'scenarios' / 'demo.yaml'}\nname: heavy\n"
+        "policy:\n  closures: {candidates_only: false, township_keeps: [], "
+        "families_together: false, board_only_when_needed: false}\n"
+        "  money: {closing_must_pay: false, teachers_saved: true}\n",
+        encoding="utf-8",
+    )
+    load_scenario(heavy).load_region(cache_dir=cache)  # warm
     before = _previous_output(out)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = [sys.executable, "-m", "optimizer.cli", "run", str(ROOT / "scenarios" / "demo.yaml")]
+    run = [sys.executable, "-m", "optimizer.cli", "run", str(heavy)]
     child = subprocess.Popen(
         [*run, "--out", str(out), "--cache", str(cache)],
         env=env,
@@ -57,7 +67,7 @@ def test_ctrl_c_during_the_closure_solve_of_the_demo(tmp_path: Path) -> None:
         "schoolplan: interrupted (Ctrl-C); nothing was written and any previous output is as it was"
     ]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "heavy.yaml", "out"]
 
 
 def test_a_damaged_cache_entry_is_computed_again(tiny_dir: Path, capsys) -> None:

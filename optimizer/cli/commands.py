@@ -15,6 +15,7 @@ from geodata.place_tables import write_place_tables
 from geodata.region import Region
 from geodata.staging import check_cache_folder, check_output_folder, staged_folder
 from optimizer.cli.exits import COMPARE_MARKS, EXIT_BROKEN_RULES, EXIT_REJECTED, exit_code
+from optimizer.interrupt import check
 from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
@@ -91,6 +92,7 @@ def _run(
         print(f"wrote {len(written)} entries to {out_dir}: " + ", ".join(written))
         return 0
     with progress.step("writing map, print map, report and tables"):
+        check()  # no output once Ctrl-C came
         files = write_outputs(
             plan,
             out,
@@ -122,6 +124,7 @@ def assess_proposal(
         region = scenario.load_region(cache_dir=cache)
         plan, _, broken = assess(scenario, region)
         manifest = manifest_file(scenario, plan)
+        check()  # no output once Ctrl-C came
         write_outputs(
             plan,
             out,
@@ -149,6 +152,7 @@ def write_timeline(
     rows = tuple(timeline_rows(years))
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         for y in years:
+            check()  # no output once Ctrl-C came
             write_outputs(
                 y.plan,
                 tmp / f"year+{y.year}",

@@ -72,7 +72,6 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "status": ("Status", "状态"),
         "may_close": ("May close", "可撤并"),
         "must_keep": ("Must keep", "必须保留"),
-        "decision": ("Planner's decision", "规划决定"),
         "ownership": ("Ownership", "办学性质"),
         "capacity": ("Places", "学位数"),
         "running_cost": ("Running cost (yuan/year)", "运行经费（元/年）"),
