@@ -170,3 +170,15 @@ def test_an_unknown_school_in_decisions_is_bad_input(tiny):
     scenario, region = tiny
     with pytest.raises(Exception, match="decisions.P9"):
         scenario_problem(scenario.model_copy(update={"decisions": {"P9": "close"}}), region)
+
+
+def test_a_cap_on_closures_keeps_the_school_the_plan_would_close(tiny):
+    scenario, region = tiny
+    plan, problem = make_plan(scenario, region)
+    assert _status(plan)["P1"] == Status.CLOSED  # no cap: P1 (45 pupils) closes
+    capped, problem = make_plan(_closures(scenario, max_closures=0), region)
+    assert _status(capped)["P1"] == Status.KEPT and capped.kpis["schools_closed"] == 0
+    assert verify(capped, problem) == []
+    # The verifier's own count: a plan closing one school is refused under a cap of 0.
+    over = scenario_problem(_closures(scenario, max_closures=0), region)
+    assert any("closure" in v.rule or "cap" in v.rule for v in verify(plan, over))
