@@ -22,11 +22,13 @@ from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
 from optimizer.outputs.manifest import input_files, manifest_file
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.planning.assess import assess, broken_rules_csv
 from optimizer.planning.flow import make_plan
 from optimizer.planning.inputs import check_inputs
 from optimizer.planning.timeline import YearPlan, plan_timeline, timeline_html, timeline_rows
 from optimizer.scenario.schema import Scenario, load_scenario, pending_settings
 from optimizer.scenario.validation import validate as check_scenario
+from optimizer.sweep.frontier import run_frontier
 from optimizer.sweep.result import VariantStatus
 from optimizer.sweep.run import run_sweep
 from optimizer.sweep.variants import Vary
@@ -115,7 +117,6 @@ def assess_proposal(
     ``broken_rules.csv`` are written, each broken rule printed by school, township or
     village; 2: bad input or no plan under the hard rules.
     """
-    from optimizer.planning.assess import assess, broken_rules_csv
 
     def work() -> int:
         scenario = load_scenario(proposal_path)
@@ -235,7 +236,6 @@ def frontier(
     scheduler: str | None = None,
 ) -> int:
     """Plan a scenario under a cap of 0, 1, 2, ... closures and write what each step buys."""
-    from optimizer.sweep.frontier import run_frontier
 
     def work() -> int:
         out, cache = _checked_folders(scenario_path, out_dir, cache_dir)
