@@ -18,6 +18,16 @@ from optimizer.values import Decision, Mode, Role, Status, VetoStatus
 __all__ = ["Band", "Decision", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
 
 
+#: The investment that is a yearly subsidy (private kindergarten places made inclusive),
+#: not something built before a closure.
+SUBSIDY = "inclusive_places"
+
+
+def built_first(investment: dict[str, int]) -> dict[str, int]:
+    """The units of ``investment`` built before a closure: all but the yearly subsidy."""
+    return {k: n for k, n in investment.items() if n and k != SUBSIDY}
+
+
 def _set(record: object, name: str, value: object) -> None:
     """Set a field of a frozen record while it is built (the typed form of a value)."""
     object.__setattr__(record, name, value)

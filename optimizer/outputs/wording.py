@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 
 from optimizer.outputs.html_parts import number
-from optimizer.plan import Plan, SolverRun, VetoCheck
+from optimizer.plan import Plan, SolverRun, VetoCheck, built_first
 
 #: Yuan per unit of money shown: 1 in English, 10,000 (万) in Chinese.
 _MONEY_UNIT = {"yuan": 1, "万元": 10_000}
@@ -97,12 +97,8 @@ def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck) -> str:
         bused = sum(a.pupils for a in moved if a.mode == "bus")
         return text["veto.transport"].format(bused=number(bused))
     if check.item == "dining and boarding":
-        # What is built before the closure: a yearly subsidy (inclusive places) is not.
-        builds = {
-            r: {k: n for k, n in by_id[r].investment.items() if k != "inclusive_places"}
-            for r in receivers
-            if r in by_id
-        }
+        # What is built before the closure (optimizer.plan.built_first): no yearly subsidy.
+        builds = {r: built_first(by_id[r].investment) for r in receivers if r in by_id}
         built = [
             f"{r} {investment(text, units)}" for r, units in builds.items() if any(units.values())
         ]

@@ -8,22 +8,18 @@ from collections import defaultdict
 from geodata.kinds import BANDS, Ownership
 from geodata.region import Region
 from optimizer.closures.model import ClosureResult
-from optimizer.plan import Assignment, Mode, SchoolResult, Status
+from optimizer.plan import SUBSIDY, Assignment, Mode, SchoolResult, Status, built_first
 from optimizer.planning.decoding import snap_metres
 from optimizer.planning.timetables import point
 from optimizer.problem.closing import decided
 from optimizer.problem.data import Problem
 from optimizer.problem.rules import class_norm, places
 
-#: The investment that is a yearly subsidy (private kindergarten places made inclusive),
-#: not something built before a closure.
-SUBSIDY = "inclusive_places"
-
 
 def to_build(investment: dict[str, int]) -> str:
     """What a school builds before a closure: ``canteen_seats 23, classrooms 1`` (keys
     sorted; the yearly subsidy is left out); empty when nothing."""
-    return ", ".join(f"{k} {n}" for k, n in sorted(investment.items()) if n and k != SUBSIDY)
+    return ", ".join(f"{k} {n}" for k, n in sorted(built_first(investment).items()))
 
 
 def school_needs(problem: Problem, s: int, assignments) -> dict[str, int]:
