@@ -15,7 +15,9 @@ from geodata.region import load_region
 from optimizer import verify
 from optimizer.cli import main
 from optimizer.plan import Plan
+from optimizer.planning.accounts import bus_estimate
 from optimizer.problem.build import build_problem
+from optimizer.problem.money import dismissal_groups, driving_cost, runs_a_day
 from optimizer.scenario.schema import load_scenario
 from tests.browser import browse, distinct_colours, needs_chromium
 
@@ -129,3 +131,36 @@ def test_demo_map_in_a_browser(demo_runs):
     png = tmp / "map.png"
     done = browse(tmp, page, f"--screenshot={png}", "--window-size=1000,800")
     assert png.exists() and distinct_colours(png) > 20
+
+
+def test_the_models_bus_estimate_and_the_accounts_use_one_day_of_driving(demo_runs):
+    """The closure model prices a bus seat with the day the routes really drive: a
+    morning run and one afternoon run per dismissal time (grades 1-3 first). The
+    accounts price the routed km with the same function; the estimate stays within a
+    stated bound of them (it leaves out part-full buses and the drive from the yard)."""
+    tmp, _ = demo_runs
+    scenario = load_scenario(DEMO)
+    region = load_region(
+        scenario.region_files(), speeds=scenario.policy.speeds.model(), cache_dir=tmp / "cache"
+    )
+    problem = build_problem(region, scenario.policy, name=scenario.name)
+    plan = Plan.from_json((tmp / "first" / "plan.json").read_text())
+    money = plan.kpis["money"]
+    runs = runs_a_day(problem)
+    index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    # The router runs one afternoon run per dismissal time on board, the rule the estimate
+    # counts for a run carrying every bus band its school teaches (an upper bound).
+    for r in plan.routes:
+        on_board = {b for s in r.stops for b, n in s.boarding.items() if n}
+        assert len(r.afternoon) == len(dismissal_groups(problem, on_board)) >= 1
+        assert 1 + len(r.afternoon) <= runs[index[r.school]]
+    full = [r for r in plan.routes if 1 + len(r.afternoon) == runs[index[r.school]]]
+    assert len(full) >= len(plan.routes) // 2
+    # The accounts' km cost is a day's driving of the routed km (morning and afternoon).
+    km_day = sum(r.distance_m + sum(a.distance_m for a in r.afternoon) for r in plan.routes) / 1e3
+    assert money["bus_km_cost"] == round(driving_cost(problem, km_day))
+    assert money["bus_km_year"] == round(km_day * 200, 1)
+    # The model's figure for the same pupils, from the same function, within the bound.
+    accounts = money["bus_fixed"] + money["bus_km_cost"]
+    assert money["bus_estimate"] == bus_estimate(problem, plan.assignments)
+    assert 0.5 * accounts <= money["bus_estimate"] <= accounts

@@ -8,7 +8,8 @@ its running cost less its teachers' pay unless ``money.teachers_saved``), weight
   pupil and one-way minute; nothing for boarders) and ``weights.boarding_yuan_per_pupil``
   for each boarder (:mod:`optimizer.closures.pairs`);
 - for pupils who move onto a bus: their seats' share of a bus (fixed cost and
-  kilometres from the village, both runs a day; :func:`~optimizer.problem.money.bus_seat_cost`)
+  kilometres from the village, the morning run and the afternoon runs home, one per
+  dismissal time: :func:`~optimizer.problem.money.bus_seat_cost`)
   weighted by ``weights.transport``, and the bus's price weighted by ``weights.capital``;
 - the lunch subsidy for every pupil who moves onto a bus or into boarding, and the
   boarding subsidy for every pupil who moves into boarding (both unweighted: money
@@ -25,7 +26,13 @@ import numpy as np
 
 from optimizer.closures.pairs import Pairs
 from optimizer.problem.data import Problem
-from optimizer.problem.money import boarding_subsidy, bus_seat_cost, closure_saving, lunch_subsidy
+from optimizer.problem.money import (
+    boarding_subsidy,
+    bus_seat_cost,
+    closure_saving,
+    lunch_subsidy,
+    runs_a_day,
+)
 from optimizer.problem.numbers import Way
 
 
@@ -41,7 +48,8 @@ def pair_money(problem: Problem, pairs: Pairs) -> np.ndarray:
     villages = np.array([pairs.customers[c][0] for c in pairs.pair_customer.tolist()], np.int64)
     schools = problem.n_villages + pairs.pair_facility
     distance = problem.dist_m[villages, schools] if len(villages) else np.zeros(0)
-    seat = w.transport * bus_seat_cost(problem, distance)
+    runs = runs_a_day(problem)[pairs.pair_facility]
+    seat = w.transport * bus_seat_cost(problem, distance, runs)
     seat = seat + w.capital * problem.money.bus_price / problem.bus.seats
     boards = (pairs.pair_mode == Way.BOARD) & pairs.pair_moves
     lunch = (pairs.pair_bus | boards) * lunch_subsidy(problem)

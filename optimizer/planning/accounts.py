@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from optimizer.plan import Assignment, BusDuty, Mode, Route, SchoolResult, Status
 from optimizer.problem.data import Problem
-from optimizer.problem.money import closure_saving, km_cost_per_year, teacher_cost
+from optimizer.problem.money import (
+    bus_seat_cost,
+    closure_saving,
+    driving_cost,
+    runs_a_day,
+    teacher_cost,
+)
 
 #: Investment units and the InvestmentCosts field pricing each.
 UNIT_PRICE = {
@@ -21,30 +29,49 @@ UNIT_PRICE = {
     "canteen_seats": "canteen_seat_cost",
     "boarding_beds": "bed_cost",
 }
-#: The build year of a single plan's capital: the year before its closures (build first).
-BUILD_YEAR = 1
 
 
 def bus_operation(
     problem: Problem, routes: tuple[Route, ...], buses: tuple[BusDuty, ...]
 ) -> tuple[float, float, float]:
-    """``(fixed, per km, km a year)`` of the fleet: each bus's type cost, and every
-    morning and afternoon run driven on each school day.
+    """``(fixed, per km, km a year)`` of the fleet: each bus's type cost, and a day's
+    driving (:func:`~optimizer.problem.money.driving_cost`) of every morning and
+    afternoon run on each school day.
 
-    A plan from before afternoon runs counts each morning run ``money.runs_per_day``
-    times instead (the closure model's estimate).
+    A plan without afternoon runs (read from before they were routed) counts each
+    morning run :func:`~optimizer.problem.money.runs_a_day` times, as the closure
+    model's estimate does.
     """
     fixed_of = {t.name: t.fixed_cost for t in problem.bus.types}
     fleet = buses or routes
     fixed = float(sum(fixed_of.get(b.bus_type, problem.bus.fixed_cost) for b in fleet))
-    m = problem.money
-    morning_km = sum(r.distance_m for r in routes) / 1000.0
-    if not any(r.afternoon for r in routes):
-        km_year = morning_km * m.runs_per_day * m.school_days
-        return fixed, km_cost_per_year(problem, morning_km), km_year
-    afternoon_km = sum(a.distance_m for r in routes for a in r.afternoon) / 1000.0
-    km_year = (morning_km + afternoon_km) * m.school_days
-    return fixed, km_year * problem.bus.cost_per_km, km_year
+    if any(r.afternoon for r in routes):
+        km_day = sum(r.distance_m + sum(a.distance_m for a in r.afternoon) for r in routes) / 1e3
+    else:
+        runs, index = runs_a_day(problem), {sid: i for i, sid in enumerate(problem.school_ids)}
+        km_day = sum(r.distance_m * max(runs[index[s]] for s in r.schools()) for r in routes) / 1e3
+    return fixed, float(driving_cost(problem, km_day)), km_day * problem.money.school_days
+
+
+def bus_estimate(problem: Problem, assignments: tuple[Assignment, ...]) -> int:
+    """Yuan/year the closure model's objective counts for the plan's buses: every pupil
+    who moves onto a bus, a seat's share of a bus's fixed cost and driving from the
+    village (:func:`~optimizer.problem.money.bus_seat_cost`, unweighted)."""
+    index = {sid: i for i, sid in enumerate(problem.school_ids)}
+    village = {vid: i for i, vid in enumerate(problem.village_ids)}
+    riders = [a for a in assignments if a.moved and a.mode is Mode.BUS]
+    if not riders:
+        return 0
+    v = np.array([village[a.village] for a in riders], np.int64)
+    s = np.array([index[a.school] for a in riders], np.int64)
+    seat = bus_seat_cost(problem, problem.dist_m[v, problem.n_villages + s], runs_a_day(problem)[s])
+    return round(float(np.dot([a.pupils for a in riders], seat)))
+
+
+def capital_years(problem: Problem, capital: int) -> dict[str, int]:
+    """``{calendar year: yuan}``: everything built the year before the closures
+    (``money.closure_year``; build first, close after)."""
+    return {str(problem.money.closure_year - 1): capital} if capital else {}
 
 
 def new_eaters(assignments: tuple[Assignment, ...]) -> tuple[int, int]:
@@ -69,10 +96,12 @@ def plan_money(
     dict
         ``running_cost_saved`` (gross, of the closed schools), ``teacher_cost_moved``
         (their teachers' pay, redeployed), ``saved`` (what counts as saved),
-        ``bus_fixed``, ``bus_km_cost``, ``bus_km_year``, ``lunch_pupils``,
+        ``bus_fixed``, ``bus_km_cost``, ``bus_km_year``, ``bus_estimate`` (what the
+        closure model's objective counted for these buses), ``lunch_pupils``,
         ``lunch_subsidy``, ``boarders``, ``boarding_subsidy``, ``inclusive_subsidy``,
         ``net_annual_saving`` (saved less every new yearly cost), ``capital_by_item``,
-        ``capital_by_year`` (``{year: yuan}``), ``capital``, ``payback_years`` (capital /
+        ``capital_by_year`` (``{calendar year: yuan}``), ``capital`` (new buses only beyond
+        ``money.buses_before``), ``payback_years`` (capital /
         net saving; ``None`` when the plan saves nothing), ``annual_cost`` (every
         school's running cost left + buses + subsidies + ``weights.capital`` x capital:
         the sweep's axis).
@@ -97,7 +126,7 @@ def plan_money(
         item: round(sum(s.investment.get(item, 0) for s in schools) * getattr(invest, price))
         for item, price in UNIT_PRICE.items()
     }
-    by_item["buses"] = round(len(buses or routes) * m.bus_price)
+    by_item["buses"] = round(max(len(buses or routes) - m.buses_before, 0) * m.bus_price)
     capital = sum(by_item.values())
     net = saved - sum(costs.values())
     kept_cost = int(problem.running_cost.sum()) - gross + (0 if m.teachers_saved else gross - saved)
@@ -108,11 +137,12 @@ def plan_money(
         "saved": saved,
         **costs,
         "bus_km_year": round(km_year, 1),
+        "bus_estimate": bus_estimate(problem, assignments),
         "lunch_pupils": lunch,
         "boarders": board,
         "net_annual_saving": net,
         "capital_by_item": by_item,
-        "capital_by_year": {str(BUILD_YEAR): capital} if capital else {},
+        "capital_by_year": capital_years(problem, capital),
         "capital": capital,
         "payback_years": round(capital / net, 1) if net > 0 else None,
         "annual_cost": round(kept_cost + sum(costs.values()) + problem.weights.capital * capital),

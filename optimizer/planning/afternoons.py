@@ -3,9 +3,10 @@
 The morning run is reversed (see :mod:`optimizer.afternoon`): its schools and stops in
 the opposite order, timed forwards with the same matrices and stop times (where a
 one-way road makes a ride home longer than its limit, the late stop comes earlier:
-:func:`_repaired`). Its riders
-are split by dismissal time (``policy.bus.dismissal``; a school with its own bell
-dismisses as much earlier or later), one afternoon run per time, and a bus does the
+:func:`_repaired`). Its riders are split by dismissal time (``policy.bus.dismissal``;
+a school with its own bell dismisses as much earlier or later), one afternoon run per
+time (:func:`optimizer.problem.money.dismissal_groups`, the rule the closure model's
+bus estimate counts too), and a bus does the
 afternoon runs of all its routes (its duty, :mod:`optimizer.buses.fleet`) in order of
 dismissal, then of its morning runs. Timing, mirroring the morning timetable:
 
@@ -33,6 +34,7 @@ from geodata.region import Region
 from optimizer.afternoon import AfternoonRun, Collect, HomeStop
 from optimizer.plan import BusDuty, Route, RouteStop
 from optimizer.problem.data import Problem
+from optimizer.problem.money import dismissal_groups
 from optimizer.problem.rules import stop_time_s
 
 
@@ -106,11 +108,9 @@ def _repaired(
 def _legs(problem: Problem, route: Route) -> list[_Leg]:
     """The route's afternoon runs to time, one per dismissal time, earliest first."""
     bands = [b for b in BANDS if any(s.boarding.get(b, 0) for s in route.stops)]
-    times = sorted({problem.bus.dismissal_s[b] for b in bands})
     morning = _morning_visits(route)
     legs = []
-    for at in times:
-        group = tuple(b for b in bands if problem.bus.dismissal_s[b] == at)
+    for group in dismissal_groups(problem, bands):
         carried = {k for k, s in enumerate(route.stops) if any(s.boarding.get(b, 0) for b in group)}
         used_drops = {_drop_of(route, k) for k in carried}
         visits = tuple(

@@ -55,6 +55,7 @@ def plan_timeline(scenario: Scenario, region: Region) -> list[YearPlan]:
     index = {sid: i for i, sid in enumerate(base.school_ids)}
     village = {vid: i for i, vid in enumerate(base.village_ids)}
     years = []
+    fleet = 0  # buses bought by the earlier phases
     for k in range(1, policy.timeline_years + 1):
         name = f"{scenario.name} (year +{k})"
         year = scenario.model_copy(
@@ -70,12 +71,18 @@ def plan_timeline(scenario: Scenario, region: Region) -> list[YearPlan]:
             classrooms=rooms,
             canteen_seats=seats,
             boarding_beds=beds,
+            money=dataclasses.replace(
+                problem.money,
+                closure_year=problem.money.closure_year + k - 1,
+                buses_before=fleet,
+            ),
         )
         try:
             plan, problem = make_plan(year, region, problem)
         except NoPlan as exc:
             raise type(exc)([f"year +{k} of the timeline:", *exc.reasons]) from None
         years.append(YearPlan(k, plan, problem))
+        fleet = max(fleet, len(plan.buses or plan.routes))
         for a in plan.assignments:
             current[village[a.village], BANDS.index(a.band)] = index[a.school]
         for s in plan.schools:

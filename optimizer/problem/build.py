@@ -93,10 +93,10 @@ def _money_rules(money: schema.Money) -> MoneyRules:
         lunch_subsidy=money.lunch_subsidy_yuan_per_pupil,
         boarding_subsidy=money.boarding_subsidy_yuan_per_pupil,
         school_days=money.school_days,
-        runs_per_day=money.runs_per_day,
         bus_price=money.bus_price,
         closing_must_pay=money.closing_must_pay,
         keep_open_exact=money.keep_open_exact,
+        closure_year=money.closure_year,
     )
 
 

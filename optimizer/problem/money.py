@@ -9,7 +9,7 @@ that the plan is chosen and reported with the same numbers.
 Annual net saving of a plan::
 
     net = running cost saved
-          - bus operation   (fixed per bus + per km, runs_per_day runs a day, school_days)
+          - bus operation   (fixed per bus + a day's driving on each school day)
           - lunch subsidies (every pupil who moves onto a bus or into boarding eats at school)
           - boarding subsidies (every pupil who moves into boarding)
           - inclusive subsidies (private kindergarten places made inclusive)
@@ -20,15 +20,26 @@ to the receiving schools and their pay moves with them. A school's teacher cost 
 its ``teacher_cost`` column where the data has one, else ``money.teacher_share`` of
 its running cost (default 0.7: staff pay is most of a rural school's running cost).
 Capital: classrooms, canteen seats, beds and new buses (``money.bus_price`` each),
-all built in the year before the closures take effect (build first, close after).
+all built in the calendar year before the closures take effect (``money.closure_year``,
+build first, close after; a timeline's phase ``k`` closes in ``closure_year + k - 1``).
+
+A day of bus driving (:func:`driving_cost`) costs ``bus.cost_per_km`` a km on each of
+``money.school_days``: the accounts price the routes' own morning and afternoon km with
+it, and the closure model's estimate prices each bus seat's km with it. The estimate
+counts a morning run and the afternoon runs that take its riders home by the afternoon
+router's rule (:func:`dismissal_groups`: one run per dismissal time among the bands
+on board), for a run carrying every bus band the school teaches (:func:`runs_a_day`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from geodata.kinds import BANDS, Band
 
 if TYPE_CHECKING:  # the Problem holds the MoneyRules
     from optimizer.problem.data import Problem
@@ -52,8 +63,6 @@ class MoneyRules:
         Yuan a year for each pupil who newly boards.
     school_days
         School days a year.
-    runs_per_day
-        Bus runs a day for each morning run (morning and afternoon: 2).
     bus_price
         Capital for each new bus, yuan.
     closing_must_pay
@@ -62,6 +71,12 @@ class MoneyRules:
     keep_open_exact
         The cost of keeping each closed school open is found by solving the closure
         model again with it kept (one solve per closed school); else an upper bound.
+    closure_year
+        Calendar year the plan's closures take effect (the building is done the year
+        before).
+    buses_before
+        Buses already bought for the plan (a timeline's earlier phases): only the buses
+        beyond them are new capital.
     """
 
     teacher_share: float = 0.7
@@ -69,10 +84,11 @@ class MoneyRules:
     lunch_subsidy: float = 1000.0
     boarding_subsidy: float = 1000.0
     school_days: int = 200
-    runs_per_day: int = 2
     bus_price: float = 450_000.0
     closing_must_pay: bool = True
     keep_open_exact: bool = False
+    closure_year: int = 2027
+    buses_before: int = 0
 
 
 def teacher_cost(problem: Problem) -> np.ndarray:
@@ -91,22 +107,44 @@ def closure_saving(problem: Problem) -> np.ndarray:
     return np.maximum(problem.running_cost - teacher_cost(problem), 0).astype(np.int64)
 
 
-def km_cost_per_year(problem: Problem, morning_km: float) -> float:
-    """Yuan/year of driving ``morning_km`` km of morning runs, afternoon runs included."""
-    m = problem.money
-    return morning_km * m.runs_per_day * m.school_days * problem.bus.cost_per_km
+def dismissal_groups(problem: Problem, bands: Iterable[Band]) -> tuple[tuple[Band, ...], ...]:
+    """``bands`` grouped by dismissal time, earliest first: one afternoon run each.
+
+    The afternoon router's rule (:mod:`optimizer.planning.afternoons`): a morning run's
+    riders go home on one afternoon run per dismissal time among their bands.
+    """
+    given = [b for b in BANDS if b in set(bands)]
+    times = sorted({problem.bus.dismissal_s[b] for b in given})
+    return tuple(tuple(b for b in given if problem.bus.dismissal_s[b] == at) for at in times)
 
 
-def bus_seat_cost(problem: Problem, distance_m: np.ndarray) -> np.ndarray:
+def runs_a_day(problem: Problem) -> np.ndarray:
+    """``S`` runs a day for each morning run to each school: the morning run and one
+    afternoon run per dismissal time of the bus bands the school teaches."""
+    bused = [b for b in BANDS if b is not Band.K]
+    return np.array(
+        [
+            1 + len(dismissal_groups(problem, [b for b in bused if serves[BANDS.index(b)]]))
+            for serves in np.asarray(problem.serves, bool)
+        ],
+        np.int64,
+    )
+
+
+def driving_cost(problem: Problem, km_a_day: float | np.ndarray) -> float | np.ndarray:
+    """Yuan/year of driving ``km_a_day`` km on each school day (``bus.cost_per_km``)."""
+    return km_a_day * problem.money.school_days * problem.bus.cost_per_km
+
+
+def bus_seat_cost(problem: Problem, distance_m: np.ndarray, runs: np.ndarray) -> np.ndarray:
     """Yuan/year of one bus seat over ``distance_m`` (a pupil's share of a full bus).
 
-    The bus's fixed cost and its kilometres from the pupils' village to the school
-    (both runs a day), divided by its seats: the closure model's estimate; the routes
-    give the real fleet and kilometres.
+    The bus's fixed cost and its kilometres from the pupils' village to the school,
+    ``runs`` times a day (:func:`runs_a_day` of the school), divided by its seats: the
+    closure model's estimate; the routes give the real fleet and kilometres.
     """
-    seats = problem.bus.seats
-    km = np.asarray(distance_m, float) / 1000.0
-    return (problem.bus.fixed_cost + km_cost_per_year(problem, 1.0) * km) / seats
+    km = np.asarray(distance_m, float) / 1000.0 * np.asarray(runs, float)
+    return (problem.bus.fixed_cost + driving_cost(problem, km)) / problem.bus.seats
 
 
 def lunch_subsidy(problem: Problem) -> float:
@@ -129,7 +167,9 @@ __all__ = [
     "boarding_subsidy",
     "bus_seat_cost",
     "closure_saving",
-    "km_cost_per_year",
+    "dismissal_groups",
+    "driving_cost",
+    "runs_a_day",
     "lunch_subsidy",
     "teacher_cost",
     "to_wan",

@@ -165,7 +165,8 @@ class Money(Frozen):
     where the schools table has no ``teacher_cost``; the national rural nutrition
     subsidy of 5 yuan a school day over 200 days for every pupil who newly eats at
     school; 1,000 yuan a year for every new boarder; a 56-seat school bus costs
-    450,000 yuan to buy; buses run twice a day (morning and afternoon).
+    450,000 yuan to buy; the closures take effect in 2027 (Anqiu's plan), built for
+    in 2026.
     """
 
     teacher_share: float = Field(
@@ -187,12 +188,6 @@ class Money(Frozen):
         1000.0, ge=0, description="yuan/year for each pupil who newly boards"
     )
     school_days: int = Field(200, ge=1, le=366, description="school days a year")
-    runs_per_day: int = Field(
-        2,
-        ge=1,
-        description="bus runs a day for each morning run (morning and afternoon): the "
-        "closure model's estimate; a plan's money counts its afternoon runs' own km",
-    )
     bus_price: float = Field(450_000.0, ge=0, description="capital for each new bus, yuan")
     closing_must_pay: bool = Field(
         True,
@@ -205,6 +200,14 @@ class Money(Frozen):
         description="the reason of each closure gives the exact cost of keeping the school "
         "open (the closure model solved again with it kept, one solve per closed school); "
         "false: an upper bound (the school reopened with its own pupils back)",
+    )
+    closure_year: int = Field(
+        2027,
+        ge=2000,
+        le=2100,
+        description="calendar year the plan's closures take effect (Anqiu's plan: 2027); "
+        "classrooms, canteen seats, beds and buses are bought the year before (build first, "
+        "close after); a timeline's year +k closes in closure_year + k - 1",
     )
 
 
