@@ -148,4 +148,6 @@ def test_the_checklist_agrees_with_the_map_flags(tiny):
     assert [(c.school, c.status) for c in pays] == [("P1", "pass")]
     html = render_report(plan, language="zh")
     assert "年度净节省" in html and "万元" in html
+    # Capital by calendar year, in 万元: 542,000 yuan built in 2026, before the 2027 closure.
+    assert "分年投资（先建后撤）: 2026</td><td" in html and "54.2</td>" in html
     assert "Annual net saving" in render_report(plan, language="en")

@@ -9,7 +9,8 @@ import json
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.cli import main
-from optimizer.planning.timeline import plan_timeline
+from optimizer.planning.accounts import phased_money
+from optimizer.planning.timeline import plan_timeline, timeline_rows
 from optimizer.scenario.schema import load_scenario
 
 
@@ -68,3 +69,53 @@ def test_the_cli_writes_a_folder_per_year_and_the_timeline(tiny_dir, capsys):
     assert "Timeline" in report and 'href="../year+2/report.html"' in report
     assert "<b>year +1</b>" in report and "close" in report
     assert 'href="../year+1/map.html"' in (out / "year+2" / "map.html").read_text()
+
+
+def test_each_phase_builds_the_calendar_year_before_its_closures(tiny_dir):
+    """Capital by year across the timeline: every phase's building and new buses in
+    the year before its closures (policy.money.closure_year), adding up to capital by
+    item; a bus bought in year +1 is not bought again; payback on the last phase's net."""
+    _with_junior_school(tiny_dir)
+    scenario = load_scenario(tiny_dir / "scenario.yaml")
+    policy = scenario.policy
+    scenario = scenario.model_copy(
+        update={
+            "policy": policy.model_copy(
+                update={
+                    "timeline_years": 2,
+                    "money": policy.money.model_copy(
+                        update={"closure_year": 2030, "teachers_saved": True}
+                    ),
+                }
+            )
+        }
+    )
+    years = plan_timeline(scenario, load_region(scenario.region_files()))
+    first, second = (y.plan.kpis["money"] for y in years)
+    assert [y.problem.money.closure_year for y in years] == [2030, 2031]
+    # Year +1 closes P1 in 2030: the canteen seats and the two buses are bought in 2029.
+    assert first["capital_by_year"] == {"2029": first["capital"]}
+    assert first["capital_by_item"]["canteen_seats"] > 0
+    assert first["capital_by_item"]["buses"] == 2 * 450_000
+    # Year +2 runs the same buses (bought once) and adds two canteen seats in 2030.
+    assert len(years[1].plan.buses) == len(years[0].plan.buses) == 2
+    assert second["capital_by_item"] == {
+        "classrooms": 0,
+        "canteen_seats": 2 * 4_000,
+        "boarding_beds": 0,
+        "buses": 0,
+    }
+    assert second["capital_by_year"] == {"2030": 8_000}
+    total = phased_money([first, second])
+    assert sum(total["capital_by_year"].values()) == sum(total["capital_by_item"].values())
+    assert total["capital"] == first["capital"] + second["capital"]
+    assert total["net_annual_saving"] == second["net_annual_saving"]
+    assert total["capital_by_year"] == {"2029": first["capital"], "2030": 8_000}
+    assert second["net_annual_saving"] > 0
+    assert total["payback_years"] == round(total["capital"] / second["net_annual_saving"], 1)
+    rows = timeline_rows(years)
+    capital_rows = [r for r in rows if r["event"] == "capital"]
+    assert [r["year"] for r in capital_rows] == [0, 1]  # years after the base year
+    assert f"{first['capital']:,} yuan in 2029" in capital_rows[0]["detail"]
+    (payback,) = [r for r in rows if r["event"] == "payback"]
+    assert payback["year"] == 2 and f"{total['payback_years']} years" in payback["detail"]

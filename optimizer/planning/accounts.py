@@ -147,3 +147,32 @@ def plan_money(
         "payback_years": round(capital / net, 1) if net > 0 else None,
         "annual_cost": round(kept_cost + sum(costs.values()) + problem.weights.capital * capital),
     }
+
+
+def phased_money(phases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The money of a plan carried out in phases (a timeline: one plan's money a phase,
+    each with only its own building and new buses; the last holds every closure).
+
+    Returns
+    -------
+    dict
+        ``capital_by_item`` and ``capital_by_year`` (every phase's, added up),
+        ``capital``, ``net_annual_saving`` (after the last phase) and ``payback_years``
+        (capital / that saving; ``None`` when it saves nothing).
+    """
+    by_item: dict[str, int] = {}
+    by_year: dict[str, int] = {}
+    for money in phases:
+        for item, yuan in money["capital_by_item"].items():
+            by_item[item] = by_item.get(item, 0) + yuan
+        for year, yuan in money["capital_by_year"].items():
+            by_year[year] = by_year.get(year, 0) + yuan
+    capital = sum(by_item.values())
+    net = phases[-1]["net_annual_saving"] if phases else 0
+    return {
+        "capital_by_item": by_item,
+        "capital_by_year": dict(sorted(by_year.items())),
+        "capital": capital,
+        "net_annual_saving": net,
+        "payback_years": round(capital / net, 1) if net > 0 else None,
+    }

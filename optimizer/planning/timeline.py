@@ -7,7 +7,11 @@ Unless ``policy.allow_second_move``, a school that received moved pupils stays
 open, so nobody moves twice. Buses, lunches and boarding follow every pupil who
 has moved since the base year. The timeline schedules each year's building work
 (classrooms, canteen seats, beds) in the year before its closures take effect:
-build first, close after.
+build first, close after. Year ``k``'s closures take effect in the calendar year
+``money.closure_year + k - 1``; its plan's money counts its own building and the buses
+beyond the earlier years' fleet, in the calendar year before
+(:func:`optimizer.planning.accounts.phased_money` adds the phases up: capital by item
+and year, and the payback on the net saving after the last phase).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from geodata.kinds import BANDS
 from geodata.region import Region
 from optimizer.errors import NoPlan
 from optimizer.plan import Plan, Status
+from optimizer.planning.accounts import phased_money
 from optimizer.planning.flow import make_plan
 from optimizer.planning.school_results import to_build
 from optimizer.problem.build import Problem, build_problem
@@ -135,6 +140,15 @@ def timeline_rows(years: list[YearPlan]) -> list[dict[str, object]]:
                     "detail": f"{moved} pupils of its villages now elsewhere",
                 }
             )
+        for calendar, yuan in y.plan.kpis["money"]["capital_by_year"].items():
+            rows.append(
+                {
+                    "year": y.year - 1,
+                    "event": "capital",
+                    "school": "",
+                    "detail": f"{yuan:,} yuan in {calendar} (ready for year +{y.year})",
+                }
+            )
         k = y.plan.kpis
         rows.append(
             {
@@ -145,9 +159,21 @@ def timeline_rows(years: list[YearPlan]) -> list[dict[str, object]]:
                 f"{k['pupils_newly_bused']} on school buses, {k['buses']} buses",
             }
         )
-    return sorted(
-        rows, key=lambda r: (r["year"], ["build", "close", "totals"].index(r["event"]), r["school"])
-    )
+    if years:
+        money = phased_money([y.plan.kpis["money"] for y in years])
+        payback = money["payback_years"]
+        rows.append(
+            {
+                "year": years[-1].year,
+                "event": "payback",
+                "school": "",
+                "detail": f"capital {money['capital']:,} yuan, net saving after the last phase "
+                f"{money['net_annual_saving']:,} yuan/year: "
+                + ("never" if payback is None else f"{payback} years"),
+            }
+        )
+    order = ["build", "capital", "close", "totals", "payback"]
+    return sorted(rows, key=lambda r: (r["year"], order.index(r["event"]), r["school"]))
 
 
 def _vector(problem: Problem, added: dict[str, dict[str, int]], what: str) -> np.ndarray:
