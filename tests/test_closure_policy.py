@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from geodata.region import load_region
@@ -15,6 +16,7 @@ from optimizer import verify
 from optimizer.cli import EXIT_BROKEN_RULES, main
 from optimizer.plan import Decision, Mode, Status
 from optimizer.planning.flow import make_plan, plan_and_check, scenario_problem
+from optimizer.problem.data import frozen
 from optimizer.scenario.schema import load_scenario
 from tests.conftest import SCENARIO_YAML, write_tiny_region
 
@@ -182,3 +184,141 @@ def test_a_cap_on_closures_keeps_the_school_the_plan_would_close(tiny):
     # The verifier's own count: a plan closing one school is refused under a cap of 0.
     over = scenario_problem(_closures(scenario, max_closures=0), region)
     assert any("closure" in v.rule or "cap" in v.rule for v in verify(plan, over))
+
+
+def _boarding_case(scenario, region, *, rule: bool):
+    """P1 kept by the planner but full at 30; grades 4-6 have 5 min (A's ride to P2 is over
+    it, so they may board there, in P2's 20 beds); families may split."""
+    bands = {k: v.model_dump() for k, v in scenario.policy.bands.items()}
+    bands["p46"]["one_way_min"] = 5
+    policy = scenario.policy.model_copy(
+        update={
+            "move_only_from_closed": False,
+            "limits_apply_to_unmoved": False,
+            "closures": scenario.policy.closures.model_copy(
+                update={"families_together": False, "board_only_when_needed": rule}
+            ),
+        }
+    )
+    policy = policy.model_validate({**policy.model_dump(), "bands": bands})
+    decided = scenario.model_copy(update={"decisions": {"P1": "keep"}, "policy": policy})
+    problem = scenario_problem(decided, region)
+    problem = dataclasses.replace(
+        problem, capacity=frozen(np.array([30, 400])), boarding_beds=frozen(np.array([0, 20]))
+    )
+    return plan_and_check(decided, region, problem)
+
+
+def test_the_boarding_rule_changes_the_plan_and_its_switch_lifts_it(tiny):
+    """Rule on: A's grades 4-6 have a day school open (P1), so they may not board; A's
+    grades 1-3 ride to P2 instead. Rule off: boarding is cheaper than the bus, and they board."""
+    scenario, region = tiny
+    held, held_problem, broken = _boarding_case(scenario, region, rule=True)
+    assert broken == []
+    where = {(a.village, a.band): (a.school, a.mode) for a in held.assignments}
+    assert where[("A", "p46")] == ("P1", Mode.AS_TODAY) and where[("A", "p13")][0] == "P2"
+    assert held.kpis["weekly_boarders"] == 0
+    lifted, _, broken = _boarding_case(scenario, region, rule=False)
+    assert broken == []
+    where = {(a.village, a.band): (a.school, a.mode) for a in lifted.assignments}
+    assert where[("A", "p46")] == ("P2", Mode.BOARD) and where[("A", "p13")] == ("P1", Mode.WALK)
+    assert lifted.kpis["weekly_boarders"] == 15
+    # The verifier holds the rule where it is on: the lifted plan breaks it.
+    assert ("boarding only when needed", "A p46") in [
+        (v.rule, v.subject) for v in verify(lifted, held_problem)
+    ]
+
+
+def _one_room_case(scenario, region, *, rule: bool):
+    """P1 kept by the planner with 1 classroom for its 2 classes (grades 1-3 and 4-6) and
+    45 pupils (under the small-scale 100); P2 has 20 classrooms."""
+    free = scenario.policy.model_copy(
+        update={
+            "move_only_from_closed": False,
+            "closures": scenario.policy.closures.model_copy(
+                update={"no_capital_below_small": rule}
+            ),
+        }
+    )
+    decided = scenario.model_copy(update={"decisions": {"P1": "keep"}, "policy": free})
+    problem = scenario_problem(decided, region)
+    problem = dataclasses.replace(
+        problem,
+        classrooms=frozen(np.array([1, 20])),
+        school_rules=dataclasses.replace(problem.school_rules, size_limits_apply_to_unmoved=True),
+    )
+    return plan_and_check(decided, region, problem)
+
+
+def test_no_capital_below_small_changes_the_plan_and_its_switch_lifts_it(tiny):
+    """Rule on: no classroom for P1 (it stays under 100), so village A moves to P2 by bus.
+    Rule off: P1 gets a classroom and every pupil stays."""
+    scenario, region = tiny
+    held, held_problem, broken = _one_room_case(scenario, region, rule=True)
+    assert broken == []
+    investment = {s.id: s.investment for s in held.schools}
+    assert "classrooms" not in investment["P1"]
+    assert {(a.village, a.band) for a in held.assignments if a.moved} == {
+        ("A", "p13"),
+        ("A", "p46"),
+    }
+    lifted, _, broken = _one_room_case(scenario, region, rule=False)
+    assert broken == []
+    assert {s.id: s.investment for s in lifted.schools}["P1"] == {"classrooms": 1}
+    assert not any(a.moved for a in lifted.assignments)
+    assert lifted.kpis["money"]["capital_by_item"]["classrooms"] > 0
+    assert ("no capital below small", "P1") in [
+        (v.rule, v.subject) for v in verify(lifted, held_problem)
+    ]
+
+
+def _run_tiny(tmp_path, capsys, closures: str, decisions: str = "", towns: bool = False):
+    """``schoolplan run`` on the tiny region with ``closures`` (YAML flow mapping)."""
+    text = SCENARIO_YAML.replace("policy:\n", f"policy:\n  closures: {closures}\n") + decisions
+    (tmp_path / "region").mkdir()
+    folder = write_tiny_region(tmp_path / "region", text)
+    if towns:  # P1 is the only primary school of its township
+        schools = folder / "schools.csv"
+        lines = schools.read_text().splitlines()
+        rows = [lines[0] + ",town", lines[1] + ",Xiang", lines[2] + ",Zhen"]
+        schools.write_text("\n".join(rows) + "\n")
+    code = main(["run", str(folder / "scenario.yaml"), "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_a_target_above_what_the_policy_lets_close_names_the_target(tmp_path, capsys):
+    code, message = _run_tiny(tmp_path, capsys, "{target_closures: 2}")
+    assert code == 2 and not (tmp_path / "out").exists()
+    assert "policy.closures.target_closures = 2 asks for more closures" in message
+    assert "only 1 school may close" in message
+    assert "capacity" not in message and "school-wide" not in message
+
+
+def test_closing_the_townships_only_primary_names_the_township_rule(tmp_path, capsys):
+    code, message = _run_tiny(tmp_path, capsys, "{}", "decisions:\n  P1: close\n", towns=True)
+    assert code == 2
+    assert "township Xiang keeps an open primary school (policy.closures.township_keeps)" in (
+        message
+    )
+    assert "close every one it has (P1)" in message and "capacity" not in message
+
+
+def test_decisions_over_the_cap_name_the_cap(tmp_path, capsys):
+    code, message = _run_tiny(tmp_path, capsys, "{max_closures: 0}", "decisions:\n  P1: close\n")
+    assert code == 2
+    assert "the planner's decisions close 1 school (P1), more than " in message
+    assert "policy.closures.max_closures = 0" in message
+
+
+def test_a_target_the_township_rule_blocks_names_both_rules(tmp_path, capsys):
+    """One school may close (P1), the target asks for one, but P1 is its township's only
+    primary school: the counts agree, the model has no plan, and each rule lifted alone
+    gives one."""
+    code, message = _run_tiny(tmp_path, capsys, "{target_closures: 1}", towns=True)
+    assert code == 2
+    assert "the target of closures (policy.closures.target_closures = 1)" in message
+    assert "the township rule (policy.closures.township_keeps = ['kindergarten', 'primary'])" in (
+        message
+    )
+    assert "capacity" not in message and "school-wide" not in message

@@ -6,7 +6,9 @@ Three kinds of reason, from the cheapest check to the dearest:
   limit that would serve it);
 - a village band the solved model could not place: its schools are full, or can never
   reach the minimum enrolment;
-- school-wide rules that contradict each other: which one, lifted alone, gives a plan.
+- rules that contradict each other: which rule of the closure policy
+  (:mod:`optimizer.closures.policy_reasons`), else which school-wide rule, lifted
+  alone, gives a plan.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from geodata.kinds import BANDS
 from optimizer.closures.model import ClosureModel
 from optimizer.closures.options import candidate_schools
+from optimizer.closures.policy_reasons import POLICY_RELAXATIONS, lifted_policy
 from optimizer.problem.data import Problem
 from optimizer.problem.numbers import Way
 from optimizer.problem.rules import journey, limit_s, on_school_bus
@@ -84,8 +87,18 @@ _RELAXATIONS = (
 
 
 def contradictions(problem: Problem) -> list[str]:
-    """Which school-wide rule, lifted alone, would let a plan exist."""
+    """Which rule of the closure policy, else which school-wide rule, lifted alone, would
+    let a plan exist."""
     found = []
+    for label, key, field, lifted in POLICY_RELAXATIONS:
+        relaxed = lifted_policy(problem, field, lifted)
+        if relaxed is not None and _has_plan(relaxed):
+            found.append(
+                f"{label} ({key} = {_shown(getattr(problem.closing, field), problem)}) blocks "
+                "every plan with the rest of the policy; without it a plan exists"
+            )
+    if found:
+        return found
     for label, key, (section, field), lifted in _RELAXATIONS:
         part = getattr(problem, section)
         value = getattr(part, field)
@@ -94,10 +107,7 @@ def contradictions(problem: Problem) -> list[str]:
         relaxed = dataclasses.replace(
             problem, **{section: dataclasses.replace(part, **{field: lifted})}
         )
-        result = solve_facility(
-            ClosureModel(relaxed).model(), SolveSettings(engine="highs", time_limit_s=60)
-        )
-        if result.has_solution:
+        if _has_plan(relaxed):
             shown = dict(value) if isinstance(value, MappingProxyType) else value
             found.append(
                 f"{label} ({key} = {shown!r}) cannot be met together "
@@ -109,6 +119,23 @@ def contradictions(problem: Problem) -> list[str]:
         "kindergarten places) cannot all be met together; no single one of "
         "them, lifted alone, gives a plan"
     ]
+
+
+def _has_plan(problem: Problem) -> bool:
+    """Whether the closure model has a plan (a quick HiGHS solve, 60 s at most)."""
+    solved = solve_facility(
+        ClosureModel(problem).model(), SolveSettings(engine="highs", time_limit_s=60)
+    )
+    return solved.has_solution
+
+
+def _shown(value: object, problem: Problem) -> str:
+    """A policy setting as the scenario writes it (schools by id, levels by name)."""
+    if isinstance(value, frozenset):
+        return repr(sorted(str(v) for v in value))
+    if isinstance(value, MappingProxyType):
+        return repr({problem.school_ids[s]: str(d) for s, d in sorted(value.items())})
+    return repr(value)
 
 
 def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:

@@ -8,6 +8,7 @@ from geodata.kinds import BANDS
 from optimizer.closures.cuts import Cut
 from optimizer.closures.explanations import capacity_reasons, contradictions, reachability_reasons
 from optimizer.closures.model import ClosureModel, ClosureResult
+from optimizer.closures.policy_reasons import policy_conflicts
 from optimizer.closures.settings import ClosureSettings
 from optimizer.errors import InfeasibleScenario
 from optimizer.problem.data import Problem
@@ -35,10 +36,10 @@ def solve_closures(
     InfeasibleScenario
         With the villages and limits that make the scenario impossible.
     """
-    reasons = reachability_reasons(problem)
+    settings = settings or ClosureSettings()
+    reasons = reachability_reasons(problem) or policy_conflicts(problem, relax=settings.relax)
     if reasons:
         raise InfeasibleScenario(reasons)
-    settings = settings or ClosureSettings()
     solve = settings.solve_settings()
     builder = ClosureModel(problem, candidates=settings.candidates, cuts=cuts, relax=settings.relax)
     stages = []
