@@ -14,9 +14,11 @@ from optimizer.closures.solve import solve_closures
 from optimizer.outputs import figures
 from optimizer.outputs.report import render_report
 from optimizer.plan import Plan
+from optimizer.planning.accounts import bus_estimate, routed_corrections
 from optimizer.planning.flow import make_plan
 from optimizer.problem.build import build_problem
 from optimizer.problem.data import frozen
+from optimizer.problem.money import runs_a_day
 from optimizer.problem.numbers import Objective
 from optimizer.reasons import KeepOpen
 from optimizer.scenario.schema import load_scenario
@@ -151,3 +153,36 @@ def test_the_checklist_agrees_with_the_map_flags(tiny):
     # Capital by calendar year, in 万元: 542,000 yuan built in 2026, before the 2027 closure.
     assert "分年投资（先建后撤）: 2026</td><td" in html and "54.2</td>" in html
     assert "Annual net saving" in render_report(plan, language="en")
+
+
+def test_the_bus_estimate_by_hand_and_corrected_by_the_routes(tiny):
+    """The closure model's estimate of the plan's bus: 45 seats' share of a 56-seat bus's
+    fixed cost and of the km from each village to P2, driven on the morning run and the
+    two afternoon runs (grades 1-3, then 4-6). Corrected by the routes (the share of seats
+    filled, the routed km over the estimate's), it is the accounts' figure."""
+    scenario, region = tiny
+    plan, problem = make_plan(scenario, region)
+    money = plan.kpis["money"]
+    assert runs_a_day(problem).tolist() == [3, 3]
+    km = {
+        v: problem.dist_m[problem.village_ids.index(v), problem.n_villages + 1] / 1000 for v in "AB"
+    }
+    by_hand = sum(n * (150_000 + km[v] * 3 * 200 * 6.0) / 56 for v, n in (("A", 35), ("B", 10)))
+    assert money["bus_estimate"] == round(by_hand)
+    accounts = money["bus_fixed"] + money["bus_km_cost"]
+    assert money["bus_estimate"] < accounts  # a part-full bus, and the drive from the yard
+    fill, factor = routed_corrections(
+        problem, plan.assignments, money["bus_fixed"], money["bus_km_cost"]
+    )
+    assert fill == round(45 / 56, 4)  # one bus of one type: the share of its seats filled
+    corrected = dataclasses.replace(
+        problem, money=dataclasses.replace(problem.money, bus_fill=fill, route_km_factor=factor)
+    )
+    assert abs(bus_estimate(corrected, plan.assignments) - accounts) <= 5  # rounding only
+    # Planned with the correction: the same plan, whose model figure is now the accounts'.
+    again, again_problem = make_plan(_with_money(scenario, bus_estimate_from_routes=True), region)
+    assert verify(again, again_problem) == []
+    assert [s.status for s in again.schools] == [s.status for s in plan.schools]
+    m = again.kpis["money"]
+    assert (m["bus_fill"], m["route_km_factor"]) == (fill, factor)
+    assert abs(m["bus_estimate"] - (m["bus_fixed"] + m["bus_km_cost"])) <= 5

@@ -28,6 +28,7 @@ from optimizer.closures.pairs import Pairs
 from optimizer.problem.data import Problem
 from optimizer.problem.money import (
     boarding_subsidy,
+    bus_price_per_seat,
     bus_seat_cost,
     closure_saving,
     lunch_subsidy,
@@ -50,7 +51,7 @@ def pair_money(problem: Problem, pairs: Pairs) -> np.ndarray:
     distance = problem.dist_m[villages, schools] if len(villages) else np.zeros(0)
     runs = runs_a_day(problem)[pairs.pair_facility]
     seat = w.transport * bus_seat_cost(problem, distance, runs)
-    seat = seat + w.capital * problem.money.bus_price / problem.bus.seats
+    seat = seat + w.capital * bus_price_per_seat(problem)
     boards = (pairs.pair_mode == Way.BOARD) & pairs.pair_moves
     lunch = (pairs.pair_bus | boards) * lunch_subsidy(problem)
     money = pupils * (pairs.pair_bus * seat + lunch + boards * boarding_subsidy(problem))

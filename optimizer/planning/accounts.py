@@ -9,6 +9,7 @@ as ``kpis["money"]`` (yuan; every key listed in :func:`plan_money`).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,29 @@ def bus_estimate(problem: Problem, assignments: tuple[Assignment, ...]) -> int:
     return round(float(np.dot([a.pupils for a in riders], seat)))
 
 
+def routed_corrections(
+    problem: Problem, assignments: tuple[Assignment, ...], fixed: float, km_cost: float
+) -> tuple[float, float]:
+    """``(bus_fill, route_km_factor)`` that make the closure model's estimate
+    (:func:`bus_estimate`) of these riders equal the routed fleet's ``fixed`` cost and
+    ``km_cost`` (yuan/year): the share of seats the fleet fills, and the routed km over
+    the estimate's. ``1.0`` where there is nothing to compare."""
+    plain = dataclasses.replace(
+        problem, money=dataclasses.replace(problem.money, bus_fill=1.0, route_km_factor=1.0)
+    )
+    seats_fixed = bus_estimate(
+        dataclasses.replace(plain, bus=dataclasses.replace(plain.bus, cost_per_km=0.0)),
+        assignments,
+    )
+    km = bus_estimate(
+        dataclasses.replace(plain, bus=dataclasses.replace(plain.bus, fixed_cost=0.0)),
+        assignments,
+    )
+    fill = seats_fixed / fixed if fixed > 0 and seats_fixed > 0 else 1.0
+    factor = km_cost / km if km > 0 and km_cost > 0 else 1.0
+    return round(fill, 4), round(factor, 4)
+
+
 def capital_years(problem: Problem, capital: int) -> dict[str, int]:
     """``{calendar year: yuan}``: everything built the year before the closures
     (``money.closure_year``; build first, close after)."""
@@ -97,7 +121,8 @@ def plan_money(
         ``running_cost_saved`` (gross, of the closed schools), ``teacher_cost_moved``
         (their teachers' pay, redeployed), ``saved`` (what counts as saved),
         ``bus_fixed``, ``bus_km_cost``, ``bus_km_year``, ``bus_estimate`` (what the
-        closure model's objective counted for these buses), ``lunch_pupils``,
+        closure model's objective counted for these buses, with the corrections
+        ``bus_fill`` and ``route_km_factor`` it used), ``lunch_pupils``,
         ``lunch_subsidy``, ``boarders``, ``boarding_subsidy``, ``inclusive_subsidy``,
         ``net_annual_saving`` (saved less every new yearly cost), ``capital_by_item``,
         ``capital_by_year`` (``{calendar year: yuan}``), ``capital`` (new buses only beyond
@@ -138,6 +163,8 @@ def plan_money(
         **costs,
         "bus_km_year": round(km_year, 1),
         "bus_estimate": bus_estimate(problem, assignments),
+        "bus_fill": m.bus_fill,
+        "route_km_factor": m.route_km_factor,
         "lunch_pupils": lunch,
         "boarders": board,
         "net_annual_saving": net,

@@ -20,7 +20,7 @@ from optimizer.buses.stops import choose_stops
 from optimizer.errors import InfeasibleScenario, PlanRejected
 from optimizer.kpis import compute_kpis
 from optimizer.plan import Assignment, Mode, Plan, SolverRun
-from optimizer.planning.accounts import plan_money
+from optimizer.planning.accounts import plan_money, routed_corrections
 from optimizer.planning.afternoons import with_afternoons
 from optimizer.planning.decoding import draft_assignments, with_rides
 from optimizer.planning.journeys import routable_closures
@@ -62,8 +62,14 @@ def plan_and_check(
     """Plan one scenario and list every rule the verifier finds broken (see :func:`make_plan`).
 
     ``relax`` leaves the townships and the cap on closures to the verifier (``assess``).
+    With ``money.calibrate`` the scenario is planned twice: the second time with the
+    closure model's bus estimate corrected by the first plan's routes
+    (:func:`~optimizer.planning.accounts.routed_corrections`).
     """
     problem = problem or scenario_problem(scenario, region)
+    if problem.money.calibrate:
+        first, _, _ = plan_and_check(scenario, region, _calibrated(problem, None), relax=relax)
+        return plan_and_check(scenario, region, _calibrated(problem, first), relax=relax)
     settings = dataclasses.replace(closure_settings(scenario.solver), relax=relax)
     closures = routable_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
@@ -104,6 +110,19 @@ def plan_and_check(
         placements=placement_reasons(problem, schools, assignments),
     )
     return plan, problem, verify(plan, problem)
+
+
+def _calibrated(problem: Problem, plan: Plan | None) -> Problem:
+    """The Problem without the calibration switch, its bus estimate corrected by the
+    routes of ``plan`` (none: uncorrected)."""
+    money = dataclasses.replace(problem.money, calibrate=False)
+    if plan is not None:
+        m = plan.kpis["money"]
+        fill, factor = routed_corrections(
+            problem, plan.assignments, m["bus_fixed"], m["bus_km_cost"]
+        )
+        money = dataclasses.replace(money, bus_fill=fill, route_km_factor=factor)
+    return dataclasses.replace(problem, money=money)
 
 
 def scenario_problem(scenario: Scenario, region: Region) -> Problem:

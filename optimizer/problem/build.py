@@ -97,6 +97,7 @@ def _money_rules(money: schema.Money) -> MoneyRules:
         closing_must_pay=money.closing_must_pay,
         keep_open_exact=money.keep_open_exact,
         closure_year=money.closure_year,
+        calibrate=money.bus_estimate_from_routes,
     )
 
 

@@ -77,6 +77,13 @@ class MoneyRules:
     buses_before
         Buses already bought for the plan (a timeline's earlier phases): only the buses
         beyond them are new capital.
+    bus_fill, route_km_factor
+        The estimate's corrections from a routed plan (1.0: none): the share of the seats
+        its fleet fills (a bus's fixed cost and price are shared by that many pupils), and
+        its routed km a day over the estimate's (the drive from the yard, detours).
+    calibrate
+        The planning flow plans once, takes ``bus_fill`` and ``route_km_factor`` from that
+        plan's routes, and plans again with them.
     """
 
     teacher_share: float = 0.7
@@ -89,6 +96,9 @@ class MoneyRules:
     keep_open_exact: bool = False
     closure_year: int = 2027
     buses_before: int = 0
+    bus_fill: float = 1.0
+    route_km_factor: float = 1.0
+    calibrate: bool = False
 
 
 def teacher_cost(problem: Problem) -> np.ndarray:
@@ -141,10 +151,17 @@ def bus_seat_cost(problem: Problem, distance_m: np.ndarray, runs: np.ndarray) ->
 
     The bus's fixed cost and its kilometres from the pupils' village to the school,
     ``runs`` times a day (:func:`runs_a_day` of the school), divided by its seats: the
-    closure model's estimate; the routes give the real fleet and kilometres.
+    closure model's estimate; the routes give the real fleet and kilometres (and, with
+    ``money.calibrate``, the corrections ``bus_fill`` and ``route_km_factor``).
     """
-    km = np.asarray(distance_m, float) / 1000.0 * np.asarray(runs, float)
-    return (problem.bus.fixed_cost + driving_cost(problem, km)) / problem.bus.seats
+    m = problem.money
+    km = np.asarray(distance_m, float) / 1000.0 * np.asarray(runs, float) * m.route_km_factor
+    return (problem.bus.fixed_cost / m.bus_fill + driving_cost(problem, km)) / problem.bus.seats
+
+
+def bus_price_per_seat(problem: Problem) -> float:
+    """Capital of a new bus shared by the pupils it carries (``money.bus_fill`` of its seats)."""
+    return problem.money.bus_price / (problem.bus.seats * problem.money.bus_fill)
 
 
 def lunch_subsidy(problem: Problem) -> float:
@@ -165,6 +182,7 @@ def to_wan(yuan: float) -> float:
 __all__ = [
     "MoneyRules",
     "boarding_subsidy",
+    "bus_price_per_seat",
     "bus_seat_cost",
     "closure_saving",
     "dismissal_groups",

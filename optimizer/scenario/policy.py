@@ -209,6 +209,13 @@ class Money(Frozen):
         "classrooms, canteen seats, beds and buses are bought the year before (build first, "
         "close after); a timeline's year +k closes in closure_year + k - 1",
     )
+    bus_estimate_from_routes: bool = Field(
+        False,
+        description="plan twice: the second time the closure model's bus estimate (a seat's "
+        "share of a full bus and of the km from the village, morning and afternoon runs) is "
+        "corrected by the first plan's routes (the share of seats its buses fill, its routed "
+        "km over the estimate's); about twice the planning time",
+    )
 
 
 class Speeds(Frozen):
