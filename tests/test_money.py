@@ -98,6 +98,12 @@ def test_more_bus_km_cost_more(tiny):
     base = plan.kpis["money"]
     more = plan_money(problem, plan.schools, plan.assignments, routes, plan.buses)
     assert more["annual_cost"] - base["annual_cost"] == round(3 * 3 * 200 * 6.0)
+    # A plan without afternoon runs (from before they were routed) counts each morning run
+    # as the closure model's estimate does: 3 runs a day to a primary school.
+    bare = tuple(dataclasses.replace(r, afternoon=()) for r in plan.routes)
+    (route,) = plan.routes
+    old = plan_money(problem, plan.schools, plan.assignments, bare, plan.buses)
+    assert old["bus_km_year"] == round(route.distance_m / 1000 * 3 * 200, 1)
 
 
 def test_closing_pays_or_the_school_stays(tiny):
