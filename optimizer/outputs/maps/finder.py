@@ -234,5 +234,6 @@ input.addEventListener("keydown", function (ev) {
 
 
 def _js(value: object) -> str:
-    """JSON that is safe inside an inline ``<script>``."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    """JSON that is safe inside an inline ``<script>`` (no ``<``, ``>`` or ``&`` as such)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
