@@ -26,10 +26,10 @@ from shapely.geometry import LineString, Polygon
 
 from geodata.file_kinds import RoadFileKind, road_file_kind
 
-#: Simplification tolerance (degrees; about 10 m).
-SIMPLIFY_DEG = 0.0001
+#: Simplification tolerance (degrees; about 20 m).
+SIMPLIFY_DEG = 0.0002
 #: Areas smaller than this are left out (square kilometres).
-MIN_AREA_KM2 = 0.005
+MIN_AREA_KM2 = 0.02
 #: Lines shorter than this are left out (kilometres).
 MIN_LINE_KM = 0.2
 #: Decimals kept in coordinates (5: about a metre).

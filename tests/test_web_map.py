@@ -31,6 +31,7 @@ from optimizer.outputs.money_view import WHY, closure_reason_cells
 from optimizer.plan import Plan
 from optimizer.reasons import PlacementReason, WhyNot
 from tests.browser import browse, needs_chromium
+from tests.test_chinese_words import english_words, map_text
 from tests.conftest import ROOT, write_tiny_region
 from tests.sample_plan import sample_plan
 
@@ -272,3 +273,12 @@ def test_a_village_band_over_its_limit_says_why_not_the_nearer_school() -> None:
     assert "<b>Why not the nearer school</b>" in page and row in page
     zh = render_map(plan, language="zh")
     assert "<b>为何不去更近的学校</b>" in zh and f"<td>{WHY['zh']['closed']}</td></tr>" in zh
+
+
+def test_the_chinese_map_with_reasons_and_background_has_no_english_word() -> None:
+    plan = sample_plan()
+    why = PlacementReason("V02", "p46", "S01", "S02", WhyNot.FULL, "S02 holds 40 of 40 places")
+    plan = dataclasses.replace(plan, placements=(why,))
+    page = render_map(plan, language="zh", background=read_background(DEMO_ROADS))
+    assert english_words(map_text(page), plan) == []
+    assert "查找村庄或学校" in page and "图例" in page

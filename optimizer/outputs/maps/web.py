@@ -1,11 +1,20 @@
 """The consultation map: one self-contained, offline folium/Leaflet HTML page per plan.
 
-Layers a reader can switch: the county road network (background when no tile layer
-is wanted), catchments after the plan, bus routes with numbered stops, villages
-(sized by pupils, coloured by the change of journey time), schools today, schools
-after the plan (kept, receiving, teaching point, a gold ring for investments) and
-closed schools. Only plain Leaflet features are drawn (circle markers, polylines,
-polygons, tooltips, popups, a layer control); see :mod:`optimizer.outputs.maps.leaflet_page` for
+Layers a reader can switch (the layer control starts collapsed, an icon that covers
+no popup): an offline background from the region's own OSM file (water, land use,
+place names: :mod:`optimizer.outputs.maps.background_layer`), the county road
+network, catchments after the plan, bus routes with labelled stops and their
+afternoon runs home (:mod:`optimizer.outputs.maps.routes_layer`), villages (sized by
+pupils, coloured by the change of journey time, a red dashed ring over a journey
+limit), schools today, schools after the plan (kept, receiving, teaching point, a
+gold ring for investments) and closed schools. Map panes fix the drawing order
+(:data:`PANES`): closed schools on top, then schools, villages, stops, routes,
+catchments, roads, background. Village and school names show by zoom, and a search
+box finds a village or school (:mod:`optimizer.outputs.maps.finder`). A closed
+school's popup gives the reason of its closure, a village band that boards or
+travels over its limit why not the nearer school, in the report's words. Only plain
+Leaflet features are drawn (circle markers, polylines, polygons, text labels,
+tooltips, popups, a layer control); see :mod:`optimizer.outputs.maps.leaflet_page` for
 how the page stays offline and deterministic. Every number comes from the plan.
 """
 
