@@ -31,9 +31,9 @@ from optimizer.outputs.money_view import WHY, closure_reason_cells
 from optimizer.plan import Plan
 from optimizer.reasons import PlacementReason, WhyNot
 from tests.browser import browse, needs_chromium
-from tests.test_chinese_words import english_words, map_text
 from tests.conftest import ROOT, write_tiny_region
 from tests.sample_plan import sample_plan
+from tests.test_chinese_words import english_words, map_text
 
 DEMO = ROOT / "scenarios" / "demo.yaml"
 DEMO_ROADS = ROOT / "scenarios" / "demo_county" / "roads.osm"
