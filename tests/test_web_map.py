@@ -95,6 +95,11 @@ out.closedInPane = document.querySelectorAll(
 var control = document.querySelector('.leaflet-control-layers');
 out.control = {collapsed: !control.classList.contains('leaflet-control-layers-expanded'),
   width: control.getBoundingClientRect().width};
+var legend = document.querySelector('.sp-legend'), r = legend.getBoundingClientRect();
+var under = map.containerPointToLatLng([r.left + r.width / 2, r.top + r.height / 2]);
+out.legendBefore = legend.open;
+L.popup({autoPan: false}).setLatLng(under).setContent('<b>x</b>').openOn(map);
+out.legendAfter = legend.open;
 report(out);
 """
 
@@ -119,6 +124,7 @@ def test_names_show_from_their_zoom_and_closed_schools_lie_on_top(demo: Path) ->
     closed = sum(1 for s in plan.schools if s.status == "closed")
     assert out["closedInPane"] == closed == 19
     assert out["control"]["collapsed"] and out["control"]["width"] < 60  # an icon
+    assert out["legendBefore"] is True and out["legendAfter"] is False  # folds from a popup
 
 
 _SEARCH = """

@@ -7,7 +7,8 @@ per zoom threshold reached (``sp-z-schools``, ``sp-z-closed``, ``sp-z-villages``
 ``sp-z-stops``), set on every ``zoomend``, and the page's CSS shows each kind of
 label only under its class. The search box matches what is typed against every
 name and id (any case, any script: Chinese too), lists the matches, and on a pick
-shows the place's layer, flies there and opens its popup.
+shows the place's layer, flies there and opens its popup. Popups pan clear of the
+title box, and the legend folds away from a popup it would cover.
 """
 
 from __future__ import annotations
@@ -141,6 +142,18 @@ function zoomed() {
 map.on("zoomend", zoomed);
 map.on("moveend overlayadd overlayremove", declutter);
 zoomed();
+// Popups pan clear of the title box; the legend folds away from a popup it would cover,
+// and starts folded on a small screen.
+L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(10, 130);
+var legend = document.querySelector(".sp-legend");
+if (legend && window.innerWidth < 700) legend.open = false;
+map.on("popupopen", function (e) {
+  var box = e.popup.getElement();
+  if (!legend || !legend.open || !box) return;
+  var a = box.getBoundingClientRect(), b = legend.getBoundingClientRect();
+  if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+    legend.open = false;
+});
 var input = document.getElementById("sp-find-input");
 var list = document.getElementById("sp-find-list");
 if (!input) return;
