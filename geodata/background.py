@@ -16,7 +16,7 @@ the same file gives the same background.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -97,7 +97,7 @@ class Background:
     available: bool
     areas: tuple[Area, ...] = ()
     lines: tuple[Line, ...] = ()
-    places: tuple[PlaceName, ...] = field(default=())
+    places: tuple[PlaceName, ...] = ()
 
     @property
     def empty(self) -> bool:

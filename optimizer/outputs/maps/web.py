@@ -55,7 +55,7 @@ from optimizer.outputs.maps.route_colours import route_labels as route_label_of
 from optimizer.outputs.maps.routes_layer import AFTERNOON_PANE, STOP_PANE, add_afternoon, add_route
 from optimizer.outputs.money_view import WHY, closure_reason_cells
 from optimizer.outputs.timeline_view import TimelineView
-from optimizer.plan import Plan, Role
+from optimizer.plan import Plan, Role, SchoolResult
 
 #: Map panes and their z-index, lowest first: the background, roads and catchments under
 #: Leaflet's overlay pane (400: route paths), then afternoon runs, stops, villages, schools
@@ -318,6 +318,11 @@ def _add_villages(
     return radii
 
 
+def _pupils(school: SchoolResult) -> int:
+    """Pupils after the plan (today's for a closed school)."""
+    return sum(school.enrolment_after.values()) or sum(school.enrolment_before.values())
+
+
 def _named(school: str, names: Mapping[str, str]) -> str:
     return f"{names.get(school, school)} ({school})"
 
@@ -334,7 +339,8 @@ def _add_schools(
     searchable); a closed school's popup gives the reason of its closure as the report does."""
     receivers = figures.receiving(plan)
     reasons = {r.school: r for r in plan.reasons}
-    for school in plan.schools:
+    # Largest first, so that a small school next to a large one is drawn over it.
+    for school in sorted(plan.schools, key=lambda s: -styles.school_radius(_pupils(s))):
         role = figures.role(school, receivers)
         moves: dict[str, int] = {}
         for a in plan.assignments:
@@ -384,7 +390,6 @@ def _add_schools(
         finder.add(
             Place(
                 kind, school.id, school.name, school.lat, school.lon,
-                marker.get_name(), groups[key].get_name(),
-                sum(school.enrolment_after.values() or school.enrolment_before.values()),
+                marker.get_name(), groups[key].get_name(), _pupils(school),
             )
         )  # fmt: skip
