@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from geodata.background import Background, read_background
 from geodata.china_crs import PlaceCrs
 from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
@@ -102,6 +103,23 @@ class Region:
 
     def _tables(self) -> list[gpd.GeoDataFrame]:
         return [self.villages, self.schools, self.depots]
+
+    def background(self) -> Background | None:
+        """Water, land use and place names of the road file, around the road network
+        (:func:`geodata.background.read_background`); None when the file is gone (a
+        region from a cache whose road file moved)."""
+        source = Path(self.network.source)
+        if not source.is_file():
+            return None
+        pad = 0.01
+        net = self.network
+        box = (
+            float(net.lon.min()) - pad,
+            float(net.lat.min()) - pad,
+            float(net.lon.max()) + pad,
+            float(net.lat.max()) + pad,
+        )
+        return read_background(source, bbox=box)
 
     def road_lines(self) -> list[tuple[tuple[float, float], ...]]:
         """Every road of the drive network once (either direction), as (lon, lat) lines."""

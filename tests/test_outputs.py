@@ -108,7 +108,9 @@ def test_map_layers_and_content(map_html: str) -> None:
     assert "Shangping &lt;Village&gt; School" in map_html
     assert "<Village>" not in map_html
     assert "07:10" in map_html  # first stop's arrival
-    assert "L.marker(" not in map_html and "L.AwesomeMarkers" not in map_html
+    # no image markers (the only L.marker is the names' text divIcon, built by the page)
+    assert "L.icon(" not in map_html and "L.AwesomeMarkers" not in map_html
+    assert map_html.count("L.marker(") == 1 and "L.divIcon(" in map_html
 
 
 def test_map_popups_carry_the_plans_numbers(map_html: str) -> None:

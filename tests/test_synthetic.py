@@ -9,9 +9,11 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import pytest
+import shapely
 
+from geodata.background import Cover, read_background
+from geodata.roads import read_osm_graph
 from geodata.synthetic import (
     DEPOT_COLUMNS,
     POLICY_DEFAULTS,
@@ -49,8 +51,9 @@ def tables() -> dict[str, list[dict[str, str]]]:
 
 @pytest.fixture(scope="module")
 def graph() -> nx.MultiDiGraph:
-    """The committed roads as osmnx reads them."""
-    return ox.graph_from_xml(DEMO / "roads.osm", simplify=False, retain_all=True)
+    """The committed roads as the road reader reads them (its ``highway`` ways: the file's
+    river, land use and place nodes are no roads)."""
+    return read_osm_graph(DEMO / "roads.osm")
 
 
 def test_same_seed_regenerates_the_committed_files(tmp_path):
@@ -154,7 +157,8 @@ def test_road_tags_make_a_hierarchy_with_hazards():
     way_ids = [int(w.get("id")) for w in root.iter("way")]
     assert min(node_ids) > 0 and len(node_ids) == len(set(node_ids))
     assert min(way_ids) > 0 and len(way_ids) == len(set(way_ids))
-    ways = [{t.get("k"): t.get("v") for t in w.iter("tag")} for w in root.iter("way")]
+    tagged = [{t.get("k"): t.get("v") for t in w.iter("tag")} for w in root.iter("way")]
+    ways = [w for w in tagged if "highway" in w]  # the rest: river, land use (the background)
     highways = Counter(w["highway"] for w in ways)
     for cls in ("primary", "secondary", "tertiary", "unclassified", "residential", "track"):
         assert highways[cls] >= 1, cls
@@ -168,3 +172,30 @@ def test_road_tags_make_a_hierarchy_with_hazards():
     assert any(w.get("width") == "3" for w in hazards)
     assert any(w.get("incline") == "12%" for w in hazards)
     assert (DEMO / "roads.osm").stat().st_size < 3_000_000
+
+
+def test_the_county_has_a_landscape_the_road_reader_ignores(graph, tables):
+    """A river, a reservoir clear of every place, land use, and a place node per village."""
+    background = read_background(DEMO / "roads.osm")
+    covers = Counter(a.cover for a in background.areas)
+    assert covers[Cover.WATER] == 1 and covers[Cover.FOREST] >= 1
+    assert covers[Cover.FARMLAND] >= 5 and covers[Cover.RESIDENTIAL] == 10
+    assert len(background.lines) == 2  # the river and its stream
+    names = {p.name for p in background.places if p.place == "village"}
+    assert names == {row["name"] for row in tables["villages"]}
+    assert {p.name for p in background.places if p.place == "town"} == {
+        row["town"] for row in tables["villages"]
+    }
+    lake = shapely.Polygon(next(a for a in background.areas if a.cover is Cover.WATER).rings[0])
+    for rows in tables.values():
+        for row in rows:
+            assert not lake.contains(shapely.Point(float(row["lon"]), float(row["lat"])))
+    # the road graph has the road nodes only: no place node, no river node
+    root = ET.parse(DEMO / "roads.osm").getroot()
+    highway_nodes = {
+        int(nd.get("ref"))
+        for w in root.iter("way")
+        if any(t.get("k") == "highway" for t in w.iter("tag"))
+        for nd in w.iter("nd")
+    }
+    assert set(graph.nodes) == highway_nodes

@@ -7,8 +7,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import numpy as np
+
 from geodata.staging import staged_files
 from geodata.synthetic.county import build_county
+from geodata.synthetic.landscape import Landscape, build_landscape
+from geodata.synthetic.layout import to_lonlat
 from geodata.synthetic.records import (
     DEPOT_COLUMNS,
     GENERATOR,
@@ -23,8 +27,9 @@ from geodata.synthetic.records import (
 # ----------------------------------------------------------------------------- writing
 
 
-def _osm_text(network: Network) -> str:
-    """The network as OSM XML 0.6."""
+def _osm_text(network: Network, landscape: Landscape | None = None) -> str:
+    """The network as OSM XML 0.6, then the landscape's nodes and ways (ids after the
+    network's)."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<osm version="0.6" generator="{GENERATOR}">',
@@ -38,8 +43,40 @@ def _osm_text(network: Network) -> str:
         lines += [f'    <nd ref="{ref}"/>' for ref in ids]
         lines += [f"    <tag k={quoteattr(k)} v={quoteattr(tags[k])}/>" for k in sorted(tags)]
         lines.append("  </way>")
+    if landscape is not None:
+        lines += _landscape_lines(landscape, len(network.lon), len(network.ways))
     lines.append("</osm>")
     return "\n".join(lines) + "\n"
+
+
+def _tags(tags: dict[str, str], indent: str) -> list[str]:
+    return [f"{indent}<tag k={quoteattr(k)} v={quoteattr(tags[k])}/>" for k in sorted(tags)]
+
+
+def _landscape_lines(landscape: Landscape, nodes: int, ways: int) -> list[str]:
+    """The landscape's place nodes, then each feature's nodes and way."""
+    lines: list[str] = []
+    node = nodes
+    for place in landscape.places:
+        node += 1
+        lines.append(
+            f'  <node id="{node}" version="1" lat="{place.lat:.7f}" lon="{place.lon:.7f}">'
+        )
+        lines += _tags(place.tags, "    ")
+        lines.append("  </node>")
+    for way, feature in enumerate(landscape.features, start=ways + 1):
+        lon, lat = to_lonlat(feature.points)
+        closed = bool(np.allclose(feature.points[0], feature.points[-1]))
+        count = len(lon) - 1 if closed else len(lon)
+        refs = list(range(node + 1, node + count + 1))
+        for ref, x, y in zip(refs, lon[:count].tolist(), lat[:count].tolist(), strict=True):
+            lines.append(f'  <node id="{ref}" version="1" lat="{y:.7f}" lon="{x:.7f}"/>')
+        node += count
+        lines.append(f'  <way id="{way}" version="1">')
+        lines += [f'    <nd ref="{ref}"/>' for ref in refs + refs[:1] * closed]
+        lines += _tags(feature.tags, "    ")
+        lines.append("  </way>")
+    return lines
 
 
 def _flag(value: bool) -> str:
@@ -106,7 +143,8 @@ def write_county(county: County, out_dir: Path) -> CountyFiles:
     )
     final = [files.roads, files.villages, files.schools, files.depots]
     with staged_files(final) as temps:
-        temps[0].write_text(_osm_text(county.network), encoding="utf-8", newline="\n")
+        text = _osm_text(county.network, build_landscape(county))
+        temps[0].write_text(text, encoding="utf-8", newline="\n")
         _write_csv(temps[1], VILLAGE_COLUMNS, _village_rows(county))
         _write_csv(temps[2], SCHOOL_COLUMNS, _school_rows(county))
         _write_csv(temps[3], DEPOT_COLUMNS, _depot_rows(county))

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from geodata.background import Background
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
@@ -42,6 +43,7 @@ def write_outputs(
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     extra: Callable[[list[Path]], dict[str, str]] | None = None,
     timeline: TimelineView | None = None,
+    background: Background | None = None,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
@@ -72,6 +74,9 @@ def write_outputs(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: the map links the other years and the
         report gains the timeline.
+    background : geodata.background.Background, optional
+        Water, land use and place names of the region's road file
+        (``Region.background()``), drawn under ``map.html``.
 
     Returns
     -------
@@ -93,6 +98,7 @@ def write_outputs(
             road_lines=road_lines,
             catchments=areas,
             timeline=timeline,
+            background=background,
         )
         (tmp / "map.html").write_text(page, encoding="utf-8")
         (tmp / "map.png").write_bytes(prints["png"])

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from optimizer.outputs.html_parts import e, n, number, t, table
+from optimizer.outputs.html_parts import e, number, t, table
 from optimizer.outputs.labels import term
 from optimizer.plan import Plan
+from optimizer.reasons import ClosureReason
 
 #: Rows of the money table: key of kpis["money"] and its words (en, zh).
 MONEY_ROWS = (
@@ -126,20 +127,27 @@ def money_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
     return f"<h2>{e(w['money'])}</h2>\n{table(head, rows)}\n" + _reasons(plan, text, language)
 
 
+def closure_reason_cells(reason: ClosureReason, language: str) -> list[tuple[str, str]]:
+    """The reason of one closure as (heading, value) pairs, as the report's table shows it
+    (the web map's popup of the closed school shows the same words and numbers)."""
+    w = WORDS[language]
+    values = (
+        _amount(reason.saving, language),
+        _amount(reason.added_cost, language),
+        number(reason.added_pupil_min),
+        number(reason.pupils_moved),
+        number(reason.boarders),
+        number(reason.buses),
+        f"{w[reason.keep_open.value]} {_amount(reason.keep_open_cost, language)}",
+    )
+    return list(zip(w["head"][1:], values, strict=True))
+
+
 def _reasons(plan: Plan, text: Mapping[str, str], language: str) -> str:
     """The reason of each closure and of each boarding or over-limit placement."""
     w = WORDS[language]
     rows = [
-        [
-            t(r.school),
-            (e(_amount(r.saving, language)), "n"),
-            (e(_amount(r.added_cost, language)), "n"),
-            n(r.added_pupil_min),
-            n(r.pupils_moved),
-            n(r.boarders),
-            n(r.buses),
-            (e(f"{w[r.keep_open.value]} {_amount(r.keep_open_cost, language)}"), "n"),
-        ]
+        [t(r.school), *((e(value), "n") for _, value in closure_reason_cells(r, language))]
         for r in plan.reasons
     ]
     out = f"<h2>{e(w['reasons'])}</h2>\n{table([e(h) for h in w['head']], rows)}\n"

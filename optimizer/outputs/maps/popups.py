@@ -6,8 +6,9 @@ for a JavaScript template literal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from optimizer.afternoon import AfternoonRun
 from optimizer.outputs import figures
 from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.figures import hhmm
@@ -43,10 +44,13 @@ def school_popup(
     moves: Mapping[str, int],
     names: Mapping[str, str],
     text: Mapping[str, str],
+    why: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Enrolment before and after per band, classes, canteen, boarding, investment.
 
-    ``moves`` gives, for a closed school, the pupils going to each school.
+    ``moves`` gives, for a closed school, the pupils going to each school; ``why`` the
+    reason of its closure as (heading, value) pairs, worded as the report words them
+    (:func:`optimizer.outputs.money_view.closure_reason_cells`).
     """
     t = {k: esc(v) for k, v in text.items()}
     bands = list(dict.fromkeys([*school.enrolment_before, *school.enrolment_after]))
@@ -93,10 +97,17 @@ def school_popup(
         for dest, n in moves.items()
     ]
     head = _row([t["band"], t["before"], t["after"]], head=True)
+    reason = ""
+    if why:
+        reason = (
+            f'<div class="sp-why"><b>{t["why_closes"]}</b><table>'
+            + "".join(_row([esc(k), esc(v)], (1,)) for k, v in why)
+            + "</table></div>"
+        )
     return (
         f'<div class="sp-pop"><b>{esc(school.name)}</b> ({esc(school.id)})<br>'
         + "<br>".join(lines)
-        + f"<table>{head}{rows}</table></div>"
+        + f"<table>{head}{rows}</table>{reason}</div>"
     )
 
 
@@ -110,10 +121,15 @@ def village_tooltip(village: figures.Village, text: Mapping[str, str]) -> str:
 
 
 def village_popup(
-    village: figures.Village, names: Mapping[str, str], text: Mapping[str, str]
+    village: figures.Village,
+    names: Mapping[str, str],
+    text: Mapping[str, str],
+    why: Sequence[Sequence[str]] = (),
 ) -> str:
     """How far the village lies from the road; per band: pupils; school, mode, minutes and
-    km before; school, mode, minutes, km after."""
+    km before; school, mode, minutes, km after; and, for a band that boards or travels
+    over its limit, why not the nearer school (``why``: rows of band, school, nearer
+    school, reason, detail, as the report's table gives them)."""
     t = {k: esc(v) for k, v in text.items()}
     body = ""
     for a in village.rows:
@@ -145,10 +161,17 @@ def village_popup(
         + [f"{t['after']}: {t['school']}", t["mode"], t["minutes"], t["km"]],
         head=True,
     )
+    reason = ""
+    if why:
+        reason = (
+            f'<div class="sp-why"><b>{t["why_not_nearer"]}</b><table>'
+            + "".join(_row([esc(c) for c in row]) for row in why)
+            + "</table></div>"
+        )
     return (
         f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})<br>'
         + esc(text["snap"].format(bus=village.rows[0].snap_m, walk=village.rows[0].walk_snap_m))
-        + f"<table>{head}{body}</table></div>"
+        + f"<table>{head}{body}</table>{reason}</div>"
     )
 
 
@@ -162,13 +185,17 @@ def catchment_tooltip(c: Catchment, text: Mapping[str, str]) -> str:
     )
 
 
-def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str]) -> str:
-    """Route, school, stops, seats, departure, arrival (and the school's bell), longest ride."""
+def route_tooltip(
+    route: Route, names: Mapping[str, str], text: Mapping[str, str], label: str = ""
+) -> str:
+    """Route (and its map label), school, stops, seats, departure, arrival (and the
+    school's bell), longest ride."""
+    shown = f"{esc(label)} ({esc(route.id)})" if label else esc(route.id)
     arrive = hhmm(route.arrive_school_s)
     if route.bell_s is not None:
         arrive += f" ({esc(text['route_bell'].format(time=hhmm(route.bell_s)))})"
     return (
-        f"<b>{esc(text['route'])} {esc(route.id)}</b> → "
+        f"<b>{esc(text['route'])} {shown}</b> → "
         + ", ".join(
             esc(names.get(d.school, d.school))
             + (f" {hhmm(d.arrive_s)} ({d.pupils})" if route.drops else "")
@@ -184,8 +211,11 @@ def route_tooltip(route: Route, names: Mapping[str, str], text: Mapping[str, str
     )
 
 
-def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str]) -> str:
-    """The route sheet: every stop with its times, boarding pupils, load and ride."""
+def route_popup(
+    route: Route, names: Mapping[str, str], text: Mapping[str, str], label: str = ""
+) -> str:
+    """The route sheet: every stop with its times, boarding pupils, load and ride; then
+    each afternoon run home with its stop times (:func:`afternoon_table`)."""
     t = {k: esc(v) for k, v in text.items()}
     rows = "".join(
         _row(
@@ -221,7 +251,43 @@ def route_popup(route: Route, names: Mapping[str, str], text: Mapping[str, str])
         head=True,
     )
     return (
-        f'<div class="sp-pop">{route_tooltip(route, names, text)}<table>{head}{rows}</table></div>'
+        f'<div class="sp-pop">{route_tooltip(route, names, text, label)}'
+        f"<table>{head}{rows}</table>"
+        + "".join(afternoon_table(run, names, text) for run in route.afternoon)
+        + "</div>"
+    )
+
+
+def afternoon_table(run: AfternoonRun, names: Mapping[str, str], text: Mapping[str, str]) -> str:
+    """One afternoon run: where it collects (dismissal, departure), then every stop with
+    its times, alighting pupils, load and ride (limit)."""
+    t = {k: esc(v) for k, v in text.items()}
+    bands = text["list_sep"].join(term(text, "band", b) for b in run.bands)
+    collects = text["list_sep"].join(
+        f"{names.get(c.school, c.school)} {hhmm(c.depart_s)} "
+        f"({text['dismissal']} {hhmm(c.dismissal_s)}, {c.pupils})"
+        for c in run.collects
+    )
+    rows = "".join(
+        _row(
+            [
+                str(n),
+                esc(s.village_name),
+                hhmm(s.arrive_s),
+                str(sum(s.alighting.values())),
+                str(s.load_after),
+                f"{s.ride_s / 60:.0f} ({s.limit_s / 60:.0f})",
+            ],
+            (0, 2, 3, 4, 5),
+        )
+        for n, s in enumerate(run.stops, start=1)
+    )
+    head = _row(
+        [t["stop"], t["village"], t["arrival"], t["alighting"], t["load"], t["ride"]], head=True
+    )
+    return (
+        f'<div class="sp-pm"><b>{t["afternoon"]}</b> · {esc(bands)} · {t["collect"]} '
+        f"{esc(collects)}<table>{head}{rows}</table></div>"
     )
 
 
@@ -236,13 +302,17 @@ def walk_from(stop: RouteStop, text: Mapping[str, str]) -> str:
     return f"{esc(text['walk_from'])} {walks}"
 
 
-def stop_popup(route: Route, number: int, stop: RouteStop, text: Mapping[str, str]) -> str:
-    """One stop: route, village, times, boarding by band, load and who walks here."""
+def stop_popup(
+    route: Route, number: int, stop: RouteStop, text: Mapping[str, str], label: str = ""
+) -> str:
+    """One stop: route (and its map label), village, times, boarding by band, load and
+    who walks here."""
+    shown = f"{esc(label)} ({esc(route.id)})" if label else esc(route.id)
     bands = ", ".join(f"{esc(term(text, 'band', b))}: {n}" for b, n in stop.boarding.items())
     boarding = f"{sum(stop.boarding.values())} ({bands})" if bands else esc(text["none"])
     return (
         f'<div class="sp-pop"><b>{esc(text["stop"])} {number}</b> · {esc(text["route"])} '
-        f"{esc(route.id)}<br>{esc(stop.village_name)} ({esc(stop.village)})<br>"
+        f"{shown}<br>{esc(stop.village_name)} ({esc(stop.village)})<br>"
         f"{esc(text['arrival'])} {hhmm(stop.arrive_s)} · {esc(text['departure'])} "
         f"{hhmm(stop.depart_s)}<br>"
         f"{esc(text['boarding'])}: {boarding}"

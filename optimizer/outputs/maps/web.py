@@ -1,11 +1,20 @@
 """The consultation map: one self-contained, offline folium/Leaflet HTML page per plan.
 
-Layers a reader can switch: the county road network (background when no tile layer
-is wanted), catchments after the plan, bus routes with numbered stops, villages
-(sized by pupils, coloured by the change of journey time), schools today, schools
-after the plan (kept, receiving, teaching point, a gold ring for investments) and
-closed schools. Only plain Leaflet features are drawn (circle markers, polylines,
-polygons, tooltips, popups, a layer control); see :mod:`optimizer.outputs.maps.leaflet_page` for
+Layers a reader can switch (the layer control starts collapsed, an icon that covers
+no popup): an offline background from the region's own OSM file (water, land use,
+place names: :mod:`optimizer.outputs.maps.background_layer`), the county road
+network, catchments after the plan, bus routes with labelled stops and their
+afternoon runs home (:mod:`optimizer.outputs.maps.routes_layer`), villages (sized by
+pupils, coloured by the change of journey time, a red dashed ring over a journey
+limit), schools today, schools after the plan (kept, receiving, teaching point, a
+gold ring for investments) and closed schools. Map panes fix the drawing order
+(:data:`PANES`): closed schools on top, then schools, villages, stops, routes,
+catchments, roads, background. Village and school names show by zoom, and a search
+box finds a village or school (:mod:`optimizer.outputs.maps.finder`). A closed
+school's popup gives the reason of its closure, a village band that boards or
+travels over its limit why not the nearer school, in the report's words. Only plain
+Leaflet features are drawn (circle markers, polylines, polygons, text labels,
+tooltips, popups, a layer control); see :mod:`optimizer.outputs.maps.leaflet_page` for
 how the page stays offline and deterministic. Every number comes from the plan.
 """
 
@@ -15,14 +24,54 @@ from collections.abc import Mapping, Sequence
 
 import folium
 
+from geodata.background import Background
 from optimizer.outputs import figures, styles
 from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.catchments import catchments as compute_catchments
-from optimizer.outputs.labels import labels
+from optimizer.outputs.labels import labels, term
 from optimizer.outputs.maps import popups as map_popups
-from optimizer.outputs.maps.leaflet_page import base_map, esc, external_references, finish_page
+from optimizer.outputs.maps.background_layer import (
+    PANE as BACKGROUND_PANE,
+)
+from optimizer.outputs.maps.background_layer import (
+    PANE_Z as BACKGROUND_Z,
+)
+from optimizer.outputs.maps.background_layer import (
+    Attribution,
+    add_background,
+    attribution,
+    legend_covers,
+)
+from optimizer.outputs.maps.finder import FINDER_CSS, Place, PlaceFinder, PlaceKind
+from optimizer.outputs.maps.leaflet_page import base_map, external_references, finish_page
+from optimizer.outputs.maps.legend import legend, title_box
+from optimizer.outputs.maps.route_colours import (
+    OVER_LIMIT_DASH,
+    OVER_LIMIT_MARK,
+    ROUTE_PALETTE,
+    route_colours,
+)
+from optimizer.outputs.maps.route_colours import route_labels as route_label_of
+from optimizer.outputs.maps.routes_layer import AFTERNOON_PANE, STOP_PANE, add_afternoon, add_route
+from optimizer.outputs.money_view import WHY, closure_reason_cells
 from optimizer.outputs.timeline_view import TimelineView
-from optimizer.plan import Plan, Role, Route
+from optimizer.plan import Plan, Role, SchoolResult
+
+#: Map panes and their z-index, lowest first: the background, roads and catchments under
+#: Leaflet's overlay pane (400: route paths), then afternoon runs, stops, villages, schools
+#: today, schools after the plan and, on top, closed schools (labels: 640, in finder).
+PANES = (
+    (BACKGROUND_PANE, BACKGROUND_Z),
+    ("sp-roads", 380),
+    ("sp-catchments", 390),
+    (AFTERNOON_PANE, 405),
+    (STOP_PANE, 410),
+    ("sp-villages", 420),
+    ("sp-before", 430),
+    ("sp-after", 440),
+    ("sp-closed", 450),
+)
+_GROUP_PANE = {"layer.before": "sp-before", "layer.after": "sp-after", "layer.closed": "sp-closed"}
 
 __all__ = ["render_map", "external_references", "map_bounds"]
 
@@ -38,6 +87,7 @@ _PAGE_CSS = f"""
 .sp-title h1 {{ font-size: 16px; margin: 0 0 2px 0; }}
 .sp-legend {{ bottom: 24px; right: 10px; line-height: 18px; font-size: 12px;
   max-height: 70%; overflow-y: auto; }}
+.sp-legend summary {{ font-weight: bold; cursor: pointer; }}
 .sp-legend h2 {{ font-size: 12px; margin: 4px 0 2px 0; }}
 .sp-legend svg {{ vertical-align: middle; margin-right: 6px; }}
 .sp-pop table {{ border-collapse: collapse; margin-top: 4px; }}
@@ -59,6 +109,7 @@ def render_map(
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     catchments: Sequence[Catchment] | None = None,
     timeline: TimelineView | None = None,
+    background: Background | None = None,
 ) -> str:
     """Render the plan as a self-contained offline HTML map.
 
@@ -79,6 +130,10 @@ def render_map(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: links to the other years' maps in the
         title box.
+    background : geodata.background.Background, optional
+        Water, land use and place names of the region's road file
+        (:func:`geodata.background.read_background`), drawn under everything; one
+        from a GraphML graph draws nothing and says so in the attribution.
 
     Returns
     -------
@@ -98,12 +153,16 @@ def render_map(
         catchments = compute_catchments(plan, road_lines)
     names = {s.id: s.name for s in plan.schools}
     fmap = base_map(map_bounds(plan), tiles=tiles, tiles_name=text["layer.osm"])
-
+    for pane, z in PANES:
+        folium.map.CustomPane(pane, z_index=z, pointer_events=True).add_to(fmap)
+    finder = PlaceFinder(text)
     groups = {}
     for key, show in (
+        ("layer.background", not tiles),
         ("layer.roads", not tiles),
         ("layer.catchments", True),
         ("layer.routes", True),
+        ("layer.afternoon", False),
         ("layer.villages", True),
         ("layer.before", False),
         ("layer.closed", True),
@@ -114,26 +173,43 @@ def render_map(
         _add_roads(groups["layer.roads"], road_lines)
     for n, catchment in enumerate(catchments):
         _add_catchment(groups["layer.catchments"], catchment, n, text)
-    radii = _add_villages(groups["layer.villages"], plan, names, text)
-    for n, route in enumerate(plan.routes):
-        _add_route(groups["layer.routes"], route, plan, names, radii, n, text)
-    _add_schools(groups, plan, names, text)
+    radii = _add_villages(groups["layer.villages"], plan, names, text, finder, language)
+    colours, route_labels = route_colours(plan), route_label_of(plan)
+    drawn_pm = False
+    for route in plan.routes:
+        colour, label = colours[route.id], route_labels[route.id]
+        add_route(groups["layer.routes"], route, plan, names, radii, colour, label, text)
+        drawn_pm |= add_afternoon(
+            groups["layer.afternoon"], route, plan, names, colour, label, text
+        )
+    _add_schools(groups, plan, names, text, finder, language)
+    if background is not None and not background.empty:
+        villages = [(v.name, v.lon, v.lat) for v in figures.villages(plan)]
+        add_background(groups["layer.background"], finder, background, villages, language)
+    drawn = {"layer.background": background is not None and not background.empty}
+    drawn |= {"layer.roads": bool(road_lines), "layer.afternoon": drawn_pm}
     for key, group in groups.items():
-        if key != "layer.roads" or road_lines:
+        if drawn.get(key, True):
             group.add_to(fmap)
-    # Drawing order: schools above villages above routes (re-applied when toggled); a stop
-    # is a ring in the route's colour around its village's dot.
-    fmap.keep_in_front(
-        groups["layer.villages"], groups["layer.before"], groups["layer.closed"],
-        groups["layer.after"],
-    )  # fmt: skip
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    finder.add_to(fmap)  # after every marker it names
+    credit = attribution(background, text)
+    if credit:
+        Attribution(credit).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    first = colours[plan.routes[0].id] if plan.routes else ROUTE_PALETTE[0]
+    box = legend(
+        text,
+        bool(road_lines),
+        route_colour=first,
+        afternoon=drawn_pm,
+        covers=legend_covers(background),
+    )
     return finish_page(
         fmap,
         title=f"{plan.scenario} · {text['title']}",
         language=language,
-        css=_PAGE_CSS,
-        boxes=[_title_box(plan, text, timeline), _legend(text, bool(road_lines))],
+        css=_PAGE_CSS.replace("</style>", FINDER_CSS + "</style>"),
+        boxes=[title_box(plan, text, timeline), box],
     )
 
 
@@ -154,13 +230,15 @@ def map_bounds(plan: Plan) -> list[list[float]]:
 def _add_roads(group: folium.FeatureGroup, lines: Sequence[Sequence[tuple[float, float]]]) -> None:
     """All roads as one multi-polyline (rounded to about a metre)."""
     paths = [[(round(lat, 5), round(lon, 5)) for lon, lat in line] for line in lines]
-    folium.PolyLine(
+    line = folium.PolyLine(
         [p for p in paths if len(p) >= 2],
         color=styles.ROAD_COLOUR,
         weight=1.5,
         opacity=0.8,
         class_name="sp-road",
-    ).add_to(group)
+    )
+    line.options["pane"] = "sp-roads"
+    line.add_to(group)
 
 
 def _add_catchment(
@@ -172,7 +250,7 @@ def _add_catchment(
             [(round(lat, 6), round(lon, 6)) for lon, lat in ring.coords]
             for ring in (poly.exterior, *poly.interiors)
         ]
-        folium.Polygon(
+        area = folium.Polygon(
             rings if len(rings) > 1 else rings[0],
             color="#ffffff",
             weight=1.5,
@@ -181,31 +259,72 @@ def _add_catchment(
             fill_opacity=0.35,
             class_name="sp-catchment",
             tooltip=folium.Tooltip(map_popups.catchment_tooltip(c, text)),
-        ).add_to(group)
+        )
+        area.options["pane"] = "sp-catchments"
+        area.add_to(group)
 
 
 def _add_villages(
-    group: folium.FeatureGroup, plan: Plan, names: Mapping[str, str], text: Mapping[str, str]
+    group: folium.FeatureGroup,
+    plan: Plan,
+    names: Mapping[str, str],
+    text: Mapping[str, str],
+    finder: PlaceFinder,
+    language: str,
 ) -> dict[str, float]:
-    """Village markers; returns each village's marker radius."""
+    """Village markers (labelled, searchable); returns each village's marker radius.
+
+    A village with a journey over its limit gets the red dashed ring; its popup says,
+    for each band that boards or travels over its limit, why not the nearer school.
+    """
     radii = {}
+    placements: dict[str, list[list[str]]] = {}
+    for p in plan.placements:
+        placements.setdefault(p.village, []).append(
+            [
+                term(text, "band", p.band),
+                _named(p.school, names),
+                _named(p.nearer, names) if p.nearer else "-",
+                WHY[language][p.why.value],
+                *([p.detail] if language == "en" else []),  # the model's words are English
+            ]
+        )
     for village in figures.villages(plan):
         _, colour = styles.change_class(village.change_s)
         size = styles.village_radius(village.pupils)
         radii[village.id] = size
-        folium.CircleMarker(
+        why = placements.get(village.id, [])
+        marker = folium.CircleMarker(
             location=(village.lat, village.lon),
             radius=size,
-            color=styles.OVER_LIMIT_RING if village.over_limit else "#555555",
-            weight=2.5 if village.over_limit else 1,
+            color=OVER_LIMIT_MARK if village.over_limit else "#555555",
+            weight=3 if village.over_limit else 1,
+            dash_array=OVER_LIMIT_DASH if village.over_limit else None,
             fill=True,
             fill_color=colour,
             fill_opacity=0.9,
-            class_name="sp-village",
+            class_name="sp-village sp-over" if village.over_limit else "sp-village",
             tooltip=folium.Tooltip(map_popups.village_tooltip(village, text)),
-            popup=folium.Popup(map_popups.village_popup(village, names, text), max_width=640),
-        ).add_to(group)
+            popup=folium.Popup(map_popups.village_popup(village, names, text, why), max_width=640),
+        )
+        marker.options["pane"] = "sp-villages"
+        marker.add_to(group)
+        finder.add(
+            Place(
+                PlaceKind.VILLAGE, village.id, village.name, village.lat, village.lon,
+                marker.get_name(), group.get_name(), village.pupils,
+            )
+        )  # fmt: skip
     return radii
+
+
+def _pupils(school: SchoolResult) -> int:
+    """Pupils after the plan (today's for a closed school)."""
+    return sum(school.enrolment_after.values()) or sum(school.enrolment_before.values())
+
+
+def _named(school: str, names: Mapping[str, str]) -> str:
+    return f"{names.get(school, school)} ({school})"
 
 
 def _add_schools(
@@ -213,18 +332,26 @@ def _add_schools(
     plan: Plan,
     names: Mapping[str, str],
     text: Mapping[str, str],
+    finder: PlaceFinder,
+    language: str,
 ) -> None:
-    """Schools today (one layer) and after the plan (kept and closed layers)."""
+    """Schools today (one layer) and after the plan (kept and closed layers, labelled and
+    searchable); a closed school's popup gives the reason of its closure as the report does."""
     receivers = figures.receiving(plan)
-    for school in plan.schools:
+    reasons = {r.school: r for r in plan.reasons}
+    # Largest first, so that a small school next to a large one is drawn over it.
+    for school in sorted(plan.schools, key=lambda s: -styles.school_radius(_pupils(s))):
         role = figures.role(school, receivers)
         moves: dict[str, int] = {}
         for a in plan.assignments:
             if a.before_school == school.id and a.school != school.id:
                 moves[a.school] = moves.get(a.school, 0) + a.pupils
-        popup = map_popups.school_popup(school, role, moves, names, text)
+        why = ()
+        if role is Role.CLOSED and school.id in reasons:
+            why = closure_reason_cells(reasons[school.id], language)
+        popup = map_popups.school_popup(school, role, moves, names, text, why)
         tooltip = map_popups.school_tooltip(school, role, text)
-        folium.CircleMarker(
+        today = folium.CircleMarker(
             location=(school.lat, school.lon),
             radius=styles.school_radius(sum(school.enrolment_before.values())),
             color=styles.TODAY_STROKE,
@@ -235,18 +362,20 @@ def _add_schools(
             class_name="sp-school-today",
             tooltip=folium.Tooltip(tooltip),
             popup=folium.Popup(popup, max_width=440),
-        ).add_to(groups["layer.before"])
+        )
+        today.options["pane"] = _GROUP_PANE["layer.before"]
+        today.add_to(groups["layer.before"])
         if role is Role.CLOSED:
-            style = dict(radius=8.0, weight=3, dash_array="3 3", fill_opacity=0.25)
-            group = groups["layer.closed"]
+            style = dict(radius=8.0, weight=3, dash_array="3 3", fill_opacity=0.9)
+            key, kind = "layer.closed", PlaceKind.CLOSED
         else:
             style = dict(
                 radius=styles.school_radius(sum(school.enrolment_after.values())),
                 weight=4 if school.investment else 2,
                 fill_opacity=0.85,
             )
-            group = groups["layer.after"]
-        folium.CircleMarker(
+            key, kind = "layer.after", PlaceKind.SCHOOL
+        marker = folium.CircleMarker(
             location=(school.lat, school.lon),
             color=styles.INVESTMENT_RING if school.investment else styles.ROLE_STROKE[role],
             fill=True,
@@ -255,116 +384,12 @@ def _add_schools(
             tooltip=folium.Tooltip(tooltip),
             popup=folium.Popup(popup, max_width=440),
             **style,
-        ).add_to(group)
-
-
-def _add_route(
-    group: folium.FeatureGroup,
-    route: Route,
-    plan: Plan,
-    names: Mapping[str, str],
-    radii: Mapping[str, float],
-    n: int,
-    text: Mapping[str, str],
-) -> None:
-    """One bus route: its road path and its numbered stops."""
-    colour = styles.route_colour(n)
-    path = [(lat, lon) for lon, lat in figures.route_path(route, plan)]
-    if len(path) >= 2:
-        folium.PolyLine(
-            path,
-            color=colour,
-            weight=4,
-            opacity=0.85,
-            class_name="sp-route",
-            tooltip=folium.Tooltip(map_popups.route_tooltip(route, names, text)),
-            popup=folium.Popup(map_popups.route_popup(route, names, text), max_width=640),
-        ).add_to(group)
-    for number, stop in enumerate(route.stops, start=1):
-        folium.CircleMarker(
-            location=(stop.lat, stop.lon),
-            radius=radii.get(stop.village, 3.0) + 3.5,
-            color=colour,
-            weight=3,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1.0,
-            class_name="sp-stop",
-            tooltip=folium.Tooltip(
-                f'<span style="color:{colour}">{number}</span>',
-                permanent=True,
-                direction="right",
-                offset=(4, 0),
-                sticky=False,
-                class_name="sp-num",
-            ),
-            popup=folium.Popup(map_popups.stop_popup(route, number, stop, text), max_width=360),
-        ).add_to(group)
-
-
-def _title_box(plan: Plan, text: Mapping[str, str], timeline: TimelineView | None = None) -> str:
-    k = figures.kpis(plan)
-    summary = text["summary_line"].format(
-        closed=k["schools_closed"], schools=k["schools"], buses=k["runs"], moved=k["pupils_moved"]
-    )
-    years = ""
-    if timeline is not None:  # a year of a multi-year timeline: the other years' maps
-        years = f"<div>{timeline.links('map.html', text['year_plus'])}</div>"
-    return (
-        f'<div class="sp-box sp-title"><h1>{esc(plan.scenario)}</h1>'
-        f"<div>{esc(text['title'])}</div><div>{esc(summary)}</div>{years}</div>"
-    )
-
-
-def _legend(text: Mapping[str, str], roads: bool) -> str:
-    def item(svg: str, label: str) -> str:
-        return f'<div><svg width="22" height="16">{svg}</svg>{esc(label)}</div>'
-
-    def dot(fill: str, stroke: str, r: float = 6, width: float = 2, dash: str = "") -> str:
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        return (
-            f'<circle cx="11" cy="8" r="{r}" stroke="{stroke}" stroke-width="{width}" '
-            f'fill="{fill}"{extra}/>'
         )
-
-    def line(colour: str, width: float) -> str:
-        return f'<line x1="1" y1="8" x2="21" y2="8" stroke="{colour}" stroke-width="{width}"/>'
-
-    rows = [
-        item(dot(styles.TODAY_FILL, styles.TODAY_STROKE), text["legend.today"]),
-        item(
-            dot(styles.ROLE_FILL[Role.KEPT], styles.ROLE_STROKE[Role.KEPT]),
-            text[styles.ROLE_LEGEND[Role.KEPT]],
-        ),
-        item(
-            dot(styles.ROLE_FILL[Role.RECEIVING], styles.ROLE_STROKE[Role.RECEIVING]),
-            text[styles.ROLE_LEGEND[Role.RECEIVING]],
-        ),
-        item(
-            dot(styles.ROLE_FILL[Role.TEACHING_POINT], styles.ROLE_STROKE[Role.TEACHING_POINT]),
-            text[styles.ROLE_LEGEND[Role.TEACHING_POINT]],
-        ),
-        item(
-            dot(styles.ROLE_FILL[Role.KEPT], styles.INVESTMENT_RING, 5, 3.5),
-            text["legend.investment"],
-        ),
-        item(
-            dot(styles.ROLE_FILL[Role.CLOSED], styles.ROLE_STROKE[Role.CLOSED], 6, 2.5, "3 3"),
-            text[styles.ROLE_LEGEND[Role.CLOSED]],
-        ),
-        item(dot("#ffffff", "#555555", 4, 1), text["legend.village"]),
-        item(dot("#ffffff", styles.OVER_LIMIT_RING, 4, 2.5), text["legend.over"]),
-        f"<h2>{esc(text['legend.change'])}</h2>",
-        *(item(dot(colour, "#555555", 5, 1), text[key]) for key, colour in styles.CHANGE_CLASSES),
-        "<h2></h2>",
-        item(
-            '<rect x="2" y="2" width="18" height="12" fill="'
-            f'{styles.catchment_colour(0)}" fill-opacity="0.6" stroke="#ffffff"/>',
-            text["legend.catchment"],
-        ),
-        item(line(styles.route_colour(0), 4), text["legend.route"]),
-        item(dot("#ffffff", styles.route_colour(0), 6, 2.5), text["legend.stop"]),
-    ]
-    if roads:
-        rows.append(item(line(styles.ROAD_COLOUR, 1.5), text["legend.road"]))
-    return '<div class="sp-box sp-legend">' + "".join(rows) + "</div>"
+        marker.options["pane"] = _GROUP_PANE[key]
+        marker.add_to(groups[key])
+        finder.add(
+            Place(
+                kind, school.id, school.name, school.lat, school.lon,
+                marker.get_name(), groups[key].get_name(), _pupils(school),
+            )
+        )  # fmt: skip
