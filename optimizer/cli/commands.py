@@ -81,6 +81,7 @@ def _run(
         region = scenario.load_region(cache_dir=cache)
     for note in region.notes:
         print(f"schoolplan: warning: {note}", file=sys.stderr)
+    boundaries = scenario.town_boundaries()  # a bad file stops the run before planning
     with progress.step("planning (closures, bus routes, verification)"):
         if scenario.policy.timeline_years:
             years = plan_timeline(scenario, region)
@@ -101,6 +102,7 @@ def _run(
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            boundaries=boundaries,
             extra=manifest_file(scenario, plan),
         )
     print(plan.summary())
@@ -123,6 +125,7 @@ def assess_proposal(
         inputs = [path for _, path in input_files(scenario)]
         out, cache = _checked_folders(proposal_path, out_dir, cache_dir, inputs)
         region = scenario.load_region(cache_dir=cache)
+        boundaries = scenario.town_boundaries()
         plan, _, broken = assess(scenario, region)
         manifest = manifest_file(scenario, plan)
         check()  # no output once Ctrl-C came
@@ -132,6 +135,7 @@ def assess_proposal(
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            boundaries=boundaries,
             extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
         )
         print(plan.summary())
@@ -160,6 +164,7 @@ def write_timeline(
                 language=scenario.output.language,
                 tiles=scenario.output.tiles,
                 road_lines=region.road_lines(),
+                boundaries=scenario.town_boundaries(),
                 extra=manifest_file(scenario, y.plan),
                 timeline=TimelineView(y.year, len(years), rows),
             )

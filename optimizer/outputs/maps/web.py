@@ -22,6 +22,7 @@ from optimizer.outputs.labels import labels
 from optimizer.outputs.maps import popups as map_popups
 from optimizer.outputs.maps.leaflet_page import base_map, esc, external_references, finish_page
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan, Role, Route
 
 __all__ = ["render_map", "external_references", "map_bounds"]
@@ -59,6 +60,7 @@ def render_map(
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     catchments: Sequence[Catchment] | None = None,
     timeline: TimelineView | None = None,
+    towns: Sequence[TownArea] = (),
 ) -> str:
     """Render the plan as a self-contained offline HTML map.
 
@@ -79,6 +81,8 @@ def render_map(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: links to the other years' maps in the
         title box.
+    towns : sequence of TownArea
+        The towns' outlines (:mod:`optimizer.outputs.townships`): a ``townships`` layer.
 
     Returns
     -------
@@ -127,6 +131,7 @@ def render_map(
         groups["layer.villages"], groups["layer.before"], groups["layer.closed"],
         groups["layer.after"],
     )  # fmt: skip
+    _add_towns(fmap, towns, text)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return finish_page(
         fmap,
@@ -161,6 +166,33 @@ def _add_roads(group: folium.FeatureGroup, lines: Sequence[Sequence[tuple[float,
         opacity=0.8,
         class_name="sp-road",
     ).add_to(group)
+
+
+def _add_towns(fmap: folium.Map, towns: Sequence[TownArea], text: Mapping[str, str]) -> None:
+    """The ``townships`` layer: each town's outline, thin and dashed, with its name at its
+    label point (a permanent tooltip); nothing without towns."""
+    if not towns:
+        return
+    group = folium.FeatureGroup(name=text["layer.towns"], show=True)
+    for t in towns:
+        for poly in t.geometry.geoms:
+            rings = [
+                [(round(lat, 6), round(lon, 6)) for lon, lat in ring.coords]
+                for ring in (poly.exterior, *poly.interiors)
+            ]
+            folium.Polygon(
+                rings if len(rings) > 1 else rings[0], color="#555555", weight=1.2,
+                dash_array="6 4", fill=False, interactive=False, class_name="sp-town",
+            ).add_to(group)  # fmt: skip
+        folium.CircleMarker(
+            (t.label_lat, t.label_lon), radius=0, opacity=0, fill=False,
+            tooltip=folium.Tooltip(
+                esc(t.town), permanent=True, direction="center", class_name="sp-town-name",
+                style="background: none; border: none; box-shadow: none; color: #333;"
+                " font-weight: 600;",
+            ),
+        ).add_to(group)  # fmt: skip
+    group.add_to(fmap)
 
 
 def _add_catchment(
