@@ -26,8 +26,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
-from matplotlib.patheffects import withStroke
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
 from shapely.geometry import Polygon
 
 from optimizer.outputs import figures, styles
