@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from optimizer.planning.townships import apportion
 from optimizer.problem.build import build_problem
 from optimizer.scenario.schema import load_scenario
 from optimizer.scenario.validation import validate as validate_scenario_file
+from tests.browser import browse, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo.yaml"
@@ -267,3 +269,15 @@ def test_the_problem_reads_every_places_town(demo: Path) -> None:
     assert {s.status for s in Plan.from_json((demo / "plan.json").read_text()).schools} >= {
         Status.CLOSED
     }
+
+
+@needs_chromium
+def test_the_townships_layer_in_a_browser(demo: Path, tmp_path: Path) -> None:
+    done = browse(tmp_path, demo / "map.html", "--enable-logging=stderr", "--v=0", "--dump-dom")
+    assert done.returncode == 0 and "Uncaught" not in done.stderr, done.stderr[-2000:]
+    outlines = re.findall(r'<path class="sp-town[ "][^>]*stroke-dasharray="6 4"', done.stdout)
+    assert len(outlines) >= 10
+    names = re.findall(
+        r'class="[^"]*sp-town-name[^"]*"[^>]*><div[^>]*>\s*([^<]+?)\s*<', done.stdout
+    )
+    assert sorted(set(names)) == sorted(set(_input_towns("villages").values()))

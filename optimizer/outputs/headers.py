@@ -118,7 +118,7 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "longest_journey_min": ("Longest daily journey (min)", "最长每日单程（分钟）"),
         "running_cost_saved": ("Running cost saved (yuan/year)", "节省运行经费（元/年）"),
         "net_annual_saving": ("Annual net saving (yuan/year)", "年度净节省（元/年）"),
-        "capital": ("Capital (yuan)", "所需投资（元）"),
+        "capital": ("Capital, new buses included (yuan)", "所需投资（含新增校车，元）"),
     }
 )
 

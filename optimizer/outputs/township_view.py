@@ -3,8 +3,9 @@
 One row per town of the plan's township summary (:class:`~optimizer.towns.Township`):
 schools today and after in all and per level, pupils moved and newly bused, buses
 (runs), the longest daily journey per band, the running cost saved, the annual net
-saving and the capital (yuan in English, 万元 in Chinese), then the county's total,
-summed from the towns (it equals the summary's figures). Nothing when no town is named.
+saving and the capital (yuan in English, 万元 in Chinese), in two tables (schools and
+pupils; journeys and money) each closed by the county's total, summed from the towns (it
+equals the summary's figures). Nothing when no town is named.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ WORDS = {
         "longest": "Longest daily journey, min",
         "saved": "Running cost saved",
         "net": "Annual net saving",
-        "capital": "Capital",
+        "capital": "Capital, new buses included",
     },
     "zh": {
         "title": "各乡镇（街道）汇总",
@@ -54,7 +55,7 @@ WORDS = {
         "longest": "最长每日单程（分钟）",
         "saved": "节省运行经费",
         "net": "年度净节省",
-        "capital": "所需投资",
+        "capital": "所需投资（含新增校车）",
     },
 }
 
@@ -67,21 +68,31 @@ def township_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
     levels = [lv for lv in LEVELS if any(lv in x.schools_before for x in plan.townships)]
     bands = [b for b in BANDS if any(b in x.longest_journey_s for x in plan.townships)]
     unit = f" ({text['money_unit']})" if language == "en" else f"（{text['money_unit']}）"
-    header = [
+    people = [
         e(w["town"]),
         e(w["schools"]),
         *(e(term(text, "level", lv)) for lv in levels),
         e(w["moved"]),
         e(w["bused"]),
         e(w["buses"]),
+    ]
+    journeys = [
+        e(w["town"]),
         *(e(f"{w['longest']} · {term(text, 'band', b)}") for b in bands),
         e(w["saved"] + unit),
         e(w["net"] + unit),
         e(w["capital"] + unit),
     ]
-    rows = [_row(x, x.town or w["no_town"], levels, bands, text) for x in plan.townships]
-    rows.append(_row(_total(plan.townships), w["total"], levels, bands, text))
-    return f"<h2>{e(w['title'])}</h2>\n<p>{e(w['note'])}</p>\n{table(header, rows)}"
+    towns = [(x, x.town or w["no_town"]) for x in plan.townships]
+    towns.append((_total(plan.townships), w["total"]))
+    rows = [_row(x, name, levels, bands, text) for x, name in towns]
+    split = 2 + len(levels) + 3  # the first table's cells: town, schools, levels, pupils, buses
+    return (
+        f"<h2>{e(w['title'])}</h2>\n<p>{e(w['note'])}</p>\n"
+        + table(people, (r[:split] for r in rows))
+        + "\n"
+        + table(journeys, ([r[0], *r[split:]] for r in rows))
+    )
 
 
 def _row(x: Township, name: str, levels: list, bands: list, text: Mapping[str, str]) -> list:
@@ -91,7 +102,12 @@ def _row(x: Township, name: str, levels: list, bands: list, text: Mapping[str, s
     return [
         t(name),
         change(sum(x.schools_before.values()), sum(x.schools_after.values())),
-        *(change(x.schools_before.get(lv, 0), x.schools_after.get(lv, 0)) for lv in levels),
+        *(
+            change(x.schools_before[lv], x.schools_after.get(lv, 0))
+            if lv in x.schools_before
+            else (e("-"), "n")
+            for lv in levels
+        ),
         n(x.pupils_moved),
         n(x.pupils_newly_bused),
         (e(f"{number(x.buses)} ({number(x.runs)})"), "n"),

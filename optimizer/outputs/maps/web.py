@@ -182,14 +182,12 @@ def _add_towns(fmap: folium.Map, towns: Sequence[TownArea], text: Mapping[str, s
             ]
             folium.Polygon(
                 rings if len(rings) > 1 else rings[0], color="#555555", weight=1.2,
-                dash_array="6 4", fill=False, interactive=False, class_name="sp-town",
+                dash_array="6 4", fill=False, class_name="sp-town",
             ).add_to(group)  # fmt: skip
         folium.CircleMarker(
             (t.label_lat, t.label_lon), radius=0, opacity=0, fill=False,
             tooltip=folium.Tooltip(
                 esc(t.town), permanent=True, direction="center", class_name="sp-town-name",
-                style="background: none; border: none; box-shadow: none; color: #333;"
-                " font-weight: 600;",
             ),
         ).add_to(group)  # fmt: skip
     group.add_to(fmap)
