@@ -27,12 +27,6 @@ from optimizer.problem.money import closure_saving
 from optimizer.towns import Depot, Township
 
 
-def _village_town(problem: Problem, village: str) -> str:
-    towns = problem.village_towns
-    index = problem.village_ids.index(village)
-    return towns[index] if index < len(towns) else ""
-
-
 def with_towns(
     problem: Problem,
     schools: tuple[SchoolResult, ...],
@@ -59,7 +53,9 @@ def with_towns(
     return schools, assignments, routes
 
 
-def plan_depots(region: Region, buses: tuple[BusDuty, ...], routes: tuple[Route, ...]) -> tuple:
+def plan_depots(
+    region: Region, buses: tuple[BusDuty, ...], routes: tuple[Route, ...]
+) -> tuple[Depot, ...]:
     """Every bus yard of the region with the buses (duties) starting there and the runs
     that leave from it."""
     table = region.depots
