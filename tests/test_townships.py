@@ -38,6 +38,7 @@ from optimizer.problem.build import build_problem
 from optimizer.scenario.schema import load_scenario
 from optimizer.scenario.validation import validate as validate_scenario_file
 from tests.browser import browse, needs_chromium
+from tests.test_chinese_words import english_words, visible_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo.yaml"
@@ -247,6 +248,9 @@ def test_chinese_headers_sheets_and_section(demo: Path) -> None:
     assert "最长每日单程（分钟） · 一至三年级" in heads and "年度净节省（元/年）" in heads
     report = render_report(plan, language="zh")
     assert "各乡镇（街道）汇总" in report and "全县合计" in report and "（万元）" in report
+    section = report[report.index("<h2>各乡镇（街道）汇总") : report.index("<h2>经费")]
+    assert english_words(visible_text(section), plan) == []
+    assert english_words(" ".join(str(h) for h in heads), plan) == []
 
 
 def test_apportion_keeps_the_total() -> None:
