@@ -13,6 +13,7 @@ from typing import Any
 from geodata.kinds import Band, Level, Ownership
 from optimizer.afternoon import AfternoonRun
 from optimizer.reasons import ClosureReason, PlacementReason
+from optimizer.towns import Depot, Township
 from optimizer.values import Decision, Mode, Role, Status, VetoStatus
 
 __all__ = ["Band", "Decision", "Level", "Mode", "Ownership", "Role", "Status", "VetoStatus"]
@@ -51,7 +52,7 @@ class SchoolResult:
     ``snap_m`` and ``walk_snap_m``: metres from the school's point to the bus and the
     walk network.
     ``decision`` is the planner's :class:`Decision` on the school, ``None`` where the
-    model decided.
+    model decided. ``town`` is the school's township (the schools table's ``town``).
     """
 
     id: str
@@ -79,6 +80,7 @@ class SchoolResult:
     decision: Decision | None = None
     snap_m: int = 0
     walk_snap_m: int = 0
+    town: str = ""
 
     def __post_init__(self) -> None:
         _set(self, "level", Level(self.level))
@@ -104,7 +106,7 @@ class Assignment:
     ``walk_to_stop_m`` metres plus the ride), or the direct bus-speed drive time.
     ``distance_m`` is the walk to the stop plus the road distance from the stop to the
     school (from the village itself when it boards at home). ``before_*`` describe
-    today's school.
+    today's school. ``town`` is the village's township (the villages table's ``town``).
     """
 
     village: str
@@ -127,6 +129,7 @@ class Assignment:
     before_mode: Mode | None = None
     snap_m: int = 0
     walk_snap_m: int = 0
+    town: str = ""
 
     def __post_init__(self) -> None:
         _set(self, "band", Band(self.band))
@@ -177,7 +180,8 @@ class RouteStop:
 
     ``ride_s`` runs from the bus reaching the stop to its arrival at the boarding
     pupils' school: ``school``, or the route's school when empty (every single-school
-    route, and plans written before multi-school runs).
+    route, and plans written before multi-school runs). ``town`` is the stop village's
+    township.
     """
 
     village: str
@@ -192,6 +196,7 @@ class RouteStop:
     limit_s: int
     walkers: tuple[Walker, ...] = ()
     school: str = ""
+    town: str = ""
 
     def __post_init__(self) -> None:
         _set(self, "boarding", _by_band(self.boarding))
@@ -230,7 +235,8 @@ class Route:
 
     ``afternoon`` are the runs that take the same riders home (:mod:`optimizer.afternoon`):
     one per dismissal time among the route's bands, in the order the bus does them;
-    empty in plans from before afternoon runs.
+    empty in plans from before afternoon runs. ``town`` is the receiving school's
+    township (of ``school``).
     """
 
     id: str
@@ -248,6 +254,7 @@ class Route:
     bell_s: int | None = None
     drops: tuple[Drop, ...] = ()
     afternoon: tuple[AfternoonRun, ...] = ()
+    town: str = ""
 
     def stop_school(self, stop: RouteStop) -> str:
         """The school the pupils boarding at ``stop`` ride to."""
@@ -315,7 +322,9 @@ class Plan:
     """The full result of a planning run.
 
     ``bell_s`` is the scenario's bell (``policy.bell``); a school with a bell of its own
-    shows it on its routes (:attr:`Route.bell_s`).
+    shows it on its routes (:attr:`Route.bell_s`). ``depots`` are the bus yards with
+    the buses based there; ``townships`` what the plan does in each town
+    (:mod:`optimizer.towns`); both empty in plans from before them.
     """
 
     scenario: str
@@ -329,6 +338,8 @@ class Plan:
     buses: tuple[BusDuty, ...] = ()
     reasons: tuple[ClosureReason, ...] = ()
     placements: tuple[PlacementReason, ...] = ()
+    depots: tuple[Depot, ...] = ()
+    townships: tuple[Township, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the whole plan."""
@@ -372,6 +383,8 @@ class Plan:
             ),
             reasons=tuple(ClosureReason(**r) for r in data.get("reasons", ())),
             placements=tuple(PlacementReason(**r) for r in data.get("placements", ())),
+            depots=tuple(Depot(**d) for d in data.get("depots", ())),
+            townships=tuple(Township(**t) for t in data.get("townships", ())),
         )
 
     @classmethod

@@ -30,6 +30,8 @@ def english_words(text: str, plan: Plan) -> list[str]:
     """Latin words of ``text`` that are no name, id or product name of ``plan``."""
     names = {s.name for s in plan.schools} | {a.village_name for a in plan.assignments}
     names |= {r.start for r in plan.routes}  # the depot's id
+    names |= {s.town for s in plan.schools} | {a.town for a in plan.assignments}  # townships
+    names.discard("")
     for name in sorted(names | {plan.scenario}, key=len, reverse=True):
         text = text.replace(name, " ")
     words = re.findall(r"[A-Za-z][A-Za-z_\-]*\d*", text)

@@ -29,6 +29,7 @@ ORDER = (
     "afternoon",  # the records of the afternoon runs the Plan's routes carry (beside plan.py)
     "journey_changes",  # whose daily journey gets longer (a KPI of plan.py, beside it)
     "reasons",  # the records of the reasons of decisions the Plan carries (beside plan.py)
+    "towns",  # the records of the townships and bus yards the Plan carries (beside plan.py)
     "values",  # the enumerations the Plan's records carry (re-exported by plan.py)
     "errors",
     "interrupt",

@@ -27,10 +27,13 @@ def zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_workbook_a_sheet_per_table_headers_in_chinese(zh: Path) -> None:
     book = openpyxl.load_workbook(zh / "plan.xlsx", read_only=True)
-    assert book.sheetnames == ["学校", "村庄", "各村各年级段去向", "校车线路", "校车站点", "学区"]
+    assert book.sheetnames == [
+        *("学校", "村庄", "各村各年级段去向", "校车线路", "校车站点"),
+        *("校车车场", "各乡镇街道汇总", "学区"),
+    ]
     schools = list(book["学校"].iter_rows(values_only=True))
     head = schools[0]
-    assert head[:3] == ("学校编号", "名称", "学段") and "学位数" in head
+    assert head[:4] == ("学校编号", "名称", "乡镇/街道", "学段") and "学位数" in head
     assert "调整后 · 一至三年级" in head
     rows = {r[0]: dict(zip(head, r)) for r in schools[1:]}
     assert rows["S01"]["名称"] == "Hexi Central School" and rows["S01"]["学位数"] == 400
@@ -59,7 +62,7 @@ def test_geopackage_has_qgis_styles_and_chinese_aliases(zh: Path) -> None:
         aliases = {(t, c): n for t, c, n in aliases}
         contents = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
     assert set(styles) == {"villages", "schools", "assignments", "routes", "stops"} | {
-        "catchments",
+        *("catchments", "depots", "towns"),
         "roads",
     }
     assert default == {1} and all("<renderer-v2" in qml for qml in styles.values())

@@ -22,6 +22,7 @@ from tests.test_outputs import ROADS
 FILES = [
     "assignments.csv",
     "catchments.csv",
+    "depots.csv",
     "map.html",
     "map.pdf",
     "map.png",
@@ -32,6 +33,7 @@ FILES = [
     "routes.csv",
     "schools.csv",
     "stops.csv",
+    "townships.csv",
     "villages.csv",
 ]
 
@@ -74,6 +76,8 @@ def test_geopackage_layers_match_the_plan(folders: tuple[Path, Path]) -> None:
     layers = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
     assert layers == {
         **{name: kind for name, (kind, _) in expected.items()},
+        "depots": "Point",
+        "towns": "MultiPolygon",
         "roads": "LineString",
         "layer_styles": None,
     }
@@ -149,6 +153,8 @@ def test_an_empty_plan_still_writes_every_file(tmp_path: Path) -> None:
         "routes",
         "stops",
         "catchments",
+        "depots",
+        "towns",
         "roads",
         "layer_styles",
     ]

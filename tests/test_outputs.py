@@ -178,7 +178,11 @@ def test_catchments_split_the_county_between_the_schools() -> None:
 
 def test_tables_one_row_per_record(plan: Plan) -> None:
     tables = plan_tables(plan, catchments(plan))
-    assert set(tables) == {"schools", "villages", "assignments", "routes", "stops", "catchments"}
+    assert set(tables) == {
+        *("schools", "villages", "assignments", "routes", "stops", "catchments"),
+        *("depots", "townships"),
+    }
+    assert tables["townships"].empty  # the sample plan names no town
     assert len(tables["schools"]) == len(plan.schools)
     assert len(tables["villages"]) == 3
     assert len(tables["assignments"]) == len(plan.assignments)

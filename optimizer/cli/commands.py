@@ -81,6 +81,7 @@ def _run(
         region = scenario.load_region(cache_dir=cache)
     for note in region.notes:
         print(f"schoolplan: warning: {note}", file=sys.stderr)
+    boundaries = scenario.town_boundaries()  # a bad file stops the run before planning
     with progress.step("planning (closures, bus routes, verification)"):
         if scenario.policy.timeline_years:
             years = plan_timeline(scenario, region)
@@ -102,6 +103,7 @@ def _run(
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
             background=region.background(),
+            boundaries=boundaries,
             extra=manifest_file(scenario, plan),
         )
     print(plan.summary())
@@ -124,6 +126,7 @@ def assess_proposal(
         inputs = [path for _, path in input_files(scenario)]
         out, cache = _checked_folders(proposal_path, out_dir, cache_dir, inputs)
         region = scenario.load_region(cache_dir=cache)
+        boundaries = scenario.town_boundaries()
         plan, _, broken = assess(scenario, region)
         manifest = manifest_file(scenario, plan)
         check()  # no output once Ctrl-C came
@@ -134,6 +137,7 @@ def assess_proposal(
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
             background=region.background(),
+            boundaries=boundaries,
             extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
         )
         print(plan.summary())
@@ -163,6 +167,7 @@ def write_timeline(
                 tiles=scenario.output.tiles,
                 road_lines=region.road_lines(),
                 background=region.background(),
+                boundaries=scenario.town_boundaries(),
                 extra=manifest_file(scenario, y.plan),
                 timeline=TimelineView(y.year, len(years), rows),
             )

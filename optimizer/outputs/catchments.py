@@ -37,7 +37,7 @@ class Catchment:
 
     ``geometry`` is a (multi)polygon in WGS84 lon/lat; ``pupils`` counts the primary
     pupils (both primary bands) of its ``villages``; ``area_km2`` is measured in the
-    local projection.
+    local projection; ``town`` is the school's township.
     """
 
     school: str
@@ -47,6 +47,7 @@ class Catchment:
     pupils: int
     area_km2: float
     geometry: MultiPolygon
+    town: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def catchments(
                 pupils=sum(v.pupils_in(b) for v in group for b in figures.PRIMARY_BANDS),
                 area_km2=round(area.area / 1e6, 2),
                 geometry=_tidy(proj.back(area)),
+                town=school.town,
             )
         )
     return tuple(out)

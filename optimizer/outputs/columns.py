@@ -7,6 +7,7 @@ from collections.abc import Iterable
 ASSIGNMENT_COLUMNS = (
     "village",
     "village_name",
+    "town",
     "lon",
     "lat",
     "band",
@@ -39,6 +40,7 @@ ROUTE_COLUMNS = (
     "route",
     "school",
     "school_name",
+    "town",
     "start",
     "seats",
     "stops",
@@ -66,6 +68,7 @@ ROUTE_COLUMNS = (
 CATCHMENT_COLUMNS = (
     "school",
     "school_name",
+    "town",
     "role",
     "band",
     "villages",
@@ -81,6 +84,7 @@ def school_columns(bands: Iterable[str]) -> tuple[str, ...]:
     return (
         "school",
         "name",
+        "town",
         "level",
         "lon",
         "lat",
@@ -118,6 +122,7 @@ def village_columns(bands: Iterable[str]) -> tuple[str, ...]:
     return (
         "village",
         "name",
+        "town",
         "lon",
         "lat",
         "snap_m",
@@ -142,6 +147,7 @@ def stop_columns(bands: Iterable[str]) -> tuple[str, ...]:
         "stop",
         "village",
         "village_name",
+        "town",
         "lon",
         "lat",
         "arrive_s",

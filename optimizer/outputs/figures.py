@@ -72,6 +72,11 @@ class Village:
         """Pupils of every band."""
         return sum(a.pupils for a in self.rows)
 
+    @property
+    def town(self) -> str:
+        """The village's township (the input's ``town``; ``""``: none named)."""
+        return self.rows[0].town if self.rows else ""
+
     def pupils_in(self, band: str) -> int:
         """Pupils of one band (0 when the village has none)."""
         return sum(a.pupils for a in self.rows if a.band == band)

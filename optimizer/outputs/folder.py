@@ -9,8 +9,10 @@ folder a previous run wrote (:data:`OUTPUT_MARKS`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+from shapely.geometry import MultiPolygon
 
 from geodata.background import Background
 from geodata.staging import check_output_folder, staged_folder
@@ -21,6 +23,7 @@ from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.townships import town_areas
 from optimizer.outputs.workbook import write_workbook
 from optimizer.plan import Plan
 
@@ -44,15 +47,17 @@ def write_outputs(
     extra: Callable[[list[Path]], dict[str, str]] | None = None,
     timeline: TimelineView | None = None,
     background: Background | None = None,
+    boundaries: Mapping[str, MultiPolygon] | None = None,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
     (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
-    villages, schools, assignments, routes, stops, catchments, roads; QGIS styles and
-    field aliases in the output's language), one CSV table per layer (UTF-8 with a BOM)
-    and ``plan.xlsx`` (a sheet per table, headers in the output's language).
-    Catchments are computed once and shared by every file.
+    villages, schools, assignments, routes, stops, catchments, depots, towns, roads;
+    QGIS styles and field aliases in the output's language), one CSV table per layer
+    (UTF-8 with a BOM; the towns' is ``townships.csv``) and ``plan.xlsx`` (a sheet per
+    table, headers in the output's language). Catchments and the towns' outlines are
+    computed once and shared by every file.
 
     Parameters
     ----------
@@ -77,6 +82,10 @@ def write_outputs(
     background : geodata.background.Background, optional
         Water, land use and place names of the region's road file
         (``Region.background()``), drawn under ``map.html``.
+    boundaries : mapping of str to MultiPolygon, optional
+        Township boundaries from the scenario's ``region.boundaries``
+        (:meth:`~optimizer.scenario.schema.Scenario.town_boundaries`); towns they do not
+        name are drawn as the union of their villages' cells.
 
     Returns
     -------
@@ -85,9 +94,15 @@ def write_outputs(
     """
     check_output_folder(out_dir, marks=OUTPUT_MARKS)  # before any work
     areas = compute_catchments(plan, road_lines)
-    tables = plan_tables(plan, areas)
+    towns = town_areas(plan, road_lines, boundaries)
+    tables = plan_tables(plan, areas, towns)
     prints = render_static_map(
-        plan, language=language, road_lines=road_lines, catchments=areas, formats=("png", "pdf")
+        plan,
+        language=language,
+        road_lines=road_lines,
+        catchments=areas,
+        formats=("png", "pdf"),
+        towns=towns,
     )
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
@@ -99,6 +114,7 @@ def write_outputs(
             catchments=areas,
             timeline=timeline,
             background=background,
+            towns=towns,
         )
         (tmp / "map.html").write_text(page, encoding="utf-8")
         (tmp / "map.png").write_bytes(prints["png"])
@@ -110,7 +126,9 @@ def write_outputs(
                 tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"
             )
         write_workbook(tables, tmp / "plan.xlsx", language=language)
-        write_geopackage(plan_layers(plan, tables, areas, road_lines or ()), tmp / "plan.gpkg")
+        write_geopackage(
+            plan_layers(plan, tables, areas, road_lines or (), towns), tmp / "plan.gpkg"
+        )
         add_styles_and_aliases(tmp / "plan.gpkg", language=language)
         if extra is not None:
             for name, text in extra(sorted(tmp.iterdir())).items():

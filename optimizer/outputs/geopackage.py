@@ -2,7 +2,9 @@
 
 Layers ``villages`` (points), ``schools`` (points), ``assignments`` (a line from each
 village to its school after the plan, per band), ``routes`` (the buses' road paths),
-``stops`` (points) and ``catchments`` (multipolygons). Attributes are the columns of
+``stops`` (points), ``catchments`` (multipolygons), ``depots`` (the bus yards, with
+the buses based there), ``towns`` (each town's outline with its township summary) and
+``roads``. Attributes are the columns of
 :func:`optimizer.outputs.tables.plan_tables`, so the GeoPackage and the CSV files agree;
 coordinates are WGS84 (EPSG:4326). The file is written with pyogrio and its
 timestamps are fixed (GDAL's ``OGR_CURRENT_DATE``), so the same plan gives the same
@@ -23,6 +25,7 @@ from shapely.geometry import LineString, MultiPolygon, Point
 
 from optimizer.outputs import figures
 from optimizer.outputs.catchments import Catchment
+from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan
 
 CRS = "EPSG:4326"
@@ -34,6 +37,8 @@ LAYERS = {
     "routes": "LineString",
     "stops": "Point",
     "catchments": "MultiPolygon",
+    "depots": "Point",
+    "towns": "MultiPolygon",
     "roads": "LineString",
 }
 #: The timestamp GDAL records in the GeoPackage's metadata tables.
@@ -45,6 +50,7 @@ def plan_layers(
     tables: Mapping[str, pd.DataFrame],
     catchments: Sequence[Catchment],
     road_lines: Sequence[Sequence[tuple[float, float]]] = (),
+    towns: Sequence[TownArea] = (),
 ) -> dict[str, gpd.GeoDataFrame]:
     """The plan's tables with geometries, one GeoDataFrame per layer.
 
@@ -58,6 +64,9 @@ def plan_layers(
         The catchments that table was made from.
     road_lines : sequence of lines of (lon, lat)
         The county's roads (``Region.road_lines()``): the ``roads`` layer, one line each.
+    towns : sequence of TownArea
+        The towns' outlines (:mod:`optimizer.outputs.townships`): the ``towns`` layer's
+        polygons, one per row of the ``townships`` table (none for a town without one).
 
     Returns
     -------
@@ -66,6 +75,7 @@ def plan_layers(
         school has no line (a null geometry), since a line needs two distinct points.
     """
     where = {s.id: (s.lon, s.lat) for s in plan.schools}
+    outline = {a.town: a.geometry for a in towns}
 
     def points(frame: pd.DataFrame) -> list[Point]:
         return [Point(x, y) for x, y in zip(frame["lon"], frame["lat"])]
@@ -87,9 +97,15 @@ def plan_layers(
         "routes": [_line(figures.route_path(r, plan)) for r in plan.routes],
         "stops": points(tables["stops"]),
         "catchments": [MultiPolygon(c.geometry) for c in catchments],
+        "depots": points(tables["depots"]),
+        "towns": [outline.get(t) for t in tables["townships"]["town"]],
     }
     roads = [line for line in (_line(list(r)) for r in road_lines) if line is not None]
-    frames = {**tables, "roads": pd.DataFrame({"segment": range(1, len(roads) + 1)})}
+    frames = {
+        **tables,
+        "towns": tables["townships"],
+        "roads": pd.DataFrame({"segment": range(1, len(roads) + 1)}),
+    }
     geoms["roads"] = roads
     return {
         name: gpd.GeoDataFrame(
@@ -144,22 +160,30 @@ _STYLES = {
     "routes": ("line", "#e6550d", 0.6),
     "stops": ("marker", "#fdae6b", 1.6),
     "catchments": ("fill", "#b2df8a", 0.3),
+    "depots": ("marker", "#6a3d9a", 2.6),
+    "towns": ("outline", "#555555", 0.5),
     "roads": ("line", "#bdbdbd", 0.3),
 }
 
 
 def _qml(kind: str, colour: str, size: float) -> str:
-    """A QGIS layer style (QML): one simple symbol."""
-    layer = {"marker": "SimpleMarker", "line": "SimpleLine", "fill": "SimpleFill"}[kind]
-    key = {"marker": "size", "line": "line_width", "fill": "outline_width"}[kind]
+    """A QGIS layer style (QML): one simple symbol (``outline``: a dashed, unfilled fill)."""
+    layer = {"marker": "SimpleMarker", "line": "SimpleLine", "fill": "SimpleFill"}
+    key = {"marker": "size", "line": "line_width", "fill": "outline_width"}
+    layer["outline"], key["outline"] = "SimpleFill", "outline_width"
+    options = [("color", colour), (key[kind], str(size))]
+    if kind == "outline":  # no brush, a dashed outline in the colour
+        options = [("style", "no"), ("outline_color", colour), ("outline_style", "dash")]
+        options.append((key[kind], str(size)))
+    symbol = "fill" if kind == "outline" else kind
+    lines = "".join(f'    <Option name="{k}" type="QString" value="{v}"/>\n' for k, v in options)
     return (
         '<!DOCTYPE qgis PUBLIC "http://mrcc.com/qgis.dtd" "SYSTEM">\n'
         '<qgis version="3.28.0" styleCategories="Symbology">\n'
         ' <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0">\n'
-        f'  <symbols><symbol type="{kind}" name="0" alpha="1">\n'
-        f'   <layer class="{layer}" enabled="1" pass="0" locked="0"><Option type="Map">\n'
-        f'    <Option name="color" type="QString" value="{colour}"/>\n'
-        f'    <Option name="{key}" type="QString" value="{size}"/>\n'
+        f'  <symbols><symbol type="{symbol}" name="0" alpha="1">\n'
+        f'   <layer class="{layer[kind]}" enabled="1" pass="0" locked="0"><Option type="Map">\n'
+        f"{lines}"
         "   </Option></layer>\n  </symbol></symbols>\n </renderer-v2>\n</qgis>\n"
     )
 

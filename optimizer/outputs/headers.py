@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from optimizer.outputs.labels import labels, name
-from optimizer.plan import Band
+from optimizer.plan import Band, Level
 
 #: Per column: (English, Chinese).
 COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -105,11 +105,28 @@ COLUMN_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "afternoon_distance_m": ("Afternoon distance (m)", "放学行驶距离（米）"),
         "afternoon_longest_ride_s": ("Longest afternoon ride (s)", "放学最长乘车时间（秒）"),
         "afternoon_longest_ride_min": ("Longest afternoon ride (min)", "放学最长乘车时间（分钟）"),
+        "town": ("Township", "乡镇/街道"),
+        "depot": ("Depot id", "车场编号"),
+        "buses": ("Buses", "校车数"),
+        "runs": ("Runs", "班次数"),
+        "schools_before": ("Schools before", "调整前学校数"),
+        "schools_after": ("Schools after", "调整后学校数"),
+        "schools_closed": ("Schools closed", "撤并学校数"),
+        "pupils_moved": ("Pupils moved", "转学学生数"),
+        "pupils_newly_bused": ("Newly bused", "新增乘校车学生数"),
+        "weekly_boarders": ("Weekly boarders", "寄宿学生数"),
+        "longest_journey_min": ("Longest daily journey (min)", "最长每日单程（分钟）"),
+        "running_cost_saved": ("Running cost saved (yuan/year)", "节省运行经费（元/年）"),
+        "net_annual_saving": ("Annual net saving (yuan/year)", "年度净节省（元/年）"),
+        "capital": ("Capital, new buses included (yuan)", "所需投资（含新增校车，元）"),
     }
 )
 
+#: The column prefixes that are followed by a school level (``schools_before_primary``).
+_LEVEL_PREFIXES = ("schools_before", "schools_after")
 #: The column prefixes that are followed by a band (``before_time_min_p13``).
 _BAND_PREFIXES = ("before_time_min", "before_mode", "time_min", "before", "after", "pupils")
+_BAND_PREFIXES += ("longest_journey_min",)
 _BAND_PREFIXES += ("school", "mode", "boarding", "alighting")
 
 
@@ -118,6 +135,11 @@ def header(column: str, language: str) -> str:
     column_of = {"en": 0, "zh": 1}[language]
     if column in COLUMN_WORDS:
         return COLUMN_WORDS[column][column_of]
+    for prefix in _LEVEL_PREFIXES:
+        level = column.removeprefix(prefix + "_")
+        if level != column and level in set(Level):
+            base = COLUMN_WORDS[prefix][column_of]
+            return f"{base} · {name(labels(language), Level(level))}"
     for prefix in _BAND_PREFIXES:
         band = column.removeprefix(prefix + "_")
         if band != column and band in set(Band):

@@ -66,7 +66,8 @@ def package_versions(names: Sequence[str] = PACKAGES) -> dict[str, str]:
 
 
 def input_files(scenario: Scenario) -> list[tuple[str, Path]]:
-    """``(role, absolute path)`` of every input: scenario chain, roads, place tables."""
+    """``(role, absolute path)`` of every input: scenario chain, roads, place tables,
+    township boundaries."""
     out: list[tuple[str, Path]] = []
     for i, source in enumerate(scenario.sources):
         out.append(("scenario" if i == 0 else "extends", Path(source)))
@@ -79,6 +80,9 @@ def input_files(scenario: Scenario) -> list[tuple[str, Path]]:
     ):
         if place is not None:
             out.append((role, Path(place.path)))
+    boundaries = scenario.boundary_source()
+    if boundaries is not None:
+        out.append(("boundaries", Path(boundaries.path)))
     return out
 
 

@@ -1,8 +1,9 @@
 """The HTML report of a plan, for public hearings.
 
 ``render_report`` writes a self-contained ``report.html`` (no external resources,
-every string escaped): the headline numbers, the print map (inlined as a data URI),
-every school after the plan, the closed schools and where their pupils go, the veto
+every string escaped): the headline numbers, what the plan does in each township
+(:mod:`optimizer.outputs.township_view`), the print map (inlined as a data URI), every
+school after the plan, the closed schools and where their pupils go, the veto
 checklist per closed school, every village's journeys before and after, one sheet
 per bus route, and the solver runs. Every number comes from the plan through
 :mod:`optimizer.outputs.figures`.
@@ -25,6 +26,7 @@ from optimizer.outputs.money_view import money_section
 from optimizer.outputs.route_sheets import route_sheets as _route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.township_view import township_section
 from optimizer.outputs.wording import (
     count,
     investment,
@@ -107,6 +109,7 @@ def render_report(
         f"<h1>{_e(plan.scenario)}</h1>",
         f'<p class="meta">{_e(text["title"])}</p>',
         _summary(plan, text),
+        township_section(plan, text, language),
         money_section(plan, text, language),
         _timeline(timeline, text),
         _map(map_png, text),

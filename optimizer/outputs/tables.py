@@ -23,11 +23,20 @@ from optimizer.outputs.columns import (
     village_columns,
 )
 from optimizer.outputs.figures import hhmm, km, minutes
+from optimizer.outputs.town_tables import (
+    DEPOT_COLUMNS,
+    depot_rows,
+    township_columns,
+    township_rows,
+)
+from optimizer.outputs.townships import TownArea
 from optimizer.plan import Assignment, Plan, Route, SchoolResult
 
 
 def plan_tables(
-    plan: Plan, catchments: Sequence[Catchment] | None = None
+    plan: Plan,
+    catchments: Sequence[Catchment] | None = None,
+    towns: Sequence[TownArea] = (),
 ) -> dict[str, pd.DataFrame]:
     """The plan as tidy tables, one row per record.
 
@@ -38,6 +47,9 @@ def plan_tables(
     catchments : sequence of Catchment, optional
         The plan's catchments (see :mod:`optimizer.outputs.catchments`); without them the
         ``catchments`` table is left out.
+    towns : sequence of TownArea, optional
+        The towns' outlines (:mod:`optimizer.outputs.townships`): their ``area_km2`` in
+        the ``townships`` table.
 
     Returns
     -------
@@ -48,7 +60,10 @@ def plan_tables(
         ``assignments`` (per village and band), ``routes`` (per bus route), ``stops``
         (per route stop, numbered from 1 along the run: the morning run's, then each
         afternoon run's, ``run`` saying which; ``walk_from`` lists the
-        villages whose riders walk to the stop, with their walk) and ``catchments``.
+        villages whose riders walk to the stop, with their walk), ``depots`` (per bus
+        yard: town, buses and runs based there), ``townships`` (the plan's township
+        summary, :mod:`optimizer.outputs.town_tables`) and ``catchments``. Every row
+        of a place or of what serves it carries its ``town``.
     """
     names = {s.id: s.name for s in plan.schools}
     bands = figures.bands(plan)
@@ -72,6 +87,12 @@ def plan_tables(
             stop_columns(bands),
             counts=[f"boarding_{b}" for b in bands],
         ),
+        "depots": _frame(depot_rows(plan), DEPOT_COLUMNS),
+        "townships": _frame(
+            township_rows(plan, towns),
+            township_columns(),
+            counts=[c for c in township_columns() if c.startswith("schools_")],
+        ),
     }
     if catchments is not None:
         tables["catchments"] = _frame([_catchment_row(c) for c in catchments], CATCHMENT_COLUMNS)
@@ -94,6 +115,7 @@ def _school_row(
     return {
         "school": s.id,
         "name": s.name,
+        "town": s.town,
         "level": s.level,
         "lon": s.lon,
         "lat": s.lat,
@@ -128,6 +150,7 @@ def _village_row(v: figures.Village, bands: tuple[str, ...]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "village": v.id,
         "name": v.name,
+        "town": v.town,
         "lon": v.lon,
         "lat": v.lat,
         "snap_m": v.rows[0].snap_m,
@@ -154,6 +177,7 @@ def _assignment_row(a: Assignment, names: Mapping[str, str]) -> dict[str, Any]:
     return {
         "village": a.village,
         "village_name": a.village_name,
+        "town": a.town,
         "lon": a.lon,
         "lat": a.lat,
         "band": a.band,
@@ -188,6 +212,7 @@ def _route_row(r: Route, names: Mapping[str, str]) -> dict[str, Any]:
         "route": r.id,
         "school": r.school,
         "school_name": names.get(r.school, ""),
+        "town": r.town,
         "start": r.start,
         "bus_type": r.bus_type,
         "seats": r.seats,
@@ -229,6 +254,7 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
             "stop": n,
             "village": s.village,
             "village_name": s.village_name,
+            "town": s.town,
             "lon": s.lon,
             "lat": s.lat,
             "arrive_s": s.arrive_s,
@@ -259,6 +285,7 @@ def _stop_rows(r: Route, names: Mapping[str, str], bands: tuple[str, ...]) -> li
             "stop": n,
             "village": s.village,
             "village_name": s.village_name,
+            "town": where[s.village, s.school].town,
             "lon": where[s.village, s.school].lon,
             "lat": where[s.village, s.school].lat,
             "arrive_s": s.arrive_s,
@@ -288,6 +315,7 @@ def _catchment_row(c: Catchment) -> dict[str, Any]:
     return {
         "school": c.school,
         "school_name": c.school_name,
+        "town": c.town,
         "role": c.role,
         "band": "primary",
         "villages": len(c.villages),

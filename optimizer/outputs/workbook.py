@@ -40,6 +40,8 @@ SHEET_NAMES = {
         "routes": "Routes",
         "stops": "Stops",
         "catchments": "Catchments",
+        "depots": "Depots",
+        "townships": "Townships",
     },
     "zh": {
         "schools": "学校",
@@ -48,6 +50,8 @@ SHEET_NAMES = {
         "routes": "校车线路",
         "stops": "校车站点",
         "catchments": "学区",
+        "depots": "校车车场",
+        "townships": "各乡镇街道汇总",
     },
 }
 

@@ -28,6 +28,7 @@ from optimizer.planning.reasons import closure_reasons, placement_reasons
 from optimizer.planning.school_results import school_results
 from optimizer.planning.settings import closure_settings, routing_settings
 from optimizer.planning.timetables import plan_route
+from optimizer.planning.townships import plan_depots, township_summary, with_towns
 from optimizer.planning.vetoes import veto_checklist
 from optimizer.problem.build import build_problem
 from optimizer.problem.data import Problem
@@ -91,7 +92,9 @@ def plan_and_check(
     routes = with_afternoons(problem, region, routes, buses)
     assignments = with_rides(problem, draft, list(routes))
     schools = school_results(problem, region, closures, assignments)
+    schools, assignments, routes = with_towns(problem, schools, assignments, routes)
     reasons = closure_reasons(problem, closures, settings, assignments, routes, buses)
+    money = plan_money(problem, schools, assignments, routes, buses)
     plan = Plan(
         scenario=scenario.name,
         bell_s=problem.scenario_bell_s,
@@ -102,12 +105,14 @@ def plan_and_check(
         kpis={
             **compute_kpis(schools, assignments, routes, buses),
             "years_ahead": problem.moves.years_ahead,
-            "money": plan_money(problem, schools, assignments, routes, buses),
+            "money": money,
         },
         vetoes=veto_checklist(problem, schools, assignments, routes, reasons),
         buses=buses,
         reasons=reasons,
         placements=placement_reasons(problem, schools, assignments),
+        depots=plan_depots(region, buses, routes),
+        townships=township_summary(problem, schools, assignments, routes, buses, money),
     )
     return plan, problem, verify(plan, problem)
 

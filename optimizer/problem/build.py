@@ -224,7 +224,15 @@ def build_problem(
         travel=travel,
         **policy_numbers(policy),
         closing=closing,
+        village_towns=_towns(villages),
+        depot_towns=_towns(region.depots),
     )
+
+
+def _towns(table: Any) -> tuple[str, ...]:
+    """Each row's ``town`` (``""`` where the table has no such column)."""
+    towns = table["town"] if "town" in table else [""] * len(table)
+    return tuple(str(t) for t in towns)
 
 
 def closing_policy(

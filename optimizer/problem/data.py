@@ -93,7 +93,11 @@ class Problem:
         default share applies; ``None``: no column).
     closing
         The closure policy: candidates, townships, families, boarding, investment, the
-        planner's decisions, the cap (:mod:`optimizer.problem.closing`).
+        planner's decisions, the cap (:mod:`optimizer.problem.closing`); the schools'
+        towns are ``closing.towns``.
+    village_towns, depot_towns
+        Each village's and depot's township (the tables' ``town``; ``""``: none named;
+        empty tuples: not known).
     """
 
     name: str
@@ -134,6 +138,8 @@ class Problem:
     teacher_cost: np.ndarray | None = None
     travel: np.ndarray | None = None
     guardian_mps: float = 30 / 3.6
+    village_towns: tuple[str, ...] = ()
+    depot_towns: tuple[str, ...] = ()
 
     @property
     def today(self) -> np.ndarray:

@@ -32,7 +32,7 @@ from optimizer.scenario.yaml_reader import load_yaml
 #: The key naming the scenario a file extends.
 EXTENDS = "extends"
 #: Region keys holding a path (a string, or a mapping with a ``path`` key).
-REGION_PATH_KEYS = ("roads", "villages", "schools", "depots")
+REGION_PATH_KEYS = ("roads", "villages", "schools", "depots", "boundaries")
 #: Keys the loader sets itself; a file may not set them.
 RESERVED = ("base_dir", "sources")
 

@@ -15,7 +15,9 @@ from pydantic import (
     Field,
     ValidationError,
 )
+from shapely.geometry import MultiPolygon
 
+from geodata.boundaries import DEFAULT_FIELD, read_boundaries
 from geodata.china_crs import PlaceCrs
 from geodata.errors import InputError, InputIssue
 from geodata.region import PlaceFile, Region, RegionFiles, load_region
@@ -111,6 +113,14 @@ class PlaceSource(Frozen):
     )
 
 
+class BoundarySource(Frozen):
+    """The townships' boundaries: a GeoJSON or GeoPackage of polygons, one per town."""
+
+    path: str
+    field: str = Field(DEFAULT_FIELD, description="the field holding each town's name")
+    layer: str | None = Field(None, description="the layer of a GeoPackage; the first")
+
+
 class RegionPaths(Frozen):
     """Region files, relative to the scenario file."""
 
@@ -118,6 +128,11 @@ class RegionPaths(Frozen):
     villages: str | PlaceSource
     schools: str | PlaceSource
     depots: str | PlaceSource | None = None
+    boundaries: str | BoundarySource | None = Field(
+        None,
+        description="township boundaries for the maps (GeoJSON or GeoPackage with a town "
+        "field); without them each town is drawn as the union of its villages' cells",
+    )
     max_snap_m: float = Field(
         1000.0,
         gt=0,
@@ -183,6 +198,28 @@ class Scenario(Frozen):
             if late:
                 raise InputError(late)
         return region
+
+    def boundary_source(self) -> BoundarySource | None:
+        """The township boundaries' file with an absolute path, if the region names one."""
+        source = self.region.boundaries
+        if source is None:
+            return None
+        if isinstance(source, str):
+            source = BoundarySource(path=source)
+        return source.model_copy(update={"path": str((self.base_dir / source.path).resolve())})
+
+    def town_boundaries(self) -> dict[str, MultiPolygon] | None:
+        """Each town's boundary from ``region.boundaries`` (lon/lat), or ``None``.
+
+        Raises
+        ------
+        geodata.errors.InputError
+            The file is missing, unreadable, lacks the town field or holds no polygons.
+        """
+        source = self.boundary_source()
+        if source is None:
+            return None
+        return read_boundaries(source.path, field=source.field, layer=source.layer)
 
     def region_files(self) -> RegionFiles:
         """The region's files as absolute paths."""

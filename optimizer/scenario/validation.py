@@ -14,12 +14,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from geodata.boundaries import read_boundaries
 from geodata.errors import InputError, InputIssue
 from geodata.file_kinds import road_file_kind
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.region import PlaceFile
 from optimizer.scenario.inheritance import read_scenario_source
-from optimizer.scenario.schema import RegionPaths, Scenario, load_scenario
+from optimizer.scenario.schema import BoundarySource, RegionPaths, Scenario, load_scenario
 
 
 def validate(path: str | Path) -> Scenario:
@@ -87,7 +88,26 @@ def region_file_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
             )
         except InputError as exc:
             issues.extend(exc.issues)
+    issues.extend(_boundary_issues(region, base_dir))
     return issues
+
+
+def _boundary_issues(region: RegionPaths, base_dir: Path) -> list[InputIssue]:
+    """Problems with the township boundaries' file (``region.boundaries``), if named."""
+    source = region.boundaries
+    if source is None:
+        return []
+    if isinstance(source, str):
+        source = BoundarySource(path=source)
+    path = (base_dir / source.path).resolve()
+    problem = _unreadable(path)
+    if problem is not None:
+        return [InputIssue(str(path), "-", "file", *problem)]
+    try:
+        read_boundaries(path, field=source.field, layer=source.layer)
+    except InputError as exc:
+        return list(exc.issues)
+    return []
 
 
 def _unreadable(path: Path) -> tuple[str, str] | None:

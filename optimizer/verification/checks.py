@@ -9,7 +9,8 @@ rule: the statuses here; where each village band goes and how in
 :mod:`~optimizer.verification.routes` (multi-school runs in
 :mod:`~optimizer.verification.mixed_routes`), their afternoon runs in
 :mod:`~optimizer.verification.afternoons` and the buses that drive them in
-:mod:`~optimizer.verification.buses`.
+:mod:`~optimizer.verification.buses`; every record's town and the township summary
+in :mod:`~optimizer.verification.townships`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from optimizer.verification.buses import check_buses
 from optimizer.verification.closure_policy import check_closure_policy
 from optimizer.verification.routes import check_routes
 from optimizer.verification.school_sizes import check_school_sizes
+from optimizer.verification.townships import check_towns
 from optimizer.verification.violation import Violation
 
 
@@ -36,6 +38,7 @@ def verify(plan: Plan, problem: Problem) -> list[Violation]:
     if plan.buses:  # plans from before bus duties have one bus per run
         check_buses(plan, problem, out)
     check_closure_policy(plan, problem, out)
+    check_towns(plan, problem, out)
     return out
 
 

@@ -30,6 +30,11 @@ def _row(cells: list[str], numeric: tuple[int, ...] = (), head: bool = False) ->
     )
 
 
+def _town(town: str) -> str:
+    """`` · <town>`` after a place's name on its popup's first line (nothing without one)."""
+    return f" · {esc(town)}" if town else ""
+
+
 def school_tooltip(school: SchoolResult, role: str, text: Mapping[str, str]) -> str:
     """Name, id, level and role."""
     return (
@@ -105,7 +110,7 @@ def school_popup(
             + "</table></div>"
         )
     return (
-        f'<div class="sp-pop"><b>{esc(school.name)}</b> ({esc(school.id)})<br>'
+        f'<div class="sp-pop"><b>{esc(school.name)}</b> ({esc(school.id)}){_town(school.town)}<br>'
         + "<br>".join(lines)
         + f"<table>{head}{rows}</table>{reason}</div>"
     )
@@ -169,7 +174,8 @@ def village_popup(
             + "</table></div>"
         )
     return (
-        f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})<br>'
+        f'<div class="sp-pop"><b>{esc(village.name)}</b> ({esc(village.id)})'
+        f"{_town(village.town)}<br>"
         + esc(text["snap"].format(bus=village.rows[0].snap_m, walk=village.rows[0].walk_snap_m))
         + f"<table>{head}{body}</table>{reason}</div>"
     )
@@ -312,7 +318,7 @@ def stop_popup(
     boarding = f"{sum(stop.boarding.values())} ({bands})" if bands else esc(text["none"])
     return (
         f'<div class="sp-pop"><b>{esc(text["stop"])} {number}</b> · {esc(text["route"])} '
-        f"{shown}<br>{esc(stop.village_name)} ({esc(stop.village)})<br>"
+        f"{shown}<br>{esc(stop.village_name)} ({esc(stop.village)}){_town(stop.town)}<br>"
         f"{esc(text['arrival'])} {hhmm(stop.arrive_s)} · {esc(text['departure'])} "
         f"{hhmm(stop.depart_s)}<br>"
         f"{esc(text['boarding'])}: {boarding}"

@@ -27,11 +27,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
 from shapely.geometry import Polygon
 
 from optimizer.outputs import figures, styles
 from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.labels import labels
+from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan, Role
 
 #: A4 landscape in inches, and the print resolution.
@@ -63,6 +65,7 @@ def render_static_map(
     road_lines: Lines | None = None,
     catchments: Sequence[Catchment] = (),
     formats: Sequence[str] = ("png",),
+    towns: Sequence[TownArea] = (),
 ) -> dict[str, bytes]:
     """The print map of a plan.
 
@@ -78,6 +81,9 @@ def render_static_map(
         The plan's catchments (drawn under everything else).
     formats : sequence of {"png", "pdf"}
         The files wanted.
+    towns : sequence of TownArea
+        The towns' outlines (:mod:`optimizer.outputs.townships`), drawn dashed with
+        each town's name.
 
     Returns
     -------
@@ -85,11 +91,12 @@ def render_static_map(
         The file contents by format; the same inputs give the same bytes.
     """
     text = labels(language)
-    strings = [plan.scenario, *text.values()]
+    strings = [plan.scenario, *text.values(), *(t.town for t in towns)]
     with use_fonts(strings):
         fig = Figure(figsize=PAGE_IN, dpi=DPI)
         ax = fig.add_axes((0.02, 0.04, 0.70, 0.84))
         draw_plan(ax, plan, road_lines=road_lines, catchments=catchments)
+        _draw_towns(ax, towns)
         k = figures.kpis(plan)
         fig.text(0.02, 0.955, plan.scenario, fontsize=15, weight="bold", va="bottom")
         fig.text(
@@ -281,6 +288,22 @@ def _frame(ax: Axes, plan: Plan, road_lines: Lines | None) -> None:
         "N", xy=(0.97, 0.95), xytext=(0.97, 0.87), xycoords="axes fraction", ha="center",
         fontsize=10, weight="bold", arrowprops={"arrowstyle": "-|>", "color": "black"},
     )  # fmt: skip
+
+
+def _draw_towns(ax: Axes, towns: Sequence[TownArea]) -> None:
+    """Each town's outline (thin, dashed, grey) and its name at its label point."""
+    for t in towns:
+        for poly in t.geometry.geoms:
+            ax.add_patch(
+                PathPatch(
+                    _polygon_path(poly), facecolor="none", edgecolor="#555555",
+                    linewidth=0.7, linestyle=(0, (4, 3)), zorder=2.5,
+                )
+            )  # fmt: skip
+        ax.text(
+            t.label_lon, t.label_lat, t.town, fontsize=7.5, color="#333333", ha="center",
+            va="center", zorder=9, path_effects=[withStroke(linewidth=2.2, foreground="white")],
+        )  # fmt: skip
 
 
 def _polygon_path(poly: Polygon) -> MplPath:

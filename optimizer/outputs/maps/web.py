@@ -43,7 +43,7 @@ from optimizer.outputs.maps.background_layer import (
     legend_covers,
 )
 from optimizer.outputs.maps.finder import FINDER_CSS, Place, PlaceFinder, PlaceKind
-from optimizer.outputs.maps.leaflet_page import base_map, external_references, finish_page
+from optimizer.outputs.maps.leaflet_page import base_map, esc, external_references, finish_page
 from optimizer.outputs.maps.legend import legend, title_box
 from optimizer.outputs.maps.route_colours import (
     OVER_LIMIT_DASH,
@@ -55,6 +55,7 @@ from optimizer.outputs.maps.route_colours import route_labels as route_label_of
 from optimizer.outputs.maps.routes_layer import AFTERNOON_PANE, STOP_PANE, add_afternoon, add_route
 from optimizer.outputs.money_view import WHY, closure_reason_cells
 from optimizer.outputs.timeline_view import TimelineView
+from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan, Role, SchoolResult
 
 #: Map panes and their z-index, lowest first: the background, roads and catchments under
@@ -110,6 +111,7 @@ def render_map(
     catchments: Sequence[Catchment] | None = None,
     timeline: TimelineView | None = None,
     background: Background | None = None,
+    towns: Sequence[TownArea] = (),
 ) -> str:
     """Render the plan as a self-contained offline HTML map.
 
@@ -134,6 +136,8 @@ def render_map(
         Water, land use and place names of the region's road file
         (:func:`geodata.background.read_background`), drawn under everything; one
         from a GraphML graph draws nothing and says so in the attribution.
+    towns : sequence of TownArea
+        The towns' outlines (:mod:`optimizer.outputs.townships`): a ``townships`` layer.
 
     Returns
     -------
@@ -195,6 +199,7 @@ def render_map(
     credit = attribution(background, text)
     if credit:
         Attribution(credit).add_to(fmap)
+    _add_towns(fmap, towns, text)
     folium.LayerControl(collapsed=True).add_to(fmap)
     first = colours[plan.routes[0].id] if plan.routes else ROUTE_PALETTE[0]
     box = legend(
@@ -239,6 +244,31 @@ def _add_roads(group: folium.FeatureGroup, lines: Sequence[Sequence[tuple[float,
     )
     line.options["pane"] = "sp-roads"
     line.add_to(group)
+
+
+def _add_towns(fmap: folium.Map, towns: Sequence[TownArea], text: Mapping[str, str]) -> None:
+    """The ``townships`` layer: each town's outline, thin and dashed, with its name at its
+    label point (a permanent tooltip); nothing without towns."""
+    if not towns:
+        return
+    group = folium.FeatureGroup(name=text["layer.towns"], show=True)
+    for t in towns:
+        for poly in t.geometry.geoms:
+            rings = [
+                [(round(lat, 6), round(lon, 6)) for lon, lat in ring.coords]
+                for ring in (poly.exterior, *poly.interiors)
+            ]
+            folium.Polygon(
+                rings if len(rings) > 1 else rings[0], color="#555555", weight=1.2,
+                dash_array="6 4", fill=False, class_name="sp-town",
+            ).add_to(group)  # fmt: skip
+        folium.CircleMarker(
+            (t.label_lat, t.label_lon), radius=0, opacity=0, fill=False,
+            tooltip=folium.Tooltip(
+                esc(t.town), permanent=True, direction="center", class_name="sp-town-name",
+            ),
+        ).add_to(group)  # fmt: skip
+    group.add_to(fmap)
 
 
 def _add_catchment(
