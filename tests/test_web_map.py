@@ -122,7 +122,7 @@ def test_names_show_from_their_zoom_and_closed_schools_lie_on_top(demo: Path) ->
     assert panes["closed"] > panes["after"] > panes["villages"] > panes["stops"] > panes["overlay"]
     assert panes["background"] < panes["overlay"]
     closed = sum(1 for s in plan.schools if s.status == "closed")
-    assert out["closedInPane"] == closed == 19
+    assert out["closedInPane"] == closed > 0
     assert out["control"]["collapsed"] and out["control"]["width"] < 60  # an icon
     assert out["legendBefore"] is True and out["legendAfter"] is False  # folds from a popup
 
@@ -177,7 +177,7 @@ def test_route_colours_differ_from_the_over_limit_mark_and_between_neighbours(
 ) -> None:
     plan = _plan(demo / "en")
     colours, labels = route_colours(plan), route_labels(plan)
-    assert len(plan.routes) == 21
+    assert len(plan.routes) > 10  # enough routes that a small palette would repeat
     assert set(colours.values()) <= set(ROUTE_PALETTE)
     for colour in ROUTE_PALETTE:
         assert delta_e(colour, OVER_LIMIT_MARK) > 35, colour
@@ -233,7 +233,7 @@ def test_a_closed_schools_popup_gives_the_reason_the_report_gives(demo: Path) ->
         plan = _plan(demo / language)
         page = (demo / language / "map.html").read_text(encoding="utf-8")
         report = (demo / language / "report.html").read_text(encoding="utf-8")
-        assert len(plan.reasons) == 19
+        assert len(plan.reasons) == sum(s.status == "closed" for s in plan.schools) > 0
         for reason in plan.reasons:
             cells = closure_reason_cells(reason, language)
             popup = "".join(
