@@ -18,6 +18,7 @@ from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, wr
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
+from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.workbook import write_workbook
@@ -46,7 +47,8 @@ def write_outputs(
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
-    (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
+    (print map); ``report.html`` (with the print map inlined); ``route_sheets.html``
+    (one A4 page per bus run, the permit's route sheet); ``plan.gpkg`` (layers
     villages, schools, assignments, routes, stops, catchments, roads; QGIS styles and
     field aliases in the output's language), one CSV table per layer (UTF-8 with a BOM)
     and ``plan.xlsx`` (a sheet per table, headers in the output's language).
@@ -99,6 +101,8 @@ def write_outputs(
         (tmp / "map.pdf").write_bytes(prints["pdf"])
         report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
         (tmp / "report.html").write_text(report, encoding="utf-8")
+        sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
+        (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
         for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
             table.to_csv(
                 tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"
