@@ -153,6 +153,11 @@ class Region:
                 add((round(float(net.lon[b]), 7), round(float(net.lat[b]), 7)))
         return coords, length
 
+    def village_towns(self) -> dict[str, str]:
+        """Each village's township (the villages table's ``town``; ``""`` where none)."""
+        towns = self.villages["town"] if "town" in self.villages else [""] * len(self.villages)
+        return {str(v): str(t or "") for v, t in zip(self.villages["id"], towns)}
+
     def route_roads(self, place_sequence: list[int]) -> list[Stretch]:
         """The roads along :meth:`route_path` of the same places: name, ref, hazards and
         length of each stretch (:func:`geodata.road_names.path_stretches`)."""

@@ -101,6 +101,7 @@ def _run(
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            towns=region.village_towns(),
             extra=manifest_file(scenario, plan),
         )
     print(plan.summary())
@@ -132,6 +133,7 @@ def assess_proposal(
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            towns=region.village_towns(),
             extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
         )
         print(plan.summary())
@@ -160,6 +162,7 @@ def write_timeline(
                 language=scenario.output.language,
                 tiles=scenario.output.tiles,
                 road_lines=region.road_lines(),
+                towns=region.village_towns(),
                 extra=manifest_file(scenario, y.plan),
                 timeline=TimelineView(y.year, len(years), rows),
             )

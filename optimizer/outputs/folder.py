@@ -9,7 +9,7 @@ folder a previous run wrote (:data:`OUTPUT_MARKS`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from geodata.staging import check_output_folder, staged_folder
@@ -17,6 +17,7 @@ from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
+from optimizer.outputs.notices import render_notices
 from optimizer.outputs.report import render_report
 from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
@@ -43,12 +44,14 @@ def write_outputs(
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     extra: Callable[[list[Path]], dict[str, str]] | None = None,
     timeline: TimelineView | None = None,
+    towns: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
     (print map); ``report.html`` (with the print map inlined); ``route_sheets.html``
-    (one A4 page per bus run, the permit's route sheet); ``plan.gpkg`` (layers
+    (one A4 page per bus run, the permit's route sheet); ``notices.html`` (a notice to
+    parents per village the plan changes, one A4 page each); ``plan.gpkg`` (layers
     villages, schools, assignments, routes, stops, catchments, roads; QGIS styles and
     field aliases in the output's language), one CSV table per layer (UTF-8 with a BOM)
     and ``plan.xlsx`` (a sheet per table, headers in the output's language).
@@ -74,6 +77,8 @@ def write_outputs(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: the map links the other years and the
         report gains the timeline.
+    towns : mapping of str to str, optional
+        Each village's township (``Region.village_towns()``): the notices' order.
 
     Returns
     -------
@@ -103,6 +108,8 @@ def write_outputs(
         (tmp / "report.html").write_text(report, encoding="utf-8")
         sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
         (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
+        notices = render_notices(plan, language=language, towns=towns, timeline=timeline)
+        (tmp / "notices.html").write_text(notices, encoding="utf-8")
         for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
             table.to_csv(
                 tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"

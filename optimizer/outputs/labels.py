@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from optimizer.outputs.dossier_words import SHEET_EN, SHEET_ZH
+from optimizer.outputs.notice_words import NOTICE_EN, NOTICE_ZH
 from optimizer.outputs.terms import name
 from optimizer.outputs.vocabulary import VOCABULARY_EN, VOCABULARY_ZH
 
@@ -23,6 +24,7 @@ LANGUAGES = ("en", "zh")
 _EN = {
     **VOCABULARY_EN,
     **SHEET_EN,
+    **NOTICE_EN,
     "title": "School consolidation plan",
     "summary_line": (
         "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
@@ -190,6 +192,7 @@ _EN = {
 _ZH = {
     **VOCABULARY_ZH,
     **SHEET_ZH,
+    **NOTICE_ZH,
     "title": "学校布局调整方案",
     "summary_line": (
         "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人"

@@ -8,8 +8,8 @@ roads from the first stop to the school, the hazard sections (20 km/h) with thei
 length and road, the longest ride against its limit, and blanks for the vehicle plate,
 the driver, the bus attendant (照管员), their phones and the signatures. Each sheet
 is one printed page (``break-after: page``); the index of the routes on top shows on
-a screen only, so that the print has exactly one page per route. The report lists the routes and links
-here (:func:`route_list`).
+a screen only, so that the print has exactly one page per route. The report lists
+the routes and links here (:func:`route_list`).
 """
 
 from __future__ import annotations

@@ -71,6 +71,7 @@ def run_variant(task: Task) -> VariantResult:
             language=scenario.output.language,
             tiles=scenario.output.tiles,
             road_lines=region.road_lines(),
+            towns=region.village_towns(),
             extra=manifest_file(scenario, plan),
         )
     except InputError as exc:
