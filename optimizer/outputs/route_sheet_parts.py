@@ -53,14 +53,17 @@ def _home(route: Route) -> dict[tuple[str, str], list[tuple[int, HomeStop]]]:
 def _afternoon_cells(
     visits: list[tuple[int, HomeStop]], runs: int, text: Mapping[str, str]
 ) -> list[tuple[str, str]]:
-    """The afternoon arrival(s) at a stop (which run, when more than one) and the ride."""
-
-    def tag(n: int) -> str:
-        return f" ({text['sheet.run_n'].format(n=n)})" if runs > 1 else ""
-
-    when = "; ".join(f"{hhmm(s.arrive_s)}{tag(n)}" for n, s in visits)
-    ride = "; ".join(_ride(s.ride_s, s.limit_s, text) for _, s in visits)
-    return [(_e(when or "-"), "n"), (_e(ride or "-"), "n")]
+    """A cell per afternoon run: when it reaches the stop and the ride home (limit)."""
+    at = {n: s for n, s in visits}
+    return [
+        (
+            _e(f"{hhmm(at[n].arrive_s)} · {_ride(at[n].ride_s, at[n].limit_s, text)}")
+            if n in at
+            else "-",
+            "n",
+        )
+        for n in range(1, runs + 1)
+    ]
 
 
 def stops_table(route: Route, plan: Plan, text: Mapping[str, str]) -> str:
@@ -77,17 +80,16 @@ def stops_table(route: Route, plan: Plan, text: Mapping[str, str]) -> str:
     header = [
         _e(text[c]) for c in ("sheet.no", "village", "boarding", "sheet.pickup", "load", "ride")
     ]
-    header += [_e(text["sheet.dropoff"]), _e(text["sheet.home_ride"])]
+    header += [
+        _e(text["sheet.dropoff_run"].format(n=n) if runs > 1 else text["sheet.dropoff"])
+        for n in range(1, runs + 1)
+    ]
     rows = []
     for k, visit in figures.route_visits(route):
         if isinstance(visit, Drop):
             if not route.drops:
                 continue
-            leave = "; ".join(
-                f"{hhmm(c.depart_s)}"
-                + (f" ({text['sheet.run_n'].format(n=n)})" if runs > 1 else "")
-                for n, c in collects.get(visit.school, [])
-            )
+            leave = {n: hhmm(c.depart_s) for n, c in collects.get(visit.school, [])}
             rows.append(
                 [
                     _t(""),
@@ -96,8 +98,7 @@ def stops_table(route: Route, plan: Plan, text: Mapping[str, str]) -> str:
                     (_e(f"{hhmm(visit.arrive_s)} / {hhmm(visit.depart_s)}"), "n"),
                     (_e(f"{visit.load_after}/{route.seats}"), "n"),
                     _t(""),
-                    (_e(leave or "-"), "n"),
-                    _t(""),
+                    *((_e(leave.get(n, "-")), "n") for n in range(1, runs + 1)),
                 ]
             )
             continue

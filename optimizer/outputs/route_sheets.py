@@ -29,6 +29,9 @@ from optimizer.outputs.route_sheet_parts import blanks, hazards, longest, roads,
 from optimizer.outputs.wording import count
 from optimizer.plan import Plan, Route
 
+#: The map's height on the page (millimetres) for a run of up to four stops.
+MAP_MM = 86
+
 _CSS = """
 body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
   margin: 0; color: #222; font-size: 8.5pt; }
@@ -44,8 +47,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 td.blank { height: 6mm; min-width: 30mm; }
 table.facts th { width: 24%; }
 img.route-map { display: block; width: 100%; height: auto; max-height: 86mm;
-  object-fit: contain; border: 1px solid #bbb; }
-section.sheet { break-after: page; page-break-after: always; overflow: hidden; }
+  object-fit: contain; object-position: left; border: 1px solid #bbb; }
+section.sheet { break-after: page; page-break-after: always; }
 section.sheet:last-of-type { break-after: auto; page-break-after: auto; }
 @media print { section.cover { display: none; } }
 p.note { color: #555; font-size: 7.5pt; }
@@ -133,6 +136,14 @@ def _bus(route: Route, plan: Plan, text: Mapping[str, str]) -> str:
     return f"{text['route_bus'].format(bus=bus, n=n, of=runs)} · {seats}" if bus else seats
 
 
+def map_mm(route: Route) -> int:
+    """The map's height on the page, millimetres: smaller for a run with many stops, so
+    that the sheet stays one page (the stops table grows a row per stop, drop or walker
+    line)."""
+    rows = len(route.stops) + len(route.drops) + sum(len(s.walkers) for s in route.stops)
+    return max(30, MAP_MM - 9 * max(0, rows - 4))
+
+
 def route_sheet(route: Route, plan: Plan, text: Mapping[str, str], road_lines: Lines) -> str:
     """One route's sheet: a ``<section class="sheet">``, one printed page."""
     facts = [
@@ -157,7 +168,8 @@ def route_sheet(route: Route, plan: Plan, text: Mapping[str, str], road_lines: L
         f'<p class="note">{_e(plan.scenario)} · {_e(text["sheet.heading"])}</p>\n'
         f"<h2>{_e(title)}</h2>\n"
         f"{facts_table}\n"
-        f'<img class="route-map" alt="{_e(alt)}" src="data:image/png;base64,{png}">\n'
+        f'<img class="route-map" alt="{_e(alt)}" style="max-height: {map_mm(route)}mm" '
+        f'src="data:image/png;base64,{png}">\n'
         f'<p class="note">{_e(text["sheet.map_note"])}</p>\n'
         f"<h3>{_e(text['sheet.stops'])}</h3>\n{stops_table(route, plan, text)}\n"
         f"<h3>{_e(text['sheet.roads'])}</h3>\n<p>{_e(roads(route, text))}</p>\n"
