@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from geodata.kinds import Hazard
+from geodata.road_names import edge_stretch, path_stretches
+from geodata.speeds import SpeedModel
 from optimizer import verify
 from optimizer.outputs.figures import hhmm
 from optimizer.outputs.route_sheets import render_route_sheets
@@ -153,3 +155,24 @@ def test_a_run_of_eight_stops_still_prints_on_one_page(
     )
     page.write_text(html, encoding="utf-8")
     assert len(pdf_page_sizes(print_to_pdf(tmp_path, page))) == 1
+
+
+def test_each_hazard_stretch_has_the_kinds_its_tags_give(demo: DemoOutputs) -> None:
+    """Every 20 km/h edge of the demo's road graph, read as a stretch: the hazard kinds of
+    its OSM tags (incline, width, surface, track) and the length the travel times use."""
+    net = demo.region.network
+    index = {int(n): i for i, n in enumerate(net.node_ids)}
+    speeds = SpeedModel(track_grades=("grade1", "grade3", "untagged"))
+    seen = 0
+    for u, v, data in net.graph.edges(data=True):
+        if not data.get("schoolplan_hazard"):
+            continue
+        stretch = edge_stretch(net, index[u], index[v])
+        assert set(stretch.hazards) == set(speeds.hazards(data)) and stretch.hazards
+        assert stretch.length_m == pytest.approx(float(net.length_csr[index[u], index[v]]))
+        seen += 1
+        last = (index[u], index[v], stretch)
+    assert seen >= 10
+    a, b, stretch = last
+    (piece,) = path_stretches(net, [[a, b]])  # the last hazard edge, as a path
+    assert piece == stretch
