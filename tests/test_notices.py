@@ -10,7 +10,8 @@ import pytest
 
 from optimizer.outputs.figures import hhmm
 from optimizer.outputs.notices import bus_times, changed, render_notices
-from optimizer.plan import Mode, Plan
+from optimizer.outputs.timeline_view import TimelineView
+from optimizer.plan import Mode, Plan, built_first
 from tests.browser import needs_chromium, pdf_page_sizes, print_to_pdf
 from tests.demo_outputs import DemoOutputs, demo_outputs
 from tests.test_chinese_words import english_words, visible_text
@@ -91,3 +92,23 @@ def test_each_notice_prints_on_one_a4_page(
     page.write_text(html, encoding="utf-8")
     sizes = pdf_page_sizes(print_to_pdf(tmp_path, page))
     assert len(sizes) == len(_notices(html)) + 1  # the first page, then a page per village
+
+
+def test_a_closure_says_when_the_school_closes(demo: DemoOutputs) -> None:
+    """Once the plan takes effect, after what the receiving school builds first; or, in a
+    timeline, the year the school closes."""
+    plan = demo.plan
+    page = render_notices(plan, towns=demo.region.village_towns())
+    schools = {s.id: s for s in plan.schools}
+    for a in plan.assignments:
+        if schools[a.before_school].status != "closed" or a.before_school == a.school:
+            continue
+        closed = schools[a.before_school].name
+        if built_first(schools[a.school].investment):
+            assert f"{closed} closes once the plan takes effect, after " in page
+        else:
+            assert f"{closed} closes once the plan takes effect;" in page
+    school = next(s for s in plan.schools if s.status == "closed")
+    rows = ({"year": 2, "event": "close", "school": school.id, "detail": ""},)
+    later = render_notices(plan, timeline=TimelineView(1, 2, rows))
+    assert f"{school.name} closes in year +2 of the plan" in later
