@@ -12,7 +12,7 @@ from optimizer.outputs.figures import hhmm
 from optimizer.outputs.notices import bus_times, changed, render_notices
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.plan import Mode, Plan, built_first
-from tests.browser import needs_chromium, pdf_page_sizes, print_to_pdf
+from tests.browser import layout_problems, needs_chromium, pdf_page_sizes, print_to_pdf
 from tests.demo_outputs import DemoOutputs, demo_outputs
 from tests.test_chinese_words import english_words, visible_text
 
@@ -92,6 +92,9 @@ def test_each_notice_prints_on_one_a4_page(
     page.write_text(html, encoding="utf-8")
     sizes = pdf_page_sizes(print_to_pdf(tmp_path, page))
     assert len(sizes) == len(_notices(html)) + 1  # the first page, then a page per village
+    found = layout_problems(tmp_path, page, width=round((210 - 28) / 25.4 * 96))
+    assert found["wide"] == [], found["wide"][:5]  # nothing past an A4 page's text width
+    assert found["cramped"] == []
 
 
 def test_a_closure_says_when_the_school_closes(demo: DemoOutputs) -> None:

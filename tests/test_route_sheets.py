@@ -21,7 +21,7 @@ from optimizer.outputs.figures import hhmm
 from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.plan import Plan
 from optimizer.route_roads import RoadStretch
-from tests.browser import needs_chromium, pdf_page_sizes, print_to_pdf
+from tests.browser import layout_problems, needs_chromium, pdf_page_sizes, print_to_pdf
 from tests.demo_outputs import DemoOutputs, demo_outputs
 from tests.test_chinese_words import english_words, visible_text
 
@@ -127,6 +127,9 @@ def test_each_sheet_prints_on_exactly_one_a4_page(
     sizes = pdf_page_sizes(print_to_pdf(tmp_path, page))
     assert len(sizes) == len(demo.plan.routes)
     assert all(abs(w - A4_PT[0]) < 1 and abs(h - A4_PT[1]) < 1 for w, h in sizes)
+    found = layout_problems(tmp_path, page, width=round((210 - 24) / 25.4 * 96))
+    assert found["wide"] == [], found["wide"][:5]  # nothing past an A4 page's text width
+    assert found["cramped"] == []
 
 
 @needs_chromium

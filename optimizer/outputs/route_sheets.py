@@ -47,7 +47,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 td.blank { height: 6mm; min-width: 30mm; }
 table.facts th { width: 24%; }
 img.route-map { display: block; width: 100%; height: auto; max-height: 86mm;
-  object-fit: contain; object-position: left; border: 1px solid #bbb; }
+  object-fit: contain; object-position: left; border: 1px solid #bbb; box-sizing: border-box; }
 section.sheet { break-after: page; page-break-after: always; }
 section.sheet:last-of-type { break-after: auto; page-break-after: auto; }
 @media print { section.cover { display: none; } }
