@@ -1,8 +1,8 @@
-"""The words of the route sheets (the bus permit dossier) and the notices to parents.
+"""The words of the route sheets (the bus permit dossier) and of the report's route list.
 
 Both languages side by side; :mod:`optimizer.outputs.labels` adds them to each
-language's labels. The Chinese reads as a county bureau writes a 校车使用许可 file and
-a 告家长书.
+language's labels. The Chinese reads as a county bureau writes a 校车使用许可 file (the
+notices to parents have theirs in :mod:`optimizer.outputs.notice_words`).
 """
 
 from __future__ import annotations

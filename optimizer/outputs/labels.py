@@ -177,7 +177,6 @@ _EN = {
     "journey_before": "Before: school, mode, min, km",
     "journey_after": "After: school, mode, min, km",
     "flag": "Flag",
-    "route_sheets": "Bus route sheets",
     "no_routes": "No bus routes in this plan.",
     # comparison
     "compare_title": "Comparison of two plans",
@@ -340,7 +339,6 @@ _ZH = {
     "journey_before": "调整前：学校、方式、分钟、公里",
     "journey_after": "调整后：学校、方式、分钟、公里",
     "flag": "提示",
-    "route_sheets": "校车线路单",
     "no_routes": "本方案没有校车线路。",
     "compare_title": "两个方案的比较",
     "kpi": "指标",
