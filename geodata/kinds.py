@@ -57,3 +57,14 @@ OWNERSHIPS: tuple[Ownership, ...] = tuple(Ownership)
 TRAVELS: tuple[Travel, ...] = tuple(Travel)
 #: The villages table's column of today's travel for each band.
 CURRENT_MODE_COLUMNS: dict[Band, str] = {band: f"current_mode_{band}" for band in BANDS}
+
+
+class Hazard(StrEnum):
+    """Why a road segment is a 20 km/h hazard segment for a school bus
+    (:meth:`geodata.speeds.SpeedModel.hazards`)."""
+
+    TRACK = "track"  # highway=track: a field or forest road
+    UNPAVED = "unpaved"  # an unpaved surface (gravel, dirt...)
+    ROUGH = "rough"  # smoothness bad or worse
+    STEEP = "steep"  # an incline of at least min_incline_pct either way
+    NARROW = "narrow"  # width below min_width_m: room for one bus only

@@ -20,6 +20,7 @@ from geodata.errors import IssueCollector
 from geodata.matrices import leg_paths, node_matrix, to_int
 from geodata.place_limits import check_limits
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
+from geodata.road_names import Stretch, path_stretches
 from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
 from geodata.snapping import (
     DEFAULT_WARN_SNAP_M,
@@ -34,7 +35,7 @@ from geodata.speeds import SpeedModel
 from geodata.staging import check_cache_folder, staged_files
 
 #: Bump when the cached Region's layout or the way it is computed changes.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,18 @@ class Region:
                     add(point)
                 add((round(float(net.lon[b]), 7), round(float(net.lat[b]), 7)))
         return coords, length
+
+    def village_towns(self) -> dict[str, str]:
+        """Each village's township (the villages table's ``town``; ``""`` where none)."""
+        towns = self.villages["town"] if "town" in self.villages else [""] * len(self.villages)
+        return {str(v): str(t or "") for v, t in zip(self.villages["id"], towns)}
+
+    def route_roads(self, place_sequence: list[int]) -> list[Stretch]:
+        """The roads along :meth:`route_path` of the same places: name, ref, hazards and
+        length of each stretch (:func:`geodata.road_names.path_stretches`)."""
+        nodes = self.place_nodes
+        legs = [(int(nodes[a]), int(nodes[b])) for a, b in zip(place_sequence, place_sequence[1:])]
+        return path_stretches(self.network, leg_paths(self.network.time_csr, legs))
 
 
 def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,9 @@ from geodata.speeds import SpeedModel, first
 EXTRA_WAY_TAGS = WAY_TAGS
 #: Marks graph nodes that a place snapped to, so that simplification keeps them.
 PLACE_ATTR = "schoolplan_place"
+#: Edge attribute of the drive graph: why the edge is a hazard segment, the
+#: :class:`geodata.kinds.Hazard` values joined by commas (empty: no hazard).
+HAZARD_ATTR = "schoolplan_hazard"
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,7 @@ def drive_graph(raw: nx.MultiDiGraph, speeds: SpeedModel, *, source: str) -> nx.
         kph = speeds.bus_kph(str(first(data.get("highway"))), float(data["speed_kph"]), data)
         data["bus_kph"] = kph
         data["travel_time"] = float(data["length"]) / (kph / 3.6)
+        data[HAZARD_ATTR] = ",".join(speeds.hazards(data))
     return graph
 
 
@@ -266,7 +270,9 @@ def simplify(graph: nx.MultiDiGraph, keep_nodes: Iterable[int]) -> nx.MultiDiGra
     for node in keep_nodes:
         graph.nodes[node][PLACE_ATTR] = True
     differ = [
-        a for a in ("bus_kph", "highway") if any(a in d for _, _, d in graph.edges(data=True))
+        a
+        for a in ("bus_kph", "highway", HAZARD_ATTR)
+        if any(a in d for _, _, d in graph.edges(data=True))
     ]
     return ox.simplify_graph(
         graph,

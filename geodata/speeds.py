@@ -48,6 +48,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from geodata.kinds import Hazard
+
 DEFAULT_HIGHWAY_KPH: Mapping[str, float] = MappingProxyType(
     {
         "motorway": 100.0,
@@ -189,22 +191,26 @@ class SpeedModel:
         """The legal cap for a highway class."""
         return self.motorway_cap_kph if highway in MOTORWAY_CLASSES else self.road_cap_kph
 
-    def is_hazard(self, tags: Mapping[str, object]) -> bool:
-        """Whether a way's tags make it a 20 km/h hazard segment."""
+    def hazards(self, tags: Mapping[str, object]) -> tuple[Hazard, ...]:
+        """Why a way's tags make it a 20 km/h hazard segment (empty: it is none)."""
+        found = []
         if first(tags.get("highway")) == "track":
-            return True
+            found.append(Hazard.TRACK)
         if first(tags.get("surface")) in UNPAVED_SURFACES:
-            return True
+            found.append(Hazard.UNPAVED)
         if first(tags.get("smoothness")) in BAD_SMOOTHNESS:
-            return True
+            found.append(Hazard.ROUGH)
         incline = _number(tags.get("incline"))
         if incline is not None and abs(incline) >= self.min_incline_pct:
-            return True
-        for key in ("width", "est_width"):
-            width = _number(tags.get(key))
-            if width is not None and 0 < width < self.min_width_m:
-                return True
-        return False
+            found.append(Hazard.STEEP)
+        widths = (_number(tags.get(key)) for key in ("width", "est_width"))
+        if any(w is not None and 0 < w < self.min_width_m for w in widths):
+            found.append(Hazard.NARROW)
+        return tuple(found)
+
+    def is_hazard(self, tags: Mapping[str, object]) -> bool:
+        """Whether a way's tags make it a 20 km/h hazard segment."""
+        return bool(self.hazards(tags))
 
     def bus_kph(self, highway: str, osm_kph: float, tags: Mapping[str, object]) -> float:
         """The school-bus speed on one segment.

@@ -13,6 +13,7 @@ from typing import Any
 from geodata.kinds import Band, Level, Ownership
 from optimizer.afternoon import AfternoonRun
 from optimizer.reasons import ClosureReason, PlacementReason
+from optimizer.route_roads import RoadStretch
 from optimizer.towns import Depot, Township
 from optimizer.values import Decision, Mode, Role, Status, VetoStatus
 
@@ -237,6 +238,11 @@ class Route:
     one per dismissal time among the route's bands, in the order the bus does them;
     empty in plans from before afternoon runs. ``town`` is the receiving school's
     township (of ``school``).
+    empty in plans from before afternoon runs.
+
+    ``start_name``, ``start_lon`` and ``start_lat`` name and place the yard (the depot's
+    name, or the school's for its own yard); ``roads`` the roads from the first stop to
+    the school (:mod:`optimizer.route_roads`). Both empty in older plans.
     """
 
     id: str
@@ -255,6 +261,10 @@ class Route:
     drops: tuple[Drop, ...] = ()
     afternoon: tuple[AfternoonRun, ...] = ()
     town: str = ""
+    start_name: str = ""
+    start_lon: float = 0.0
+    start_lat: float = 0.0
+    roads: tuple[RoadStretch, ...] = ()
 
     def stop_school(self, stop: RouteStop) -> str:
         """The school the pupils boarding at ``stop`` ride to."""
@@ -365,6 +375,7 @@ class Plan:
                     "stops": tuple(stop(s) for s in r["stops"]),
                     "drops": tuple(Drop(**d) for d in r.get("drops", ())),
                     "afternoon": tuple(AfternoonRun.from_dict(a) for a in r.get("afternoon", ())),
+                    "roads": tuple(RoadStretch(**s) for s in r.get("roads", ())),
                     "geometry": tuple(tuple(p) for p in r["geometry"]),
                 }
             )

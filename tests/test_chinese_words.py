@@ -1,7 +1,8 @@
 """Chinese outputs as a county bureau writes them: no English word left, measure words.
 
 Every visible text of the Chinese report, the map's boxes, popups and tooltips is read and
-every Latin word that is not a name from the plan (school, village, scenario), an id
+every Latin word that is not a name from the plan (school, village, scenario, bus yard,
+road), an id
 (``S01``, ``R001``) or a product name (the solver's engine) is an untranslated word.
 """
 
@@ -31,6 +32,8 @@ def english_words(text: str, plan: Plan) -> list[str]:
     names = {s.name for s in plan.schools} | {a.village_name for a in plan.assignments}
     names |= {r.start for r in plan.routes}  # the depot's id
     names |= {s.town for s in plan.schools} | {a.town for a in plan.assignments}  # townships
+    names |= {r.start_name for r in plan.routes}  # the depot's name (the depots table's)
+    names |= {n for r in plan.routes for s in r.roads for n in (s.name, s.ref)}  # the map's
     names.discard("")
     for name in sorted(names | {plan.scenario}, key=len, reverse=True):
         text = text.replace(name, " ")

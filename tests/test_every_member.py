@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from geodata.kinds import Band, Level, Ownership
+from geodata.kinds import Band, Hazard, Level, Ownership
 from geodata.region import load_region
 from optimizer import verify
 from optimizer.outputs.compare import load_plan
@@ -20,7 +20,7 @@ from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario
 from tests.sample_plan import sample_plan
 
-ENUMS = (Band, Level, Ownership, Mode, Status, Role, VetoStatus)
+ENUMS = (Band, Level, Ownership, Mode, Status, Role, VetoStatus, Hazard)
 
 
 def every_member_plan() -> Plan:

@@ -68,12 +68,14 @@ def test_the_fleet_reads_back_from_plan_json(staggered):
 
 def test_route_sheets_name_the_bus_and_where_it_comes_from(staggered):
     from optimizer.outputs.report import render_report
+    from optimizer.outputs.route_sheets import render_route_sheets
 
     plan, _ = staggered
     early, late = sorted(plan.routes, key=lambda r: r.arrive_school_s)
+    sheets = render_route_sheets(plan)
+    assert "bus B001, run 1 of 2" in sheets and "bus B001, run 2 of 2" in sheets
+    assert "Comes on from P1" in sheets
     html = render_report(plan)
-    assert "bus B001, run 1 of 2" in html and "bus B001, run 2 of 2" in html
-    assert "Comes on from P1" in html
     assert "Buses (the fleet" in html and "Bus runs (routes)" in html
 
 

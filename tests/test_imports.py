@@ -27,6 +27,7 @@ ORDER = (
     "kpis",  # the headline numbers derived from a plan's records
     "plan",
     "afternoon",  # the records of the afternoon runs the Plan's routes carry (beside plan.py)
+    "route_roads",  # the records of the roads a route drives (beside plan.py)
     "journey_changes",  # whose daily journey gets longer (a KPI of plan.py, beside it)
     "reasons",  # the records of the reasons of decisions the Plan carries (beside plan.py)
     "towns",  # the records of the townships and bus yards the Plan carries (beside plan.py)

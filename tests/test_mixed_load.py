@@ -240,18 +240,18 @@ def test_verifier_catches_a_ride_over_the_limit_to_its_own_school(mixed_plan):
 def test_report_map_and_tables_show_the_drop_offs(mixed_plan):
     from optimizer.outputs.maps.static import render_static_map
     from optimizer.outputs.maps.web import render_map
-    from optimizer.outputs.report import render_report
+    from optimizer.outputs.route_sheets import render_route_sheets
     from optimizer.outputs.tables import plan_tables
 
     plan, _ = mixed_plan
     route = plan.routes[0]
     first, last = (hhmm(d.arrive_s) for d in route.drops)
-    page = render_report(plan)
+    page = render_route_sheets(plan)
     assert "Route R001 to East primary (S1), East junior (S2)" in page
     assert f"arrives at school {first} (S1, 20 pupils)" in page
     assert "→ East primary (S1)" in page and "→ East junior (S2)" in page
     assert "20 (Grades 1-3 20) → S1" in page and "−20" in page
-    assert f"{first} 到校 (S1, 20 名学生)" in render_report(plan, language="zh")
+    assert f"{first} 到校 (S1, 20 名学生)" in render_route_sheets(plan, language="zh")
     html_map = render_map(plan)
     assert f"East primary {first} (20), East junior {last} (20)" in html_map
     assert render_static_map(plan)["png"][:4] == b"\x89PNG"

@@ -13,6 +13,7 @@ from optimizer.outputs.catchments import catchments
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
+from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.plan import Plan
 from tests.browser import browse, distinct_colours, needs_chromium
@@ -254,17 +255,16 @@ def test_report(plan: Plan) -> None:
         "47 / 45 ⚠",
         "OPTIMAL",
         "4.17 %",
-        "Route R001",
-        "07:10",
-        "07:20",
-        "22/35",
-        "30/35",
+        'href="route_sheets.html#R001">R001',
         "Lingkou (V03)",
         "Shangping &lt;Village&gt; School · walk · 5 · 0.2",  # before: school, mode, min, km
         "Hexi Central School · school bus · 30 · 8.0",
         "+25",
     ):
         assert text in page, text
+    sheets = render_route_sheets(plan)
+    for text in ("Route R001", "07:10", "07:20", "22/35", "30/35"):
+        assert text in sheets, text
 
 
 def test_report_veto_checklist(plan: Plan) -> None:
@@ -293,7 +293,7 @@ def test_report_in_chinese(plan: Plan) -> None:
     assert '<html lang="zh">' in page
     for label in (
         "撤并学校及学生去向",
-        "校车线路单",
+        "校车线路",
         "节省运行经费",
         "一至三年级",
         "撤并否决事项核查",

@@ -12,7 +12,7 @@ from geodata.region import load_region
 from optimizer import verify
 from optimizer.buses.stops import choose_stops
 from optimizer.outputs.maps.web import render_map
-from optimizer.outputs.report import render_report
+from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.planning.flow import make_plan
 from optimizer.planning.settings import routing_settings
@@ -172,7 +172,7 @@ def test_the_verifier_catches_a_rider_boarding_twice(planned):
 def test_route_sheets_map_and_tables_list_the_walking_villages(planned):
     plan, problem = planned
     walk = int(problem.walk_m[0, 1])
-    sheet = render_report(plan)
+    sheet = render_route_sheets(plan)
     assert f"Village 2 (V2); walking here from Village 1 (V1) {walk} m: 15" in sheet
     assert "arrives at school 07:50 · bell 08:00" in sheet
     page = render_map(plan)
@@ -183,7 +183,7 @@ def test_route_sheets_map_and_tables_list_the_walking_villages(planned):
     assert list(morning["walk_from"]) == [f"V1 ({walk} m); V3 ({walk} m)"]
     assert list(tables["assignments"]["stop"]) == ["V2", "V2", "", "", "V2", "V2"]
     assert list(tables["routes"]["bell"]) == ["08:00"]
-    assert "步行到此站的村庄" in render_report(plan, language="zh")
+    assert "步行到此站的村庄" in render_route_sheets(plan, language="zh")
 
 
 def test_the_demo_with_a_walk_to_a_stop_gives_a_verified_plan():

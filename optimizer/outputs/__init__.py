@@ -1,1 +1,2 @@
-"""Stage 7 of 11: what goes out of a finished Plan: files, tables, report, maps, compare."""
+"""Stage 7 of 11: what goes out of a finished Plan: files, tables, report, route
+sheets, notices to parents, maps, compare."""

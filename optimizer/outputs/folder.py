@@ -20,7 +20,9 @@ from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
+from optimizer.outputs.notices import render_notices
 from optimizer.outputs.report import render_report
+from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.townships import town_areas
@@ -52,12 +54,14 @@ def write_outputs(
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
-    (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
-    villages, schools, assignments, routes, stops, catchments, depots, towns, roads;
-    QGIS styles and field aliases in the output's language), one CSV table per layer
-    (UTF-8 with a BOM; the towns' is ``townships.csv``) and ``plan.xlsx`` (a sheet per
-    table, headers in the output's language). Catchments and the towns' outlines are
-    computed once and shared by every file.
+    (print map); ``report.html`` (with the print map inlined); ``route_sheets.html``
+    (one A4 page per bus run, the permit's route sheet); ``notices.html`` (a notice to
+    parents per village the plan changes, one A4 page each, by township); ``plan.gpkg``
+    (layers villages, schools, assignments, routes, stops, catchments, depots, towns,
+    roads; QGIS styles and field aliases in the output's language), one CSV table per
+    layer (UTF-8 with a BOM; the towns' is ``townships.csv``) and ``plan.xlsx`` (a sheet
+    per table, headers in the output's language). Catchments and the towns' outlines
+    are computed once and shared by every file.
 
     Parameters
     ----------
@@ -121,6 +125,15 @@ def write_outputs(
         (tmp / "map.pdf").write_bytes(prints["pdf"])
         report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
         (tmp / "report.html").write_text(report, encoding="utf-8")
+        sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
+        (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
+        notices = render_notices(
+            plan,
+            language=language,
+            towns={a.village: a.town for a in plan.assignments},
+            timeline=timeline,
+        )
+        (tmp / "notices.html").write_text(notices, encoding="utf-8")
         for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
             table.to_csv(
                 tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from optimizer.outputs.dossier_words import SHEET_EN, SHEET_ZH
+from optimizer.outputs.notice_words import NOTICE_EN, NOTICE_ZH
 from optimizer.outputs.terms import name
 from optimizer.outputs.vocabulary import VOCABULARY_EN, VOCABULARY_ZH
 
@@ -21,6 +23,8 @@ LANGUAGES = ("en", "zh")
 
 _EN = {
     **VOCABULARY_EN,
+    **SHEET_EN,
+    **NOTICE_EN,
     "title": "School consolidation plan",
     "summary_line": (
         "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
@@ -176,7 +180,6 @@ _EN = {
     "journey_before": "Before: school, mode, min, km",
     "journey_after": "After: school, mode, min, km",
     "flag": "Flag",
-    "route_sheets": "Bus route sheets",
     "no_routes": "No bus routes in this plan.",
     # comparison
     "compare_title": "Comparison of two plans",
@@ -190,6 +193,8 @@ _EN = {
 
 _ZH = {
     **VOCABULARY_ZH,
+    **SHEET_ZH,
+    **NOTICE_ZH,
     "title": "学校布局调整方案",
     "summary_line": (
         "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人"
@@ -340,7 +345,6 @@ _ZH = {
     "journey_before": "调整前：学校、方式、分钟、公里",
     "journey_after": "调整后：学校、方式、分钟、公里",
     "flag": "提示",
-    "route_sheets": "校车线路单",
     "no_routes": "本方案没有校车线路。",
     "compare_title": "两个方案的比较",
     "kpi": "指标",

@@ -4,8 +4,9 @@
 every string escaped): the headline numbers, what the plan does in each township
 (:mod:`optimizer.outputs.township_view`), the print map (inlined as a data URI), every
 school after the plan, the closed schools and where their pupils go, the veto
-checklist per closed school, every village's journeys before and after, one sheet
-per bus route, and the solver runs. Every number comes from the plan through
+checklist per closed school, every village's journeys before and after, the list of
+bus routes (each route's sheet is one page of ``route_sheets.html``, linked: the report
+stays short enough to read), and the solver runs. Every number comes from the plan through
 :mod:`optimizer.outputs.figures`.
 """
 
@@ -23,7 +24,7 @@ from optimizer.outputs.html_parts import t as _t
 from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import labels, term
 from optimizer.outputs.money_view import money_section
-from optimizer.outputs.route_sheets import route_sheets as _route_sheets
+from optimizer.outputs.route_sheets import route_list
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.township_view import township_section
@@ -117,7 +118,7 @@ def render_report(
         _closures(plan, text),
         _vetoes(plan, text),
         _villages(plan, text),
-        _route_sheets(plan, text),
+        route_list(plan, text),
         _solver(plan, text),
     ]
     return (

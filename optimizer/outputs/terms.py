@@ -1,7 +1,7 @@
 """The words for every member of the plan's enumerations, in English and Chinese.
 
 Kept by member, both languages side by side, so that no member goes without a word:
-a band, level, ownership, mode, status, school role or veto outcome.
+a band, level, ownership, mode, status, school role, veto outcome or hazard kind.
 :mod:`optimizer.outputs.labels` makes them the ``"<kind>.<value>"`` labels of each
 language (``"mode.walk"``); :func:`name` looks a member up in a language's labels.
 """
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from geodata.kinds import Hazard
 from optimizer.plan import Band, Level, Mode, Ownership, Role, Status, VetoStatus
 
 #: The label prefix of each enumeration: ``"mode.walk"`` is :attr:`Mode.WALK`'s label.
@@ -24,6 +25,7 @@ KINDS: Mapping[type[StrEnum], str] = MappingProxyType(
         Status: "status",
         Role: "role",
         VetoStatus: "veto",
+        Hazard: "hazard",
     }
 )
 
@@ -70,6 +72,13 @@ MEMBER_WORDS: Mapping[type[StrEnum], Mapping[StrEnum, tuple[str, str]]] = Mappin
             VetoStatus.PASS: ("pass", "通过"),
             VetoStatus.FAIL: ("FAIL", "不通过"),
             VetoStatus.MANUAL: ("for the hearing", "待听证"),
+        },
+        Hazard: {
+            Hazard.TRACK: ("field track", "机耕路"),
+            Hazard.UNPAVED: ("unpaved", "未铺装路面"),
+            Hazard.ROUGH: ("rough surface", "路面破损"),
+            Hazard.STEEP: ("steep slope", "陡坡"),
+            Hazard.NARROW: ("narrow road", "窄路"),
         },
     }
 )

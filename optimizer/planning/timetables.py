@@ -12,11 +12,34 @@ from optimizer.buses.runs import Run, pickup_limit_s, yard
 from optimizer.plan import Drop, Route, RouteStop, Walker
 from optimizer.problem.data import Problem
 from optimizer.problem.rules import stop_time_s, youngest_limit_s
+from optimizer.route_roads import RoadStretch
 
 
 def point(frame: pd.DataFrame, i: int) -> tuple[float, float]:
     """Longitude and latitude of row ``i`` of a places table, to 7 decimals."""
     return round(float(frame["lon"].iloc[i]), 7), round(float(frame["lat"].iloc[i]), 7)
+
+
+def yard_fields(region: Region, place: int, places: list[int]) -> dict[str, object]:
+    """The route's yard by name and point, and the roads of its loaded path (``places``:
+    the first stop to the last school), as :class:`~optimizer.plan.Route` fields."""
+    tables = (region.villages, region.schools, region.depots)
+    row = place
+    for table in tables:
+        if row < len(table):
+            break
+        row -= len(table)
+    lon, lat = point(table, row)
+    roads = tuple(
+        RoadStretch(s.name, s.ref, int(round(s.length_m)), s.hazards)
+        for s in region.route_roads(places)
+    )
+    return {
+        "start_name": str(table["name"].iloc[row]),
+        "start_lon": lon,
+        "start_lat": lat,
+        "roads": roads,
+    }
 
 
 def plan_route(problem: Problem, region: Region, run: Run | MixedRun, route_id: str) -> Route:
@@ -95,6 +118,7 @@ def single_route(problem: Problem, region: Region, run: Run, route_id: str) -> R
         longest_ride_s=max(s.ride_s for s in stops),
         geometry=tuple(geometry),
         bell_s=bell,
+        **yard_fields(region, yard_place, sequence[1:]),
     )
 
 
@@ -157,4 +181,5 @@ def mixed_route(problem: Problem, region: Region, run: MixedRun, route_id: str) 
         geometry=tuple(geometry),
         bell_s=problem.bell_s(schools[-1]),
         drops=() if single else tuple(drops),
+        **yard_fields(region, run.yard, places[1:]),
     )

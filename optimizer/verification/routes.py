@@ -1,8 +1,9 @@
 """Independent re-check of the bus routes: each run re-timed from the problem's matrices.
 
 Part of :mod:`optimizer.verification.checks`. Every route: a bus of the fleet, its
-school's bell. A single-school run, stop by stop: who boards (walkers from other
-villages within their walk), the load within the seats, the time at the stop, every
+school's bell; its road list no longer than the run. A single-school run, stop by
+stop: who boards (walkers from other villages within their walk), the load within the
+seats, the time at the stop, every
 leg no faster than the road, each ride as reported and within the youngest boarding
 band's limit, the yard left in time; multi-school runs in
 :mod:`optimizer.verification.mixed_routes`. Then the riders against the assignments:
@@ -35,12 +36,28 @@ def check_routes(
             out.append(Violation("route", route.id, "unknown school or no stops"))
             continue
         _check_bus_and_bell(route, problem, s, out)
+        _check_roads(route, out)
         if route.drops:
             check_mixed_route(route, problem, seen, out)
             continue
         _check_single_school_route(route, problem, s, village_index, seen, out)
     _check_riders_board_as_assigned(plan, seen, out)
     _check_every_bus_pupil_seated(bus, seen, out)
+
+
+def _check_roads(route: Route, out: list[Violation]) -> None:
+    """The road list of a route sheet is part of the route: stretches of positive length
+    that add up to no more than the route drives (its loaded part; each rounded to a metre).
+    Names and hazards are the map's words, read and not re-checked."""
+    total = sum(r.length_m for r in route.roads)
+    if any(r.length_m < 0 for r in route.roads) or total > route.distance_m + len(route.roads):
+        out.append(
+            Violation(
+                "route roads",
+                route.id,
+                f"road stretches of {total} m in all on a route of {route.distance_m} m",
+            )
+        )
 
 
 def _check_bus_and_bell(route: Route, problem: Problem, s: int, out: list[Violation]) -> None:
