@@ -35,7 +35,6 @@ def demo_outputs(tmp: Path) -> DemoOutputs:
         plan,
         out,
         road_lines=region.road_lines(),
-        towns=region.village_towns(),
         extra=manifest_file(scenario, plan),
     )
     return DemoOutputs(plan, problem, region, out)

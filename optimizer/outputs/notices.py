@@ -188,7 +188,7 @@ def render_notices(
     language : {"en", "zh"}
         Language of the notices.
     towns : mapping of str to str, optional
-        Each village's township (the villages table's ``town``); the notices are
+        Each village's township (default: the assignments' ``town``); the notices are
         sorted by township, then village id.
     timeline : TimelineView, optional
         For a year of a multi-year timeline: the year each school closes.
@@ -199,7 +199,7 @@ def render_notices(
         The ``notices.html`` page; it loads nothing from anywhere.
     """
     text = labels(language)
-    towns = towns or {}
+    towns = towns or {a.village: a.town for a in plan.assignments}
     by_village: dict[str, list[Assignment]] = {}
     for a in plan.assignments:
         by_village.setdefault(a.village, []).append(a)
