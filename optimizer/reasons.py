@@ -75,7 +75,11 @@ class PlacementReason:
     """Why a village band boards, or travels over its limit, at ``school``.
 
     ``nearer`` is the nearest school teaching the band that is nearer by bus time
-    (empty with :attr:`WhyNot.NONE`), ``why`` the reason it is not used.
+    (empty with :attr:`WhyNot.NONE`), ``why`` the reason it is not used, ``detail``
+    the same in English words. The numbers behind it, for every language's words:
+    ``nearer_min`` (the nearer school's journey, minutes), ``limit_min`` (the band's
+    limit), ``nearer_pupils`` and ``nearer_places`` (its pupils after the plan and its
+    places for the band).
     """
 
     village: str
@@ -84,6 +88,10 @@ class PlacementReason:
     nearer: str
     why: WhyNot
     detail: str
+    nearer_min: int = 0
+    limit_min: int = 0
+    nearer_pupils: int = 0
+    nearer_places: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "band", Band(self.band))

@@ -31,6 +31,7 @@ def english_words(text: str, plan: Plan) -> list[str]:
     """Latin words of ``text`` that are no name, id or product name of ``plan``."""
     names = {s.name for s in plan.schools} | {a.village_name for a in plan.assignments}
     names |= {r.start for r in plan.routes}  # the depot's id
+    names |= {a.village for a in plan.assignments} | {s.id for s in plan.schools}  # any ids
     names |= {s.town for s in plan.schools} | {a.town for a in plan.assignments}  # townships
     names |= {r.start_name for r in plan.routes}  # the depot's name (the depots table's)
     names |= {n for r in plan.routes for s in r.roads for n in (s.name, s.ref)}  # the map's

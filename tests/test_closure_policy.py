@@ -325,3 +325,32 @@ def test_a_target_the_township_rule_blocks_names_both_rules(tmp_path, capsys):
         message
     )
     assert "capacity" not in message and "school-wide" not in message
+
+
+def test_a_boarding_placement_says_why_not_the_nearer_school_in_both_languages(tiny):
+    """The lifted boarding case: A's grades 4-6 board at P2 although P1 is nearer; P1 is
+    full (30 places). plan.json, the report and the map give the reason with its numbers,
+    and the Chinese pages in Chinese words."""
+    from optimizer.outputs.maps.web import render_map
+    from optimizer.outputs.report import render_report
+    from optimizer.plan import Plan
+    from optimizer.reasons import WhyNot
+    from tests.test_chinese_words import english_words, map_text, visible_text
+
+    scenario, region = tiny
+    plan, _, broken = _boarding_case(scenario, region, rule=False)
+    assert broken == []
+    (why,) = [p for p in plan.placements if (p.village, p.band) == ("A", "p46")]
+    assert why.school == "P2" and why.nearer == "P1" and why.why is WhyNot.FULL
+    assert (why.nearer_pupils, why.nearer_places) == (
+        sum(next(s for s in plan.schools if s.id == "P1").enrolment_after.values()),
+        30,
+    )
+    assert Plan.from_json(plan.to_json()).placements == plan.placements
+    english = render_report(plan, language="en")
+    assert f"P1 holds {why.nearer_pupils} of 30 places" in english
+    chinese = render_report(plan, language="zh")
+    assert f"P1已有{why.nearer_pupils}名学生，学位数30个" in chinese
+    assert english_words(visible_text(chinese), plan) == []
+    page = render_map(plan, language="zh")
+    assert "学位数30个" in page and english_words(map_text(page), plan) == []

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from optimizer.outputs.html_parts import e, number, t, table
 from optimizer.outputs.labels import term
 from optimizer.plan import Plan
-from optimizer.reasons import ClosureReason
+from optimizer.reasons import ClosureReason, PlacementReason
 
 #: Rows of the money table: key of kpis["money"] and its words (en, zh).
 MONEY_ROWS = (
@@ -82,6 +82,36 @@ WORDS = {
         "phead": ("村", "学段", "学校", "更近的学校", "原因", "说明"),
     },
 }
+#: The detail of a placement reason, per language, from its numbers.
+WHY_DETAIL = {
+    "en": {
+        "closed": "{nearer} closes ({minutes} min away)",
+        "full": "{nearer} holds {pupils} of {places} places",
+        "over_limit": "{nearer} is {minutes} min away, over the {limit}-min limit",
+        "dearer": "{nearer} ({minutes} min) costs the plan more",
+        "none": "",
+    },
+    "zh": {
+        "closed": "{nearer}撤并（路程{minutes}分钟）",
+        "full": "{nearer}已有{pupils}名学生，学位数{places}个",
+        "over_limit": "{nearer}路程{minutes}分钟，超过{limit}分钟时限",
+        "dearer": "{nearer}（路程{minutes}分钟）使方案总成本更高",
+        "none": "",
+    },
+}
+
+
+def placement_detail(p: PlacementReason, language: str) -> str:
+    """A placement reason's detail in ``language``'s words, from its numbers."""
+    return WHY_DETAIL[language][p.why.value].format(
+        nearer=p.nearer,
+        minutes=p.nearer_min,
+        limit=p.limit_min,
+        pupils=p.nearer_pupils,
+        places=p.nearer_places,
+    )
+
+
 WHY = {
     "en": {
         "closed": "closed",
@@ -158,7 +188,7 @@ def _reasons(plan: Plan, text: Mapping[str, str], language: str) -> str:
             t(p.school),
             t(p.nearer or "-"),
             t(WHY[language][p.why.value]),
-            t(p.detail),
+            t(placement_detail(p, language)),
         ]
         for p in plan.placements
     ]

@@ -95,8 +95,22 @@ def placement_reasons(
             out.append(PlacementReason(a.village, a.band, a.school, "", WhyNot.NONE, ""))
             continue
         t = nearer[0][1]
-        why, detail = _why_not(problem, by_id[problem.school_ids[t]], v, b, t, places(problem, t))
-        out.append(PlacementReason(a.village, a.band, a.school, problem.school_ids[t], why, detail))
+        nearer_school, seats = by_id[problem.school_ids[t]], places(problem, t)
+        why, detail = _why_not(problem, nearer_school, v, b, t, seats)
+        out.append(
+            PlacementReason(
+                a.village,
+                a.band,
+                a.school,
+                problem.school_ids[t],
+                why,
+                detail,
+                nearer_min=round(int(problem.time_s[v, problem.school_place(t)]) / 60),
+                limit_min=round(problem.bands[BANDS[b]].limit_s / 60),
+                nearer_pupils=sum(nearer_school.enrolment_after.values()),
+                nearer_places=seats,
+            )
+        )
     return tuple(out)
 
 

@@ -53,7 +53,7 @@ from optimizer.outputs.maps.route_colours import (
 )
 from optimizer.outputs.maps.route_colours import route_labels as route_label_of
 from optimizer.outputs.maps.routes_layer import AFTERNOON_PANE, STOP_PANE, add_afternoon, add_route
-from optimizer.outputs.money_view import WHY, closure_reason_cells
+from optimizer.outputs.money_view import WHY, closure_reason_cells, placement_detail
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan, Role, SchoolResult
@@ -316,7 +316,7 @@ def _add_villages(
                 _named(p.school, names),
                 _named(p.nearer, names) if p.nearer else "-",
                 WHY[language][p.why.value],
-                *([p.detail] if language == "en" else []),  # the model's words are English
+                placement_detail(p, language),
             ]
         )
     for village in figures.villages(plan):
