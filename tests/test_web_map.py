@@ -262,7 +262,9 @@ def test_afternoon_runs_are_drawn_with_their_stop_times(demo: Path) -> None:
 
 def test_a_village_band_over_its_limit_says_why_not_the_nearer_school() -> None:
     plan = sample_plan()
-    why = PlacementReason("V02", "p46", "S01", "S02", WhyNot.CLOSED, "S02 closes (12 min away)")
+    why = PlacementReason(
+        "V02", "p46", "S01", "S02", WhyNot.CLOSED, "S02 closes (12 min away)", nearer_min=12
+    )
     plan = dataclasses.replace(plan, placements=(why,))
     names = {s.id: s.name for s in plan.schools}
     page = render_map(plan)
@@ -278,12 +280,17 @@ def test_a_village_band_over_its_limit_says_why_not_the_nearer_school() -> None:
     )
     assert "<b>Why not the nearer school</b>" in page and row in page
     zh = render_map(plan, language="zh")
-    assert "<b>为何不去更近的学校</b>" in zh and f"<td>{WHY['zh']['closed']}</td></tr>" in zh
+    assert (
+        "<b>为何不去更近的学校</b>" in zh
+        and f"<td>{WHY['zh']['closed']}</td><td>S02撤并（路程12分钟）</td></tr>" in zh
+    )
 
 
 def test_the_chinese_map_with_reasons_and_background_has_no_english_word() -> None:
     plan = sample_plan()
-    why = PlacementReason("V02", "p46", "S01", "S02", WhyNot.FULL, "S02 holds 40 of 40 places")
+    why = PlacementReason(
+        "V02", "p46", "S01", "S02", WhyNot.FULL, "S02 holds 40 of 40 places", 0, 0, 40, 40
+    )
     plan = dataclasses.replace(plan, placements=(why,))
     page = render_map(plan, language="zh", background=read_background(DEMO_ROADS))
     assert english_words(map_text(page), plan) == []
