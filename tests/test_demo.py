@@ -162,5 +162,14 @@ def test_the_models_bus_estimate_and_the_accounts_use_one_day_of_driving(demo_ru
     assert money["bus_km_year"] == round(km_day * 200, 1)
     # The model's figure for the same pupils, from the same function, within the bound.
     accounts = money["bus_fixed"] + money["bus_km_cost"]
-    assert money["bus_estimate"] == bus_estimate(problem, plan.assignments)
+    # The demo plans with the estimate corrected by a first plan's routes: the same
+    # function with the plan's recorded corrections.
+    corrected = dataclasses.replace(
+        problem,
+        money=dataclasses.replace(
+            problem.money, bus_fill=money["bus_fill"], route_km_factor=money["route_km_factor"]
+        ),
+    )
+    assert (money["bus_fill"], money["route_km_factor"]) != (1.0, 1.0)
+    assert money["bus_estimate"] == bus_estimate(corrected, plan.assignments)
     assert 0.5 * accounts <= money["bus_estimate"] <= accounts

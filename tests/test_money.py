@@ -167,7 +167,7 @@ def test_the_bus_estimate_by_hand_and_corrected_by_the_routes(tiny):
     two afternoon runs (grades 1-3, then 4-6). Corrected by the routes (the share of seats
     filled, the routed km over the estimate's), it is the accounts' figure."""
     scenario, region = tiny
-    plan, problem = make_plan(scenario, region)
+    plan, problem = make_plan(_with_money(scenario, bus_estimate_from_routes=False), region)
     money = plan.kpis["money"]
     assert runs_a_day(problem).tolist() == [3, 3]
     km = {
