@@ -22,6 +22,9 @@ from tests.test_outputs import ROADS
 FILES = [
     "assignments.csv",
     "catchments.csv",
+    "costs.png",
+    "enrolment.png",
+    "journeys.png",
     "map.html",
     "map.pdf",
     "map.png",

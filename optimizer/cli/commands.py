@@ -20,6 +20,7 @@ from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
 from optimizer.outputs.manifest import input_files, manifest_file
+from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.planning.assess import assess, broken_rules_csv
@@ -100,6 +101,7 @@ def _run(
             out,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
+            sheet=PrintSheet.of(scenario.output),
             road_lines=region.road_lines(),
             extra=manifest_file(scenario, plan),
         )
@@ -131,6 +133,7 @@ def assess_proposal(
             out,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
+            sheet=PrintSheet.of(scenario.output),
             road_lines=region.road_lines(),
             extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
         )
@@ -159,6 +162,7 @@ def write_timeline(
                 tmp / f"year+{y.year}",
                 language=scenario.output.language,
                 tiles=scenario.output.tiles,
+                sheet=PrintSheet.of(scenario.output),
                 road_lines=region.road_lines(),
                 extra=manifest_file(scenario, y.plan),
                 timeline=TimelineView(y.year, len(years), rows),

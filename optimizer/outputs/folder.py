@@ -14,7 +14,9 @@ from pathlib import Path
 
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
+from optimizer.outputs.charts import pictures as make_pictures
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
+from optimizer.outputs.maps.sheet import DEFAULT_SHEET, PrintSheet
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.report import render_report
@@ -42,11 +44,14 @@ def write_outputs(
     road_lines: Sequence[Sequence[tuple[float, float]]] | None = None,
     extra: Callable[[list[Path]], dict[str, str]] | None = None,
     timeline: TimelineView | None = None,
+    sheet: PrintSheet = DEFAULT_SHEET,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
-    (print map); ``report.html`` (with the print map inlined); ``plan.gpkg`` (layers
+    (print map, A3 or A4 landscape); ``costs.png``, ``enrolment.png`` and
+    ``journeys.png`` (the report's pictures); ``report.html`` (with the print map and
+    the pictures inlined); ``plan.gpkg`` (layers
     villages, schools, assignments, routes, stops, catchments, roads; QGIS styles and
     field aliases in the output's language), one CSV table per layer (UTF-8 with a BOM)
     and ``plan.xlsx`` (a sheet per table, headers in the output's language).
@@ -72,6 +77,9 @@ def write_outputs(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: the map links the other years and the
         report gains the timeline.
+    sheet : PrintSheet
+        The print map's paper (A3 by default), date and issuing body
+        (``PrintSheet.of(scenario.output)``).
 
     Returns
     -------
@@ -82,8 +90,14 @@ def write_outputs(
     areas = compute_catchments(plan, road_lines)
     tables = plan_tables(plan, areas)
     prints = render_static_map(
-        plan, language=language, road_lines=road_lines, catchments=areas, formats=("png", "pdf")
+        plan,
+        language=language,
+        road_lines=road_lines,
+        catchments=areas,
+        formats=("png", "pdf"),
+        sheet=sheet,
     )
+    charts = make_pictures(plan, language=language)
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         page = render_map(
@@ -97,7 +111,11 @@ def write_outputs(
         (tmp / "map.html").write_text(page, encoding="utf-8")
         (tmp / "map.png").write_bytes(prints["png"])
         (tmp / "map.pdf").write_bytes(prints["pdf"])
-        report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
+        for name, picture in charts.items():
+            (tmp / name).write_bytes(picture.png)
+        report = render_report(
+            plan, language=language, map_png=prints["png"], timeline=timeline, pictures=charts
+        )
         (tmp / "report.html").write_text(report, encoding="utf-8")
         for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
             table.to_csv(

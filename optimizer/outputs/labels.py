@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from optimizer.outputs.picture_words import PICTURE_EN, PICTURE_ZH
 from optimizer.outputs.terms import name
 from optimizer.outputs.vocabulary import VOCABULARY_EN, VOCABULARY_ZH
 
@@ -21,6 +22,7 @@ LANGUAGES = ("en", "zh")
 
 _EN = {
     **VOCABULARY_EN,
+    **PICTURE_EN,
     "title": "School consolidation plan",
     "summary_line": (
         "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
@@ -187,6 +189,7 @@ _EN = {
 
 _ZH = {
     **VOCABULARY_ZH,
+    **PICTURE_ZH,
     "title": "学校布局调整方案",
     "summary_line": (
         "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人"
