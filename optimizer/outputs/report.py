@@ -60,7 +60,7 @@ td.warn { color: #b71c1c; }
 p.meta { margin: .2em 0; color: #444; }
 img.map { width: 100%; height: auto; border: 1px solid #bbb; }
 figure.chart { margin: .8em 0; break-inside: avoid; }
-figure.chart img { width: 100%; height: auto; border: 1px solid #ddd; }
+figure.chart img { width: 100%; height: auto; border: 1px solid #ddd; box-sizing: border-box; }
 figure.chart figcaption { font-size: .92em; color: #333; margin-top: .3em; }
 section.route { break-inside: avoid; }
 @page { size: A4; margin: 12mm 10mm; }
