@@ -2,7 +2,10 @@
 
 Drawn over the county road network with the same colours as the interactive map:
 catchments, bus routes and stops, villages coloured by the change of journey time,
-schools after the plan and the closed ones. Figures are made with
+schools after the plan and the closed ones, on an A3 or A4 landscape sheet
+(:mod:`optimizer.outputs.maps.sheet`: title, stamp, issuing body, date, north arrow,
+scale bar) with the schools' names and the routes' numbers
+(:mod:`optimizer.outputs.maps.names`). Figures are made with
 :class:`matplotlib.figure.Figure` directly (the Agg canvas; no pyplot state), and
 saved without timestamps or software versions, so the same plan gives the same
 bytes. Chinese labels need a CJK font on the machine (for example Debian's
