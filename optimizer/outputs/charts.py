@@ -172,22 +172,25 @@ def _histogram(ax: Axes, h: chart_data.Histogram, text: Mapping[str, str], *, fi
 
 # -- enrolment ---------------------------------------------------------------------------
 
-#: Most schools in one column of the enrolment picture.
+#: Schools in one column of the enrolment picture before a second (and a third) is
+#: started; a county with more makes the columns longer.
 _PER_COLUMN = 24
+_COLUMNS = 3
 
 
 def enrolment_picture(plan: Plan, language: str = "en") -> Picture:
     """Each school's pupils today (grey) and after the plan (its role's colour; a closed
     school at 0, its name in red), and its places (学位数, a black tick); the schools in
     :func:`~optimizer.outputs.chart_data.enrolment`'s order, in columns of at most
-    :data:`_PER_COLUMN`, each column on its own scale."""
+    :data:`_PER_COLUMN` (at most :data:`_COLUMNS` columns, longer ones for a large
+    county), each column on its own scale."""
     text = labels(language)
     rows = chart_data.enrolment(plan)
     n = chart_data.enrolment_numbers(rows)
     caption = text["chart.enrolment_caption"].format(
         **{k: v if isinstance(v, str) else number(v) for k, v in n.items()}
     )
-    columns = max(1, math.ceil(len(rows) / _PER_COLUMN))
+    columns = min(_COLUMNS, max(1, math.ceil(len(rows) / _PER_COLUMN)))
     per = max(1, math.ceil(len(rows) / columns))
     with _fonts(plan, text):
         height = 1.3 + 0.2 * max(per, 4)
