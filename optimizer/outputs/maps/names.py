@@ -91,7 +91,7 @@ def _priority(school: SchoolResult, receivers: frozenset[str]) -> tuple[int, int
 
 
 def _box(artist: Text, renderer: RendererBase) -> Bbox:
-    return artist.get_window_extent(renderer).expanded(1.0, 1.0).padded(_GAP_PX)
+    return artist.get_window_extent(renderer).padded(_GAP_PX)
 
 
 def _radius_pt(school: SchoolResult, receivers: frozenset[str]) -> float:
