@@ -97,7 +97,7 @@ def journeys_picture(plan: Plan, language: str = "en") -> Picture:
         caption += text["chart.journeys_boarders"].format(**words)
     with _fonts(plan, text):
         columns = max(len(data.changed), 1)
-        fig = Figure(figsize=(2.9 * columns + 0.6, 6.2), dpi=DPI)
+        fig = Figure(figsize=(2.4 * columns + 0.6, 5.8), dpi=DPI)
         grid = fig.add_gridspec(
             2, columns, left=0.07, right=0.99, top=0.84, bottom=0.09, hspace=0.55, wspace=0.22
         )
@@ -138,7 +138,7 @@ def _histogram(ax: Axes, h: chart_data.Histogram, text: Mapping[str, str], *, fi
     ax.stairs(h.after, h.edges_min, color=AFTER, linewidth=1.8)
     if h.limit_min:
         ax.axvline(h.limit_min, color=LIMIT, linestyle="--", linewidth=1.2)
-        right = h.limit_min > 0.7 * h.edges_min[-1]  # the words left of the line
+        right = h.limit_min > 0.6 * h.edges_min[-1]  # the words left of the line
         ax.text(
             h.limit_min,
             0.97,
@@ -262,7 +262,7 @@ def costs_picture(plan: Plan, language: str = "en") -> Picture:
     steps, capital = chart_data.money_steps(plan)
     scale = 10_000 if text["money_unit"] == "万元" else 1
     with _fonts(plan, text):
-        fig = Figure(figsize=(11.7, 4.6), dpi=DPI)
+        fig = Figure(figsize=(9.8, 4.2), dpi=DPI)
         if not steps:
             fig.text(0.5, 0.5, text["chart.no_money"], ha="center", fontsize=11)
             caption = text["chart.no_money"]
@@ -312,7 +312,7 @@ def _steps(ax: Axes, steps: tuple, scale: float, text: Mapping[str, str]) -> Non
 
 def _money_axis(ax: Axes) -> None:
     """Whole numbers with thousands separators on the money axis (no ``1e7`` offset)."""
-    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
     ax.tick_params(axis="x", labelsize=7.5)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)

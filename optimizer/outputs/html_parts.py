@@ -50,5 +50,5 @@ def figure(png: bytes, title: str, caption: str, anchor: str) -> str:
     return (
         f'<figure class="chart" id="{e(anchor)}">'
         f'<img alt="{e(title)}" src="data:image/png;base64,{data}">'
-        f"<figcaption><strong>{e(title)}.</strong> {e(caption)}</figcaption></figure>"
+        f"<figcaption><strong>{e(title)}</strong> {e(caption)}</figcaption></figure>"
     )
