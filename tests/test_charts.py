@@ -70,8 +70,11 @@ def test_the_journey_bars_of_the_sample_plan_by_hand() -> None:
 
 def test_the_enrolment_bars_and_caption() -> None:
     picture = enrolment_picture(sample_plan())
-    bars = {r.id: (r.before, r.after, r.capacity) for r in picture.data["rows"]}
-    assert bars == {"S01": (95, 125, 400), "S02": (30, 0, 120)}
+    bars = {r.id: (r.before, r.after, r.capacity, r.places_after) for r in picture.data["rows"]}
+    assert bars == {"S01": (95, 125, 400, 400), "S02": (30, 0, 120, 120)}
+    built = replace(sample_plan().schools[0], investment={"classrooms": 2})  # 2 x 45 places
+    grown = enrolment_picture(replace(sample_plan(), schools=(built,)))
+    assert [(r.capacity, r.places_after) for r in grown.data["rows"]] == [(400, 490)]
     assert picture.caption.startswith("1 receiving schools go from 95 to 125 pupils; 1 schools")
     assert "Hexi Central School at 31 % of its places" in picture.caption
     zh = enrolment_picture(sample_plan(), "zh")

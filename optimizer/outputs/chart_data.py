@@ -7,7 +7,8 @@ captions quote them, so a test can recompute every bar from ``plan.json``.
   the way they travel today) and after the plan (``time_s``), per band; once for the
   pupils whose school or way to school changes, once for every pupil with a daily
   journey both today and after (boarders travel weekly and are counted apart).
-- Enrolment: each school's pupils today and after (closed schools at 0) and its places.
+- Enrolment: each school's pupils today and after (closed schools at 0), its places
+  today (``capacity``) and after the plan (classrooms built x its class norm added).
 - Money: the annual net saving as steps from the closed schools' running cost
   (``kpis["money"]``, :mod:`optimizer.planning.accounts`), and capital by item.
 """
@@ -131,7 +132,9 @@ def journeys(plan: Plan) -> Journeys:
 
 @dataclass(frozen=True)
 class Enrolment:
-    """One school's bar: pupils today and after the plan (0 when it closes), its places."""
+    """One school's bar: pupils today and after the plan (0 when it closes), its places
+    today and after the plan (``places_after``: with the classrooms the plan builds, each
+    holding a class of the school's norm)."""
 
     id: str
     name: str
@@ -140,6 +143,7 @@ class Enrolment:
     before: int
     after: int
     capacity: int
+    places_after: int
 
 
 #: The order of the roles in the enrolment picture (within a panel).
@@ -160,6 +164,7 @@ def enrolment(plan: Plan) -> tuple[Enrolment, ...]:
             before=sum(s.enrolment_before.values()),
             after=0 if s.status == "closed" else sum(s.enrolment_after.values()),
             capacity=s.capacity,
+            places_after=s.capacity + s.investment.get("classrooms", 0) * s.class_norm,
         )
         for s in plan.schools
     ]
@@ -175,8 +180,8 @@ def enrolment_numbers(rows: tuple[Enrolment, ...]) -> dict[str, Any]:
     """The enrolment caption's numbers."""
     receiving = [r for r in rows if r.role is Role.RECEIVING]
     closed = [r for r in rows if r.role is Role.CLOSED]
-    open_after = [r for r in rows if r.role is not Role.CLOSED and r.capacity > 0]
-    fullest = max(open_after, key=lambda r: (r.after / r.capacity, r.id), default=None)
+    open_after = [r for r in rows if r.role is not Role.CLOSED and r.places_after > 0]
+    fullest = max(open_after, key=lambda r: (r.after / r.places_after, r.id), default=None)
     return {
         "receiving": len(receiving),
         "receiving_before": sum(r.before for r in receiving),
@@ -184,8 +189,8 @@ def enrolment_numbers(rows: tuple[Enrolment, ...]) -> dict[str, Any]:
         "closed": len(closed),
         "closed_before": sum(r.before for r in closed),
         "fullest": fullest.name if fullest else "-",
-        "fullest_share": round(100 * fullest.after / fullest.capacity) if fullest else 0,
-        "over": sum(1 for r in rows if r.capacity and r.after > r.capacity),
+        "fullest_share": round(100 * fullest.after / fullest.places_after) if fullest else 0,
+        "over": sum(1 for r in rows if r.places_after and r.after > r.places_after),
         "over_before": sum(1 for r in rows if r.capacity and r.before > r.capacity),
     }
 

@@ -180,7 +180,8 @@ _COLUMNS = 3
 
 def enrolment_picture(plan: Plan, language: str = "en") -> Picture:
     """Each school's pupils today (grey) and after the plan (its role's colour; a closed
-    school at 0, its name in red), and its places (学位数, a black tick); the schools in
+    school at 0, its name in red), and its places after the plan (学位数 with the classrooms
+    it builds, a black tick; today's a grey one where they differ); the schools in
     :func:`~optimizer.outputs.chart_data.enrolment`'s order, in columns of at most
     :data:`_PER_COLUMN` (at most :data:`_COLUMNS` columns, longer ones for a large
     county), each column on its own scale."""
@@ -217,8 +218,16 @@ def enrolment_picture(plan: Plan, language: str = "en") -> Picture:
                 markeredgewidth=1.6, label=text["chart.capacity"],
             )
         )  # fmt: skip
+        if any(r.places_after != r.capacity for r in rows):
+            handles.append(
+                Line2D(
+                    [], [], color=TODAY, marker="|", linestyle="none", markersize=9,
+                    markeredgewidth=1.6, label=text["chart.capacity_today"],
+                )
+            )  # fmt: skip
         fig.legend(
-            handles=handles, loc="upper right", ncols=len(handles), fontsize=8, frameon=False,
+            handles=handles, loc="upper right", ncols=min(len(handles), 4), fontsize=8,
+            frameon=False,
             bbox_to_anchor=(0.99, 1 - 0.35 / height),
         )  # fmt: skip
         png = _png(fig)
@@ -236,9 +245,13 @@ def _enrolment_panel(ax: Axes, rows: tuple, slots: int, text: Mapping[str, str])
         height=0.38,
         color=[styles.ROLE_FILL[r.role] for r in rows],
     )
+    grown = [(r.capacity, v) for r, v in zip(rows, y) if r.places_after != r.capacity]
+    ax.scatter([c for c, _ in grown], [v for _, v in grown], marker="|", s=70, color=TODAY,
+               linewidths=1.6, zorder=3)  # fmt: skip
     ax.scatter(
-        [r.capacity for r in rows], y, marker="|", s=70, color="black", linewidths=1.6, zorder=3
-    )
+        [r.places_after for r in rows], y, marker="|", s=70, color="black", linewidths=1.6,
+        zorder=3,
+    )  # fmt: skip
     ax.set_yticks(y, [r.name for r in rows], fontsize=6.5)
     for tick, r in zip(ax.get_yticklabels(), rows):
         if r.role is Role.CLOSED:

@@ -53,7 +53,8 @@ PICTURE_EN = {
     "chart.enrolment": "Pupils per school, today and after the plan, against the places",
     "chart.enrolment_before": "Pupils today",
     "chart.enrolment_after": "Pupils after the plan",
-    "chart.capacity": "Places",
+    "chart.capacity": "Places after the plan (classrooms built included)",
+    "chart.capacity_today": "Places today",
     "chart.closed": "Closed (name in red, 0 after)",
     "chart.enrolment_caption": (
         "{receiving} receiving schools go from {receiving_before} to {receiving_after} "
@@ -117,7 +118,8 @@ PICTURE_ZH = {
     "chart.enrolment": "各校学生数：调整前后与学位数",
     "chart.enrolment_before": "调整前学生数",
     "chart.enrolment_after": "调整后学生数",
-    "chart.capacity": "学位数",
+    "chart.capacity": "调整后学位数（含新建教室）",
+    "chart.capacity_today": "现有学位数",
     "chart.closed": "撤并（校名红色，调整后为 0）",
     "chart.enrolment_caption": (
         "接收学生的学校 {receiving} 所，学生数由 {receiving_before} 名增至 {receiving_after} 名；"
