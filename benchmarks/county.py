@@ -44,6 +44,7 @@ from benchmarks.meter import Meter, Stage, maxrss_mb
 from optimizer.errors import NoPlan, PlanRejected
 from optimizer.outputs.folder import write_outputs
 from optimizer.outputs.manifest import manifest_file
+from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario, pending_settings
 
@@ -271,6 +272,7 @@ def run_pipeline(
                     out_dir,
                     language=scenario.output.language,
                     tiles=scenario.output.tiles,
+                    sheet=PrintSheet.of(scenario.output),
                     road_lines=lines,
                     extra=manifest,
                 )

@@ -1,8 +1,8 @@
 """The report prints on A4: every table within the page, Chinese cells not one character wide.
 
 Checked in a real headless Chromium: its print-to-PDF gives A4 pages, and the page laid
-out as wide as an A4 page's text (the report's print rules apply there too) has no
-element past the right edge.
+out as wide as an A4 page's text (the report's print rules apply there too, pictures
+included) has no element past the right edge.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from optimizer.outputs.charts import pictures
 from optimizer.outputs.report import render_report
 from optimizer.plan import Plan
 from tests.browser import layout_problems, needs_chromium, pdf_page_sizes, print_to_pdf
@@ -34,7 +35,10 @@ def long_named(plan: Plan) -> Plan:
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_report_prints_on_a4_within_the_page(tmp_path: Path, language: str) -> None:
     page = tmp_path / f"report-{language}.html"
-    page.write_text(render_report(long_named(sample_plan()), language=language), encoding="utf-8")
+    plan = long_named(sample_plan())
+    shown = render_report(plan, language=language, pictures=pictures(plan, language=language))
+    assert shown.count('<figure class="chart"') == 3  # the pictures must fit the page too
+    page.write_text(shown, encoding="utf-8")
     sizes = pdf_page_sizes(print_to_pdf(tmp_path, page))
     assert sizes and all(abs(w - A4_PT[0]) < 1 and abs(h - A4_PT[1]) < 1 for w, h in sizes)
     found = layout_problems(tmp_path, page)

@@ -20,6 +20,7 @@ from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
 from optimizer.outputs.manifest import input_files, manifest_file
+from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.planning.assess import assess, broken_rules_csv
@@ -101,6 +102,7 @@ def _run(
             out,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
+            sheet=PrintSheet.of(scenario.output),
             road_lines=region.road_lines(),
             background=region.background(),
             boundaries=boundaries,
@@ -135,6 +137,7 @@ def assess_proposal(
             out,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
+            sheet=PrintSheet.of(scenario.output),
             road_lines=region.road_lines(),
             background=region.background(),
             boundaries=boundaries,
@@ -165,6 +168,7 @@ def write_timeline(
                 tmp / f"year+{y.year}",
                 language=scenario.output.language,
                 tiles=scenario.output.tiles,
+                sheet=PrintSheet.of(scenario.output),
                 road_lines=region.road_lines(),
                 background=region.background(),
                 boundaries=scenario.town_boundaries(),

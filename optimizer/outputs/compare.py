@@ -241,6 +241,7 @@ def compare_map_png(cmp: Comparison, *, language: str = "en") -> bytes:
                 catchments=catchments(plan),
                 highlight_schools=schools,
                 highlight_villages=villages,
+                text=text,  # the scale bar in the language's km (公里)
             )
             ax.set_title(f"{name}: {plan.scenario}", fontsize=12, loc="left")
         fig.legend(

@@ -17,7 +17,9 @@ from shapely.geometry import MultiPolygon
 from geodata.background import Background
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
+from optimizer.outputs.charts import pictures as make_pictures
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
+from optimizer.outputs.maps.sheet import DEFAULT_SHEET, PrintSheet
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.notices import render_notices
@@ -50,18 +52,21 @@ def write_outputs(
     timeline: TimelineView | None = None,
     background: Background | None = None,
     boundaries: Mapping[str, MultiPolygon] | None = None,
+    sheet: PrintSheet = DEFAULT_SHEET,
 ) -> list[Path]:
     """Write every output file of a plan into ``out_dir``, all at once or not at all.
 
     ``plan.json``; ``map.html`` (interactive, offline); ``map.png`` and ``map.pdf``
-    (print map); ``report.html`` (with the print map inlined); ``route_sheets.html``
-    (one A4 page per bus run, the permit's route sheet); ``notices.html`` (a notice to
-    parents per village the plan changes, one A4 page each, by township); ``plan.gpkg``
-    (layers villages, schools, assignments, routes, stops, catchments, depots, towns,
-    roads; QGIS styles and field aliases in the output's language), one CSV table per
-    layer (UTF-8 with a BOM; the towns' is ``townships.csv``) and ``plan.xlsx`` (a sheet
-    per table, headers in the output's language). Catchments and the towns' outlines
-    are computed once and shared by every file.
+    (print map, A3 or A4 landscape); ``costs.png``, ``enrolment.png`` and
+    ``journeys.png`` (the report's pictures); ``report.html`` (with the print map and
+    the pictures inlined); ``route_sheets.html`` (one A4 page per bus run, the permit's
+    route sheet); ``notices.html`` (a notice to parents per village the plan changes,
+    one A4 page each, by township); ``plan.gpkg`` (layers villages, schools,
+    assignments, routes, stops, catchments, depots, towns, roads; QGIS styles and field
+    aliases in the output's language), one CSV table per layer (UTF-8 with a BOM; the
+    towns' is ``townships.csv``) and ``plan.xlsx`` (a sheet per table, headers in the
+    output's language). Catchments and the towns' outlines are computed once and
+    shared by every file.
 
     Parameters
     ----------
@@ -90,6 +95,9 @@ def write_outputs(
         Township boundaries from the scenario's ``region.boundaries``
         (:meth:`~optimizer.scenario.schema.Scenario.town_boundaries`); towns they do not
         name are drawn as the union of their villages' cells.
+    sheet : PrintSheet
+        The print map's paper (A3 by default), date and issuing body
+        (``PrintSheet.of(scenario.output)``).
 
     Returns
     -------
@@ -107,7 +115,9 @@ def write_outputs(
         catchments=areas,
         formats=("png", "pdf"),
         towns=towns,
+        sheet=sheet,
     )
+    charts = make_pictures(plan, language=language)
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
         page = render_map(
@@ -123,16 +133,15 @@ def write_outputs(
         (tmp / "map.html").write_text(page, encoding="utf-8")
         (tmp / "map.png").write_bytes(prints["png"])
         (tmp / "map.pdf").write_bytes(prints["pdf"])
-        report = render_report(plan, language=language, map_png=prints["png"], timeline=timeline)
+        for name, picture in charts.items():
+            (tmp / name).write_bytes(picture.png)
+        report = render_report(
+            plan, language=language, map_png=prints["png"], timeline=timeline, pictures=charts
+        )
         (tmp / "report.html").write_text(report, encoding="utf-8")
         sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
         (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
-        notices = render_notices(
-            plan,
-            language=language,
-            towns={a.village: a.town for a in plan.assignments},
-            timeline=timeline,
-        )
+        notices = render_notices(plan, language=language, timeline=timeline)
         (tmp / "notices.html").write_text(notices, encoding="utf-8")
         for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
             table.to_csv(

@@ -1,7 +1,8 @@
-"""Escaped HTML cells and tables, shared by the report and its route sheets."""
+"""Escaped HTML cells, tables and figures, shared by the report and its route sheets."""
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 from collections.abc import Iterable
@@ -41,3 +42,13 @@ def n(value: float | None, digits: int = 0) -> Cell:
 def t(value: object) -> Cell:
     """A text cell."""
     return e(value), ""
+
+
+def figure(png: bytes, title: str, caption: str, anchor: str) -> str:
+    """A PNG inlined as a ``data:`` URI in a ``<figure>`` with its title and caption."""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure class="chart" id="{e(anchor)}">'
+        f'<img alt="{e(title)}" src="data:image/png;base64,{data}">'
+        f"<figcaption><strong>{e(title)}</strong> {e(caption)}</figcaption></figure>"
+    )

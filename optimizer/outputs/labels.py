@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from optimizer.outputs.dossier_words import SHEET_EN, SHEET_ZH
 from optimizer.outputs.notice_words import NOTICE_EN, NOTICE_ZH
+from optimizer.outputs.picture_words import PICTURE_EN, PICTURE_ZH
 from optimizer.outputs.terms import name
 from optimizer.outputs.vocabulary import VOCABULARY_EN, VOCABULARY_ZH
 
@@ -25,6 +26,7 @@ _EN = {
     **VOCABULARY_EN,
     **SHEET_EN,
     **NOTICE_EN,
+    **PICTURE_EN,
     "title": "School consolidation plan",
     "summary_line": (
         "{closed} of {schools} schools closed · {buses} bus routes · {moved} pupils moved"
@@ -195,6 +197,7 @@ _ZH = {
     **VOCABULARY_ZH,
     **SHEET_ZH,
     **NOTICE_ZH,
+    **PICTURE_ZH,
     "title": "学校布局调整方案",
     "summary_line": (
         "撤并 {closed} 所（共 {schools} 所）· 校车线路 {buses} 条 · 转学学生 {moved} 人"

@@ -2,11 +2,14 @@
 
 ``render_report`` writes a self-contained ``report.html`` (no external resources,
 every string escaped): the headline numbers, what the plan does in each township
-(:mod:`optimizer.outputs.township_view`), the print map (inlined as a data URI), every
-school after the plan, the closed schools and where their pupils go, the veto
-checklist per closed school, every village's journeys before and after, the list of
-bus routes (each route's sheet is one page of ``route_sheets.html``, linked: the report
-stays short enough to read), and the solver runs. Every number comes from the plan through
+(:mod:`optimizer.outputs.township_view`), the money (with its picture), the print map
+(inlined as a data URI), every school after the plan (with the enrolment picture), the
+closed schools and where their pupils go, the veto checklist per closed school, the
+journey-time picture and every village's journeys before and after, the list of bus
+routes (each route's sheet is one page of ``route_sheets.html``, linked: the report
+stays short enough to read), and the solver runs. Pictures
+(:mod:`optimizer.outputs.charts`) are inlined as data URIs with a caption that says
+their key numbers. Every number comes from the plan through
 :mod:`optimizer.outputs.figures`.
 """
 
@@ -16,8 +19,10 @@ import base64
 from collections.abc import Mapping
 
 from optimizer.outputs import figures
+from optimizer.outputs.charts import Picture
 from optimizer.outputs.figures import hhmm
 from optimizer.outputs.html_parts import e as _e
+from optimizer.outputs.html_parts import figure as _figure
 from optimizer.outputs.html_parts import n as _n
 from optimizer.outputs.html_parts import number as _number
 from optimizer.outputs.html_parts import t as _t
@@ -58,6 +63,9 @@ td.fail { background: #fde0dc; font-weight: bold; }
 td.warn { color: #b71c1c; }
 p.meta { margin: .2em 0; color: #444; }
 img.map { width: 100%; height: auto; border: 1px solid #bbb; }
+figure.chart { margin: .8em 0; break-inside: avoid; }
+figure.chart img { width: 100%; height: auto; border: 1px solid #ddd; box-sizing: border-box; }
+figure.chart figcaption { font-size: .92em; color: #333; margin-top: .3em; }
 section.route { break-inside: avoid; }
 @page { size: A4; margin: 12mm 10mm; }
 /* on paper, and on a screen as narrow as an A4 page (what the tests measure) */
@@ -68,6 +76,7 @@ section.route { break-inside: avoid; }
   h2 { break-after: avoid; }
   tr { break-inside: avoid; }
   img.map { max-height: 180mm; width: auto; max-width: 100%; }
+  figure.chart img { max-height: 200mm; width: auto; max-width: 100%; }
 }
 """
 
@@ -78,6 +87,7 @@ def render_report(
     language: str = "en",
     map_png: bytes | None = None,
     timeline: TimelineView | None = None,
+    pictures: Mapping[str, Picture] | None = None,
 ) -> str:
     """A self-contained HTML report of the plan.
 
@@ -93,6 +103,9 @@ def render_report(
     timeline : TimelineView, optional
         For a year of a multi-year timeline: a section with every year's events and
         links to the other years' reports.
+    pictures : mapping of str to Picture, optional
+        The pictures (:func:`optimizer.outputs.charts.pictures`, by file name): money
+        after the money table, enrolment after the schools, journeys before the villages.
 
     Returns
     -------
@@ -112,11 +125,14 @@ def render_report(
         _summary(plan, text),
         township_section(plan, text, language),
         money_section(plan, text, language),
+        _picture(pictures, "costs.png"),
         _timeline(timeline, text),
         _map(map_png, text),
         _schools(plan, text),
+        _picture(pictures, "enrolment.png"),
         _closures(plan, text),
         _vetoes(plan, text),
+        _picture(pictures, "journeys.png"),
         _villages(plan, text),
         route_list(plan, text),
         _solver(plan, text),
@@ -212,6 +228,12 @@ def _map(png: bytes | None, text: Mapping[str, str]) -> str:
         f"<h2>{_e(text['map'])}</h2>\n"
         f'<img class="map" alt="{_e(text["map_alt"])}" src="data:image/png;base64,{data}">'
     )
+
+
+def _picture(pictures: Mapping[str, Picture] | None, name: str) -> str:
+    """A picture with its caption (nothing when not given)."""
+    p = (pictures or {}).get(name)
+    return "" if p is None else _figure(p.png, p.title, p.caption, name.removesuffix(".png"))
 
 
 def _schools(plan: Plan, text: Mapping[str, str]) -> str:

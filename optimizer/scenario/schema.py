@@ -7,13 +7,17 @@ validated, and the settings a run cannot honour yet.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
     Field,
     ValidationError,
+    field_validator,
 )
 from shapely.geometry import MultiPolygon
 
@@ -29,6 +33,7 @@ from optimizer.scenario.schema_errors import describe
 
 __all__ = [
     "Output",
+    "Paper",
     "PlaceSource",
     "Policy",
     "RegionPaths",
@@ -147,11 +152,47 @@ class RegionPaths(Frozen):
     )
 
 
+class Paper(StrEnum):
+    """The sheet the print map is laid out on, landscape."""
+
+    A4 = "a4"
+    A3 = "a3"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class Output(Frozen):
     """What to write."""
 
     language: Literal["en", "zh"] = "en"
     tiles: bool = Field(False, description="add an online tile layer to the map")
+    paper: Paper = Field(Paper.A3, description="the print map's sheet, landscape: a4 or a3")
+    date: dt.date | None = Field(
+        None,
+        description="the date printed on the print map, YYYY-MM-DD (never the clock: a rerun "
+        "gives the same bytes); without it a blank line to fill in",
+    )
+    issuer: str = Field(
+        "",
+        max_length=80,
+        description="the issuing body printed on the print map, e.g. XX县教育和体育局; "
+        "without it a blank line to fill in",
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """A calendar date written ``YYYY-MM-DD`` (the YAML reader keeps dates as text), or a
+        ``datetime.date``; no number, no time of day, no impossible day."""
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError("a calendar date written YYYY-MM-DD, e.g. 2026-12-01")
 
 
 class Scenario(Frozen):

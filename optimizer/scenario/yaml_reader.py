@@ -9,6 +9,9 @@ PyYAML's ``safe_load`` follows YAML 1.1, which has three traps for a planner:
   expansion exceeds :data:`MAX_NODES` values is refused before it is built;
 - ``8:20`` unquoted is the base-60 number 500; here digits separated by colons stay
   text (``"8:20"``), so that a bell time reads as a clock time, quoted or not.
+
+Dates (``2026-12-01``) stay text too, for the schema to read: YAML 1.1 would build a
+date, and fail on an impossible one (``2026-13-01``) with no line and no key.
 """
 
 from __future__ import annotations
@@ -59,14 +62,15 @@ _FLOAT = re.compile(
 
 
 class _Loader(yaml.SafeLoader):
-    """``SafeLoader`` with YAML 1.1's base-60 integers and floats read as text."""
+    """``SafeLoader`` with YAML 1.1's base-60 integers and floats, and dates, read as text."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        if tag
+        not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }

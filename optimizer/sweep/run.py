@@ -31,6 +31,7 @@ from geodata.staging import check_output_folder, staged_folder
 from optimizer.errors import NoPlan, PlanRejected
 from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
 from optimizer.outputs.manifest import manifest_file
+from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.outputs.progress import Progress
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario, validate_scenario_data
@@ -70,6 +71,7 @@ def run_variant(task: Task) -> VariantResult:
             task.out_dir,
             language=scenario.output.language,
             tiles=scenario.output.tiles,
+            sheet=PrintSheet.of(scenario.output),
             road_lines=region.road_lines(),
             boundaries=scenario.town_boundaries(),
             extra=manifest_file(scenario, plan),

@@ -2,7 +2,10 @@
 
 Drawn over the county road network with the same colours as the interactive map:
 catchments, bus routes and stops, villages coloured by the change of journey time,
-schools after the plan and the closed ones. Figures are made with
+schools after the plan and the closed ones, on an A3 or A4 landscape sheet
+(:mod:`optimizer.outputs.maps.sheet`: title, stamp, issuing body, date, north arrow,
+scale bar) with the schools' names and the routes' numbers
+(:mod:`optimizer.outputs.maps.names`). Figures are made with
 :class:`matplotlib.figure.Figure` directly (the Agg canvas; no pyplot state), and
 saved without timestamps or software versions, so the same plan gives the same
 bytes. Chinese labels need a CJK font on the machine (for example Debian's
@@ -13,6 +16,7 @@ the Chinese glyphs print as boxes.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 import warnings
@@ -33,11 +37,21 @@ from shapely.geometry import Polygon
 from optimizer.outputs import figures, styles
 from optimizer.outputs.catchments import Catchment
 from optimizer.outputs.labels import labels
+from optimizer.outputs.maps.names import place_names
+from optimizer.outputs.maps.sheet import (
+    DEFAULT_SHEET,
+    LEGEND_AT,
+    MAP_BOX,
+    PrintSheet,
+    draw_sheet,
+    legend_line,
+    north_arrow,
+    scale_bar,
+)
 from optimizer.outputs.townships import TownArea
 from optimizer.plan import Plan, Role
 
-#: A4 landscape in inches, and the print resolution.
-PAGE_IN = (11.69, 8.27)
+#: The print resolution of map.png (and of the comparison's map).
 DPI = 150
 
 #: CJK fonts tried in turn; the first one installed is used for Chinese text.
@@ -66,21 +80,30 @@ def render_static_map(
     catchments: Sequence[Catchment] = (),
     formats: Sequence[str] = ("png",),
     towns: Sequence[TownArea] = (),
+    sheet: PrintSheet = DEFAULT_SHEET,
 ) -> dict[str, bytes]:
-    """The print map of a plan.
+    """The print map of a plan, laid out on an A4 or A3 landscape sheet.
+
+    The map (north up, true to scale, with a north arrow and a metric scale bar), the
+    school names and route numbers (:func:`~optimizer.outputs.maps.names.place_names`),
+    the legend, the title, the "draft for consultation" stamp, the issuing body and the
+    date (:mod:`optimizer.outputs.maps.sheet`).
 
     Parameters
     ----------
     plan : Plan
         A finished plan.
     language : {"en", "zh"}
-        Language of the title and legend.
+        Language of every word on the sheet.
     road_lines : sequence of lines of (lon, lat), optional
         The county's roads, drawn as the background.
     catchments : sequence of Catchment
         The plan's catchments (drawn under everything else).
     formats : sequence of {"png", "pdf"}
-        The files wanted.
+        The files wanted: the PDF is the sheet's size exactly; the PNG the same page at
+        :data:`DPI`.
+    sheet : PrintSheet
+        The paper, the date and the issuing body (the scenario's ``output`` section).
     towns : sequence of TownArea
         The towns' outlines (:mod:`optimizer.outputs.townships`), drawn dashed with
         each town's name.
@@ -91,32 +114,38 @@ def render_static_map(
         The file contents by format; the same inputs give the same bytes.
     """
     text = labels(language)
-    strings = [plan.scenario, *text.values(), *(t.town for t in towns)]
+    strings = [plan.scenario, sheet.issuer, *text.values(), *(t.town for t in towns)]
+    s = sheet.scale
     with use_fonts(strings):
-        fig = Figure(figsize=PAGE_IN, dpi=DPI)
-        ax = fig.add_axes((0.02, 0.04, 0.70, 0.84))
-        draw_plan(ax, plan, road_lines=road_lines, catchments=catchments)
-        _draw_towns(ax, towns)
+        fig = Figure(figsize=sheet.size_in, dpi=DPI)
+        ax = fig.add_axes(MAP_BOX)
+        draw_plan(ax, plan, road_lines=road_lines, catchments=catchments, text=text, scale=s)
+        # Township outlines and names are drawn here, before the schools' names (which
+        # keep clear of every text already on the map).
+        _draw_towns(ax, towns, scale=s)
+        placed = place_names(ax, plan, scale=s)
         k = figures.kpis(plan)
-        fig.text(0.02, 0.955, plan.scenario, fontsize=15, weight="bold", va="bottom")
-        fig.text(
-            0.02,
-            0.925,
-            f"{text['title']} · "
-            + text["summary_line"].format(
-                closed=k["schools_closed"],
-                schools=k["schools"],
-                buses=k["buses"],
-                moved=k["pupils_moved"],
-            ),
-            fontsize=10,
-            va="bottom",
+        summary = text["summary_line"].format(
+            closed=k["schools_closed"],
+            schools=k["schools"],
+            buses=k.get("runs", k["buses"]),
+            moved=k["pupils_moved"],
         )
+        north_arrow(fig, text, scale=s)
+        draw_sheet(
+            fig, title=plan.scenario, subtitle=f"{text['title']} · {summary}", text=text,
+            sheet=sheet,
+        )  # fmt: skip
+        handles = legend_handles(text, roads=bool(road_lines))
+        if plan.routes:
+            handles.append(_words(text["sheet.route_number"]))
+        if placed.left_out:
+            handles.append(_words(text["sheet.names_left_out"].format(n=len(placed.left_out))))
         fig.legend(
-            handles=legend_handles(text, roads=bool(road_lines)),
+            handles=handles,
             loc="upper left",
-            bbox_to_anchor=(0.74, 0.88),
-            fontsize=8,
+            bbox_to_anchor=LEGEND_AT,
+            fontsize=8 * s,
             frameon=False,
         )
         return {fmt: _save(fig, fmt) for fmt in formats}
@@ -130,10 +159,17 @@ def draw_plan(
     catchments: Sequence[Catchment] = (),
     highlight_schools: Sequence[str] = (),
     highlight_villages: Sequence[str] = (),
+    text: Mapping[str, str] | None = None,
+    scale: float = 1.0,
 ) -> None:
-    """Draw a plan into ``ax`` (lon/lat, true to scale at the county's latitude).
+    """Draw a plan into ``ax`` (lon/lat, north up, true to scale at the county's latitude),
+    with a scale bar in km.
 
-    ``highlight_*`` ids get a thick magenta ring (used by the comparison).
+    ``highlight_*`` ids get a thick magenta ring (used by the comparison); ``text`` is the
+    language's labels (English by default), ``scale`` the size of the scale bar's and the
+    north arrow's words (1 on A4). Layers, bottom up: catchments (zorder 1), township
+    outlines where drawn (1.5), roads (2), routes (3), stops (4), villages (5), schools
+    (6, 7), rings (8), the scale bar (9, 10), names (11).
     """
     ax.set_facecolor(styles.BACKGROUND)
     for spine in ax.spines.values():
@@ -211,7 +247,12 @@ def draw_plan(
             [p[0] for p in marks.values()], [p[1] for p in marks.values()], s=260,
             facecolors="none", edgecolors="#d500f9", linewidths=2.0, zorder=8,
         )  # fmt: skip
-    _frame(ax, plan, road_lines)
+    _frame(ax, plan, text or labels("en"), scale)
+
+
+def _words(label: str) -> Patch:
+    """A legend line of words alone (no symbol)."""
+    return Patch(facecolor="none", edgecolor="none", label=legend_line(label))
 
 
 def legend_handles(text: Mapping[str, str], *, roads: bool) -> list:
@@ -263,8 +304,8 @@ def legend_handles(text: Mapping[str, str], *, roads: bool) -> list:
     return handles
 
 
-def _frame(ax: Axes, plan: Plan, road_lines: Lines | None) -> None:
-    """Fit the axes to the places, true to scale, with a 5 km (or smaller) scale bar."""
+def _frame(ax: Axes, plan: Plan, text: Mapping[str, str], scale: float) -> None:
+    """Fit the axes to the places, true to scale, with a scale bar and a north arrow."""
     lons = [s.lon for s in plan.schools] + [a.lon for a in plan.assignments]
     lats = [s.lat for s in plan.schools] + [a.lat for a in plan.assignments]
     for r in plan.routes:
@@ -276,22 +317,13 @@ def _frame(ax: Axes, plan: Plan, road_lines: Lines | None) -> None:
     x0, x1, y0, y1 = min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    lat0 = (y0 + y1) / 2
-    ax.set_aspect(1 / math.cos(math.radians(lat0)), adjustable="box")
-    width_km = (x1 - x0) * 111.32 * math.cos(math.radians(lat0))
-    bar_km = next((b for b in (10, 5, 2, 1, 0.5, 0.2, 0.1) if b <= width_km / 4), 0.1)
-    bar_deg = bar_km / (111.32 * math.cos(math.radians(lat0)))
-    bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
-    ax.plot([bx, bx + bar_deg], [by, by], color="black", linewidth=2.5, zorder=9)
-    ax.text(bx + bar_deg / 2, by, f"{bar_km:g} km", ha="center", va="bottom", fontsize=8, zorder=9)
-    ax.annotate(
-        "N", xy=(0.97, 0.95), xytext=(0.97, 0.87), xycoords="axes fraction", ha="center",
-        fontsize=10, weight="bold", arrowprops={"arrowstyle": "-|>", "color": "black"},
-    )  # fmt: skip
+    ax.set_aspect(1 / math.cos(math.radians((y0 + y1) / 2)), adjustable="box")
+    scale_bar(ax, (x0, x1, y0, y1), text, scale=scale)
 
 
-def _draw_towns(ax: Axes, towns: Sequence[TownArea]) -> None:
-    """Each town's outline (thin, dashed, grey) and its name at its label point."""
+def _draw_towns(ax: Axes, towns: Sequence[TownArea], *, scale: float = 1.0) -> None:
+    """Each town's outline (thin, dashed, grey) and its name at its label point
+    (``scale``: the sheet's size of words, 1 on A4)."""
     for t in towns:
         for poly in t.geometry.geoms:
             ax.add_patch(
@@ -301,7 +333,7 @@ def _draw_towns(ax: Axes, towns: Sequence[TownArea]) -> None:
                 )
             )  # fmt: skip
         ax.text(
-            t.label_lon, t.label_lat, t.town, fontsize=7.5, color="#333333", ha="center",
+            t.label_lon, t.label_lat, t.town, fontsize=7.5 * scale, color="#333333", ha="center",
             va="center", zorder=9, path_effects=[withStroke(linewidth=2.2, foreground="white")],
         )  # fmt: skip
 
@@ -314,16 +346,12 @@ def _polygon_path(poly: Polygon) -> MplPath:
 
 
 def _save(fig: Figure, fmt: str) -> bytes:
+    """The whole sheet (never cropped: the PDF page is the paper's size)."""
     buffer = io.BytesIO()
     if fmt == "png":
-        fig.savefig(
-            buffer, format="png", dpi=DPI, metadata=_PNG_METADATA, bbox_inches="tight",
-            pad_inches=0.15,
-        )  # fmt: skip
+        fig.savefig(buffer, format="png", dpi=DPI, metadata=_PNG_METADATA)
     elif fmt == "pdf":
-        fig.savefig(
-            buffer, format="pdf", metadata=_PDF_METADATA, bbox_inches="tight", pad_inches=0.15
-        )
+        fig.savefig(buffer, format="pdf", metadata=_PDF_METADATA)
     else:
         raise ValueError(f"unknown print map format {fmt!r}; choose png or pdf")
     return buffer.getvalue()
@@ -366,7 +394,8 @@ def use_fonts(strings: Sequence[str]) -> Iterator[None]:
     """Fonts for the figure: a CJK font first when any string needs one.
 
     Without a CJK font for CJK text, one warning says so and matplotlib's warnings
-    about each missing glyph are silenced.
+    about each missing glyph are silenced; so is its log line for a font without a bold
+    face (most CJK fonts: bold text then prints in the regular face).
     """
     needs_cjk = any(_CJK.search(s) for s in strings)
     cjk = cjk_font() if needs_cjk else None
@@ -385,4 +414,10 @@ def use_fonts(strings: Sequence[str]) -> Iterator[None]:
         with matplotlib.rc_context(
             {"font.family": family, "pdf.fonttype": 3, "svg.hashsalt": "schoolplan"}
         ):
-            yield
+            log = logging.getLogger("matplotlib.font_manager")
+            level = log.level
+            log.setLevel(logging.ERROR)
+            try:
+                yield
+            finally:
+                log.setLevel(level)
