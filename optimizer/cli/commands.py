@@ -18,7 +18,7 @@ from optimizer.cli.exits import COMPARE_MARKS, EXIT_BROKEN_RULES, EXIT_REJECTED,
 from optimizer.interrupt import check
 from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
-from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
+from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs, write_plan
 from optimizer.outputs.manifest import input_files, manifest_file
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
@@ -95,14 +95,7 @@ def _run(
         return 0
     with progress.step("writing map, print map, report and tables"):
         check()  # no output once Ctrl-C came
-        files = write_outputs(
-            plan,
-            out,
-            language=scenario.output.language,
-            tiles=scenario.output.tiles,
-            road_lines=region.road_lines(),
-            extra=manifest_file(scenario, plan),
-        )
+        files = write_plan(scenario, plan, region, out)
     print(plan.summary())
     print(f"wrote {len(files)} files to {out_dir}: " + ", ".join(p.name for p in files))
     return 0
