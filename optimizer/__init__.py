@@ -17,8 +17,10 @@ The flow, one package per stage, read top to bottom (no import goes back up)::
 In code::
 
     scenario = load_scenario("scenarios/demo.yaml")
-    plan, problem = make_plan(scenario, scenario.load_region())
+    region = scenario.load_region()
+    plan, problem = make_plan(scenario, region)
     assert verify(plan, problem) == []
+    write_plan(scenario, plan, region, "out/demo")   # the files ``schoolplan run`` writes
 
 Bad input raises :class:`InputError`; a scenario without a plan :class:`NoPlan`
 (:class:`InfeasibleScenario`, :class:`UnroutableRiders`), with the reason in words; a
@@ -33,6 +35,7 @@ from optimizer.errors import (
     PlanRejected,
     UnroutableRiders,
 )
+from optimizer.outputs.folder import write_plan
 from optimizer.plan import Plan
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario
@@ -50,4 +53,5 @@ __all__ = [
     "load_scenario",
     "make_plan",
     "verify",
+    "write_plan",
 ]

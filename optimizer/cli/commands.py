@@ -18,7 +18,7 @@ from optimizer.cli.exits import COMPARE_MARKS, EXIT_BROKEN_RULES, EXIT_REJECTED,
 from optimizer.interrupt import check
 from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
-from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
+from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs, write_plan
 from optimizer.outputs.manifest import input_files, manifest_file
 from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.outputs.progress import Progress
@@ -82,7 +82,7 @@ def _run(
         region = scenario.load_region(cache_dir=cache)
     for note in region.notes:
         print(f"schoolplan: warning: {note}", file=sys.stderr)
-    boundaries = scenario.town_boundaries()  # a bad file stops the run before planning
+    scenario.town_boundaries()  # read once before planning: a bad file stops the run here
     with progress.step("planning (closures, bus routes, verification)"):
         if scenario.policy.timeline_years:
             years = plan_timeline(scenario, region)
@@ -97,17 +97,7 @@ def _run(
         return 0
     with progress.step("writing map, print map, report and tables"):
         check()  # no output once Ctrl-C came
-        files = write_outputs(
-            plan,
-            out,
-            language=scenario.output.language,
-            tiles=scenario.output.tiles,
-            sheet=PrintSheet.of(scenario.output),
-            road_lines=region.road_lines(),
-            background=region.background(),
-            boundaries=boundaries,
-            extra=manifest_file(scenario, plan),
-        )
+        files = write_plan(scenario, plan, region, out)
     print(plan.summary())
     print(f"wrote {len(files)} files to {out_dir}: " + ", ".join(p.name for p in files))
     return 0

@@ -15,10 +15,12 @@ from pathlib import Path
 from shapely.geometry import MultiPolygon
 
 from geodata.background import Background
+from geodata.region import Region
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.charts import pictures as make_pictures
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
+from optimizer.outputs.manifest import manifest_file
 from optimizer.outputs.maps.sheet import DEFAULT_SHEET, PrintSheet
 from optimizer.outputs.maps.static import render_static_map
 from optimizer.outputs.maps.web import render_map
@@ -30,6 +32,7 @@ from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.townships import town_areas
 from optimizer.outputs.workbook import write_workbook
 from optimizer.plan import Plan
+from optimizer.scenario.schema import Scenario
 
 #: The files that mark a folder a schoolplan run wrote, and the bytes each holds:
 #: a plan's manifest, a timeline's table of events, a sweep's table of variants.
@@ -158,3 +161,44 @@ def write_outputs(
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
     return sorted(Path(out_dir).resolve().iterdir())
+
+
+def write_plan(
+    scenario: Scenario,
+    plan: Plan,
+    region: Region,
+    out_dir: str | Path,
+    *,
+    language: str | None = None,
+) -> list[Path]:
+    """Write a plan's files as ``schoolplan run`` does: every output and the manifest.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the plan was made from (its output settings; the manifest's inputs).
+    plan : Plan
+        The verified plan (:func:`optimizer.make_plan`).
+    region : Region
+        The region the plan was made on (the maps draw its roads).
+    out_dir : str or pathlib.Path
+        The output folder: new, empty or one a previous run wrote; replaced whole.
+    language : {"en", "zh"}, optional
+        Overrides the scenario's ``output.language``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in ``out_dir``, sorted by name.
+    """
+    return write_outputs(
+        plan,
+        out_dir,
+        language=language or scenario.output.language,
+        tiles=scenario.output.tiles,
+        sheet=PrintSheet.of(scenario.output),
+        road_lines=region.road_lines(),
+        background=region.background(),
+        boundaries=scenario.town_boundaries(),
+        extra=manifest_file(scenario, plan),
+    )
