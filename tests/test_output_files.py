@@ -22,8 +22,8 @@ from tests.test_outputs import ROADS
 FILES = [
     "assignments.csv",
     "catchments.csv",
-    "depots.csv",
     "costs.png",
+    "depots.csv",
     "enrolment.png",
     "journeys.png",
     "map.html",
