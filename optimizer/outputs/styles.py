@@ -40,7 +40,8 @@ ROLE_LEGEND = MappingProxyType(
 TODAY_FILL = "#b0bec5"
 TODAY_STROKE = "#455a64"
 INVESTMENT_RING = "#f1c40f"
-OVER_LIMIT_RING = "#000000"
+#: A village over a journey limit: a red dashed ring on every map (the web map's mark).
+OVER_LIMIT_RING = "#e0001b"
 ROAD_COLOUR = "#9e9e9e"
 BACKGROUND = "#f2efe9"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from optimizer.outputs import styles
 from optimizer.plan import Plan, Route
 
 #: Route colours (no red, black or navy); any two differ by a CIE76 delta E above 20.
@@ -35,7 +36,7 @@ ROUTE_PALETTE = (
     "#ff8a65",
 )
 #: The mark of a village whose journey is over a limit: a red dashed ring.
-OVER_LIMIT_MARK = "#e0001b"
+OVER_LIMIT_MARK = styles.OVER_LIMIT_RING
 OVER_LIMIT_DASH = "4 3"
 #: Routes passing within this distance of each other are neighbours (kilometres).
 NEIGHBOUR_KM = 4.0

@@ -217,10 +217,22 @@ def draw_plan(
             [v.lat for v in villages],
             s=[(styles.village_radius(v.pupils) * 0.9) ** 2 for v in villages],
             c=[styles.change_class(v.change_s)[1] for v in villages],
-            edgecolors=[styles.OVER_LIMIT_RING if v.over_limit else "#555555" for v in villages],
-            linewidths=[1.4 if v.over_limit else 0.4 for v in villages],
+            edgecolors="#555555",
+            linewidths=0.4,
             zorder=5,
         )
+        over = [v for v in villages if v.over_limit]
+        if over:  # the red dashed ring around the dot, as on the web map
+            ax.scatter(
+                [v.lon for v in over],
+                [v.lat for v in over],
+                s=[(styles.village_radius(v.pupils) * 0.9 + 4) ** 2 for v in over],
+                facecolors="none",
+                edgecolors=styles.OVER_LIMIT_RING,
+                linewidths=1.4,
+                linestyles="--",
+                zorder=5.5,
+            )
     receivers = figures.receiving(plan)
     for school in plan.schools:
         role = figures.role(school, receivers)
