@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test bench lint clean
+.PHONY: help demo test bench lint notebook clean
 
 help:
 	@echo "make demo   plan the bundled synthetic county, write out/demo (map.html, plan.json, report.html, CSV)"
 	@echo "make test   run the test suite"
 	@echo "make bench  run the benchmarks (public instance sets, scale runs)"
 	@echo "make lint   ruff"
+	@echo "make notebook  run notebooks/walkthrough.ipynb and save it with its outputs"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +31,9 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check geodata optimizer benchmarks tests
 	$(BIN)/ruff format --check geodata optimizer benchmarks tests
+
+notebook: $(STAMP)
+	$(BIN)/python notebooks/execute.py
 
 clean:
 	rm -rf $(VENV) out

@@ -22,6 +22,7 @@ from optimizer.scenario.schema import load_scenario
 from tests.browser import browse, distinct_colours, needs_chromium
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo.yaml"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +174,22 @@ def test_the_models_bus_estimate_and_the_accounts_use_one_day_of_driving(demo_ru
     assert (money["bus_fill"], money["route_km_factor"]) != (1.0, 1.0)
     assert money["bus_estimate"] == bus_estimate(corrected, plan.assignments)
     assert 0.5 * accounts <= money["bus_estimate"] <= accounts
+
+
+def test_the_walkthrough_is_saved_with_the_demos_outputs(demo_runs):
+    """notebooks/walkthrough.ipynb is shipped with its outputs (``make notebook``): every
+    code cell has run without an error, and the demo's summary it shows is today's."""
+    import nbformat
+
+    from optimizer.plan import Plan
+
+    tmp, _ = demo_runs
+    nb = nbformat.read(ROOT / "notebooks" / "walkthrough.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs for c in code[1:]), "run `make notebook` and commit it"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    shown = "".join(o.get("text", "") for c in code for o in c.outputs if o.output_type == "stream")
+    plan = Plan.from_json((tmp / "first" / "plan.json").read_text(encoding="utf-8"))
+    assert plan.summary() in shown, "the saved notebook shows another plan: `make notebook`"
+    pictures = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+    assert len(pictures) == 3  # journeys, enrolment, costs

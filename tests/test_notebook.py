@@ -31,6 +31,7 @@ def test_the_walkthrough_runs_without_an_error(tmp_path, monkeypatch):
         f"VARIANT = Path({str(tmp_path / 'tiny_p13_20.yaml')!r})\n"
         f"OUT = Path({str(tmp_path / 'out')!r})\n"
         f"CACHE = Path({str(tmp_path / 'cache')!r})\n"
+        f"OWN_TABLES = Path({str(tmp_path)!r})\n"
     )
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports the checkout
     monkeypatch.delenv("CI", raising=False)
@@ -45,7 +46,12 @@ def test_the_walkthrough_runs_without_an_error(tmp_path, monkeypatch):
     shown = {c.source.splitlines()[-1]: c.outputs for c in nb.cells if c.cell_type == "code"}
     kpis = shown["kpis"][-1]["data"]["text/plain"]
     assert "schools closed" in kpis and "tiny 20 min" in kpis
-    frame = shown['IFrame(src=os.path.relpath(first / "map.html"), width="100%", height=520)']
+    frame = shown['IFrame(src=os.path.relpath(folder / "map.html"), width="100%", height=520)']
     assert "<iframe" in frame[-1]["data"]["text/html"]
+    pictures = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert sum("image/png" in o.get("data", {}) for o in pictures) == 3
     assert (tmp_path / "out" / "tiny" / "manifest.json").is_file()
     assert (tmp_path / "out" / "tiny_p13_20" / "map.html").is_file()
+    # Your own tables (the tiny region's folder): read, counted, no problem listed.
+    text = "".join(o.get("text", "") for o in pictures if o["output_type"] == "stream")
+    assert "3 villages, 2 schools and " in text
