@@ -33,16 +33,22 @@ DEFAULT_WARN_SNAP_M = 300.0
 class Snapper:
     """Nearest graph node (OSM id) of places, and the distance to it in metres.
 
+    Built from a graph, or (``graph=None``) from ``points``: OSM ids, longitudes and
+    latitudes in the graph's node order.
+
     osmnx's ``nearest_nodes`` runs on a projected graph; only the node points are
     projected (to the UTM zone of the places), not the whole graph with its edges,
     and only once per graph for every table.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
-        ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-        data = graph.nodes(data=True)
-        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
-        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
+    def __init__(self, graph: nx.MultiDiGraph | None, crs: Any, points=None):
+        if graph is not None:
+            ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+            data = graph.nodes(data=True)
+            xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
+            ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
+        else:
+            ids, xs, ys = points
         nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
         self.crs = crs
         self.projected = nx.MultiDiGraph(crs=crs)
@@ -61,12 +67,18 @@ class Snapper:
 
 
 class RoadHull:
-    """The convex hull of every mapped road node, projected, to measure how far out a place is."""
+    """The convex hull of every mapped road node, projected, to measure how far out a place is.
 
-    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
-        data = graph.nodes(data=True)
-        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(data))
-        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(data))
+    Built from a graph, or (``graph=None``) from ``points``: longitudes and latitudes.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph | None, crs: Any, points=None):
+        if graph is not None:
+            data = graph.nodes(data=True)
+            xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(data))
+            ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(data))
+        else:
+            xs, ys = points
         nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
         self.crs = crs
         self.hull = shapely.convex_hull(shapely.multipoints(np.c_[nodes.x, nodes.y]))
