@@ -32,7 +32,7 @@ from geodata.speeds import SpeedModel
 from geodata.staging import check_cache_folder, staged_files
 
 #: Bump when the cached Region's layout or the way it is computed changes.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True)
