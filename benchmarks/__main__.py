@@ -2,8 +2,9 @@
 
 ``all`` runs every shipped set. ``matrices``, ``county`` and ``regions`` take no FOLDER
 (they make their instances; ``regions`` cuts the shipped OSM extracts and plans each
-cold and warm, :mod:`benchmarks.regions`); for ``county`` the time limit bounds the
-closure model.
+cold and warm, :mod:`benchmarks.regions`), nor does ``county-load`` (a small county
+planned alone and under load, the same bytes expected: :mod:`benchmarks.under_load`);
+for ``county`` the time limit bounds the closure model.
 ``--engine pyvrp|ortools|both`` picks the routing engine of the routing sets (vrptw,
 sbrp; default pyvrp); ``both`` runs each engine in turn, one SUMMARY line each
 (``engine=`` field), then prints the two engines' gaps side by side. ``--bells
@@ -64,7 +65,9 @@ def run_folder(
 def main(argv: list[str] | None = None) -> int:
     """Run one benchmark set on a folder, or every shipped set with ``all``."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("set", choices=[*SETS, "matrices", "county", "regions", "all"])
+    parser.add_argument(
+        "set", choices=[*SETS, "matrices", "county", "county-load", "regions", "all"]
+    )
     parser.add_argument(
         "folder", type=Path, nargs="?", help="folder with instance files and reference.csv"
     )
@@ -103,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
         regions.run()
         return 0
+    if args.set == "county-load":
+        from benchmarks import under_load
+
+        return 0 if under_load.run() else 1
     if args.set == "all":
         from benchmarks.matrices import run
 
@@ -117,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print("== regions (the shipped extracts cut to 60k nodes, cold and warm)")
         guarded("regions", regions.run, CACHE, results[0].total_s if results else None)
+        from benchmarks import under_load
+
+        print("== county-load (a small county planned alone and beside a CPU-bound process)")
+        guarded("county-load", under_load.run)
         for name, folder, limit in DEFAULT_RUNS:
             if folder.is_dir():
                 print(f"== {name} {folder}")

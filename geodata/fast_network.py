@@ -26,8 +26,8 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 import scipy.sparse as sp
+import shapely
 from scipy.sparse.csgraph import connected_components
-from shapely import LineString
 
 from geodata.osm_arrays import RawRoads
 from geodata.road_filter import drivable, walkable
@@ -267,9 +267,11 @@ def fast_network(graph: FastGraph, keep_ids: set[int], source: str) -> RoadNetwo
     marked &= in_graph
     if not marked.any():
         raise Fallback("no place on the network")  # osmnx would look for rings
-    highway = np.array([str(raw.ways[w].get("highway")) for w in graph.way.tolist()], dtype=object)
+    names: dict[str, int] = {}
+    way_code = np.array([names.setdefault(str(w.get("highway")), len(names)) for w in raw.ways])
+    highway = np.array(list(names), dtype=object)[way_code]  # each way's class
     drive = not np.isnan(graph.kph).all()
-    differ = [graph.kph, highway] if drive else [highway]
+    differ = [graph.kph, way_code[graph.way]] if drive else [way_code[graph.way]]
     end = _endpoints(graph, marked, differ)
     first_edge: dict[tuple[int, int], int] = {}
     for i, pair in enumerate(zip(graph.u.tolist(), graph.v.tolist())):
@@ -284,9 +286,17 @@ def fast_network(graph: FastGraph, keep_ids: set[int], source: str) -> RoadNetwo
         if end[a] and end[b]
     ]
     lengths, times = graph.length.tolist(), graph.time.tolist()
+    xs, ys, done = raw.x.tolist(), raw.y.tolist(), {}
+
+    def rounded(node: int) -> tuple[float, float]:  # each node's rounded point, once
+        point = done.get(node)
+        if point is None:
+            point = done[node] = (round(xs[node], 7), round(ys[node], 7))
+        return point
+
     for path in _paths(graph, end):
         hops = [first_edge[p] for p in zip(path, path[1:])]
-        coords = tuple((round(float(raw.x[n]), 7), round(float(raw.y[n]), 7)) for n in path)
+        coords = tuple(rounded(n) for n in path)
         total_t, total_m = sum(times[h] for h in hops), sum(lengths[h] for h in hops)
         key = (1, int(graph.pair_rank[hops[0]]))
         edges.append((path[0], path[-1], total_t, total_m, coords, hops[0], key))
@@ -321,12 +331,17 @@ def _network(graph: FastGraph, kept: list[int], edges: list, highway: np.ndarray
         (int(node_ids[i]), {"x": float(raw.x[p]), "y": float(raw.y[p])})
         for i, p in enumerate(positions.tolist())
     )
+    shaped = [c for *_, c, _, _ in ordered if c is not None]
+    flat = [point for c in shaped for point in c]
+    parts = np.repeat(np.arange(len(shaped)), [len(c) for c in shaped])
+    lines = iter(shapely.linestrings(flat, indices=parts) if shaped else ())
+    ways, kph = graph.way.tolist(), graph.kph.tolist()
     for a, b, t, m, c, e, _ in ordered:
-        data = {"length": m, "travel_time": t, "highway": highway[e]}
-        if not np.isnan(graph.kph[e]):
-            data["bus_kph"] = float(graph.kph[e])
+        data = {"length": m, "travel_time": t, "highway": highway[ways[e]]}
+        if not np.isnan(kph[e]):
+            data["bus_kph"] = kph[e]
         if c is not None:
-            data["geometry"] = LineString(c)
+            data["geometry"] = next(lines)
         small.add_edge(int(node_ids[a]), int(node_ids[b]), **data)
     return RoadNetwork(
         graph=small,
