@@ -1,7 +1,10 @@
 """``python -m benchmarks SET FOLDER [--time-limit S] [--engine E] [--bells B]``, or ``all``.
 
-``all`` runs every shipped set. ``matrices`` and ``county`` take no FOLDER (they
-generate their instance); for ``county`` the time limit bounds the closure model.
+``all`` runs every shipped set. ``matrices``, ``county`` and ``regions`` take no FOLDER
+(they make their instances; ``regions`` cuts the shipped OSM extracts and plans each
+cold and warm, :mod:`benchmarks.regions`), nor does ``county-load`` (a small county
+planned alone and under load, the same bytes expected: :mod:`benchmarks.under_load`);
+for ``county`` the time limit bounds the closure model.
 ``--engine pyvrp|ortools|both`` picks the routing engine of the routing sets (vrptw,
 sbrp; default pyvrp); ``both`` runs each engine in turn, one SUMMARY line each
 (``engine=`` field), then prints the two engines' gaps side by side. ``--bells
@@ -19,6 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.county import CACHE
 from benchmarks.runner import ENGINES, ROUTING_SETS, SETS, print_engines_side_by_side, run_set
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +65,9 @@ def run_folder(
 def main(argv: list[str] | None = None) -> int:
     """Run one benchmark set on a folder, or every shipped set with ``all``."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("set", choices=[*SETS, "matrices", "county", "all"])
+    parser.add_argument(
+        "set", choices=[*SETS, "matrices", "county", "county-load", "regions", "all"]
+    )
     parser.add_argument(
         "folder", type=Path, nargs="?", help="folder with instance files and reference.csv"
     )
@@ -95,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
 
         result = county.run(closures_time_limit_s=args.time_limit or county.CLOSURES_TIME_LIMIT_S)
         return 0 if result.met else 1
+    if args.set == "regions":
+        from benchmarks import regions
+
+        regions.run()
+        return 0
+    if args.set == "county-load":
+        from benchmarks import under_load
+
+        return 0 if under_load.run() else 1
     if args.set == "all":
         from benchmarks.matrices import run
 
@@ -103,7 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import county
 
         print("== county (generated 1000 villages, 150 schools, 100k road nodes)")
-        guarded("county", county.run)
+        results: list = []
+        guarded("county", lambda: results.append(county.run()))
+        from benchmarks import regions
+
+        print("== regions (the shipped extracts cut to 60k nodes, cold and warm)")
+        guarded("regions", regions.run, CACHE, results[0].total_s if results else None)
+        from benchmarks import under_load
+
+        print("== county-load (a small county planned alone and beside a CPU-bound process)")
+        guarded("county-load", under_load.run)
         for name, folder, limit in DEFAULT_RUNS:
             if folder.is_dir():
                 print(f"== {name} {folder}")

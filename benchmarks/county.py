@@ -3,18 +3,19 @@
 The synthetic county generator (:mod:`geodata.synthetic`, ``--scale 4.5
 --node-spacing-m 32``) writes about 1000 villages, 150 schools, 21 bus yards and a
 road network of about 100k OSM nodes into a cache folder (once; generation is timed
-but not counted). The real pipeline then runs as ``schoolplan run`` does
-(:func:`optimizer.cli.run`): the scenario, :func:`geodata.region.load_region` without
-its cache, :func:`optimizer.planning.flow.make_plan` and
-:func:`optimizer.outputs.folder.write_outputs` with the manifest (as ``schoolplan run`` writes it:
-within ``write_outputs`` where it accepts ``extra`` files, else after it).
+but not counted). The pipeline then runs as ``schoolplan run`` does: the scenario,
+:func:`geodata.region.load_region` without its cache, ``make_plan`` and ``write_outputs``
+with the manifest (within ``write_outputs``, as ``schoolplan run`` writes it).
 
 Each stage prints one line with its wall time, its peak resident memory and the
 resident memory at its end (:class:`benchmarks.meter.Meter`); the region's sub-stages
 (OSM parsing, graphs, snapping, simplification, matrices) are timed by wrapping the
-:mod:`geodata.region` functions they call, so the code timed is the code that runs. The
-plan is one stage: the benchmark goes through the public flow (``load_scenario``,
-``make_plan``, the outputs writer) and no further into ``optimizer``. Last, one line::
+functions :mod:`geodata.region` calls (the array reading of :mod:`geodata.road_sources`;
+``region/simplify`` holds the simplification and the network it builds), so the code
+timed is the code that runs. The plan is one stage (the public flow, no further into
+``optimizer``). Then
+``PLAN_SHA256 <hex>`` (of ``manifest.json``, which lists every output's SHA-256: the
+same value on two runs means byte-identical outputs). Last::
 
     SUMMARY set=county villages=... schools=... nodes=... total_s=... peak_mb=...
     target_s=60 target_mb=4096 met=yes|no
@@ -39,8 +40,11 @@ from typing import Any
 
 import yaml
 
+import geodata.fast_network as fast_network
 import geodata.region as region_mod
+import geodata.road_sources as road_sources
 from benchmarks.meter import Meter, Stage, maxrss_mb
+from geodata.snapping import Snapper
 from optimizer.errors import NoPlan, PlanRejected
 from optimizer.outputs.folder import write_outputs
 from optimizer.outputs.manifest import manifest_file
@@ -56,12 +60,15 @@ TARGET_MB = 4096.0
 SCALE = 4.5
 NODE_SPACING_M = 32.0
 SEED = 2027
-#: Wall-clock guard on the closure model (the scenario's ``solver.closures_time_limit_s``):
-#: only a guard, far above the solve; the plan is decided by the gap or the node limit.
+#: Wall-clock guard on the closure model (``solver.closures_time_limit_s``), far above the
+#: solve: the plan is decided by the gap or the node limit.
 CLOSURES_TIME_LIMIT_S = 600.0
 #: The deterministic limit of the closure model (``solver.closures_node_limit``), so that
 #: the plan is the same on a fast machine and a crowded one.
 CLOSURES_NODE_LIMIT = 20_000
+#: ``policy.bands.k.one_way_min`` of the county (the demo's 20 leaves seven hamlets
+#: without a kindergarten within reach, today's included).
+K_ONE_WAY_MIN = 25
 #: ``solver.closures_candidates`` and ``solver.closures_relative_gap`` of the county.
 CANDIDATES = 12
 RELATIVE_GAP = 0.005
@@ -155,6 +162,9 @@ def prepare_county(
     # demo's 30 M yuan makes the 1000-village county infeasible on budget alone).
     policy = scenario.setdefault("policy", {})
     policy.setdefault("investment", {})["budget"] = 30_000_000 * max(1.0, scale)
+    # A few of the county's hamlets are 20-22 min from every kindergarten by guardian
+    # today: kindergarten journeys within 25 min, so that the county has a plan.
+    policy.setdefault("bands", {}).setdefault("k", {})["one_way_min"] = K_ONE_WAY_MIN
     solver = scenario.setdefault("solver", {})
     solver["closures_time_limit_s"] = closures_time_limit_s
     solver["closures_node_limit"] = CLOSURES_NODE_LIMIT
@@ -203,30 +213,29 @@ def run_pipeline(
             if pending_settings(scenario):
                 raise RuntimeError(pending_settings(scenario))
         print_stages(meter, "scenario")
-        original_read = region_mod.read_osm_graph
+        original_read = road_sources.read_raw_roads
 
-        def read_counting(path: Any) -> Any:
-            graph = original_read(path)
-            nodes["osm"] = graph.number_of_nodes()
-            return graph
+        def read_counting(path: Any, kind: Any) -> Any:
+            raw = original_read(path, kind)
+            nodes["osm"] = 0 if raw is None else len(raw.node_ids)
+            return raw
 
         with contextlib.ExitStack() as wraps:
-            wraps.enter_context(_swap(region_mod, "read_osm_graph", read_counting))
-            for attr, name in (
-                ("read_osm_graph", "region/osm_read"),
-                ("drive_graph", "region/graphs"),
-                ("walk_graph", "region/graphs"),
-                ("_read", "region/places"),
-                ("_snap", "region/snap"),
-                ("simplify", "region/simplify"),
-                ("to_network", "region/network"),
-                ("node_matrix", "region/matrices"),
-                ("to_int", "region/matrices"),
+            wraps.enter_context(_swap(road_sources, "read_raw_roads", read_counting))
+            for module, attr, name in (
+                (road_sources, "read_raw_roads", "region/osm_read"),
+                (road_sources, "fast_drive", "region/graphs"),
+                (road_sources, "fast_walk", "region/graphs"),
+                (region_mod, "_read", "region/places"),
+                (region_mod, "_near_any", "region/snap"),
+                (road_sources, "fast_network", "region/simplify"),
+                (fast_network, "_network", "region/network"),
+                (region_mod, "node_matrix", "region/matrices"),
+                (region_mod, "to_int", "region/matrices"),
             ):
-                wraps.enter_context(meter.wrapping(region_mod, attr, name))
-            snapper = region_mod.Snapper
+                wraps.enter_context(meter.wrapping(module, attr, name))
             for attr in ("__init__", "__call__"):
-                wraps.enter_context(meter.wrapping(snapper, attr, "region/snap"))
+                wraps.enter_context(meter.wrapping(Snapper, attr, "region/snap"))
             with meter.stage("region"):
                 region = scenario.load_region(cache_dir=None)
         meter.other("region")
@@ -277,7 +286,14 @@ def run_pipeline(
                     extra=manifest,
                 )
         print_stages(meter, "outputs")
+    print(f"PLAN_SHA256 {plan_sha256(out_dir)}", flush=True)
     return _result(meter, region, nodes["osm"])
+
+
+def plan_sha256(out_dir: Path) -> str:
+    """SHA-256 of the output folder's ``manifest.json``, which lists every output's SHA-256:
+    two runs print the same value exactly when every file is the same bytes."""
+    return hashlib.sha256((Path(out_dir) / "manifest.json").read_bytes()).hexdigest()
 
 
 def _result(meter: Meter, region: Any, nodes: int, *, failed: bool = False) -> Result:

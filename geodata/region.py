@@ -10,22 +10,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from geodata.background import Background, read_background
 from geodata.china_crs import PlaceCrs
 from geodata.errors import IssueCollector
+from geodata.fast_network import Fallback
 from geodata.matrices import leg_paths, node_matrix, to_int
 from geodata.place_limits import check_limits
 from geodata.places import DEPOTS, SCHOOLS, VILLAGES, TableSpec, read_places
 from geodata.road_names import Stretch, path_stretches
-from geodata.roads import RoadNetwork, drive_graph, read_osm_graph, simplify, to_network, walk_graph
+from geodata.road_sources import ArrayRoads, OsmnxRoads, array_roads
+from geodata.roads import RoadNetwork
 from geodata.snapping import (
     DEFAULT_WARN_SNAP_M,
-    RoadHull,
-    Snapper,
     add_snap_legs,
     check_extent,
     gcj02_signature,
@@ -184,9 +183,9 @@ class Region:
         return path_stretches(self.network, leg_paths(self.network.time_csr, legs))
 
 
-def _snap(graph: nx.MultiDiGraph, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest graph node (OSM id) of each place and the distance to it in metres."""
-    return Snapper(graph, places.estimate_utm_crs())(places)
+def _near_any(source: OsmnxRoads | ArrayRoads, places: gpd.GeoDataFrame) -> np.ndarray:
+    """Metres from each place to the nearest mapped road node, connected or not."""
+    return source.raw_snapper(places.estimate_utm_crs())(places)[1]
 
 
 def _read(spec: TableSpec, source: Path | PlaceFile | None) -> tuple[gpd.GeoDataFrame, str]:
@@ -307,11 +306,25 @@ def _compute_region(
     snap_limits: tuple[float, float],
     cutoff_s: float | None = None,
 ) -> Region:
+    roads = Path(files.roads)
+    fast = array_roads(roads, speeds, walk_kph)
+    if fast is not None:
+        try:
+            return _region_on(fast, files, speeds, snap_limits, cutoff_s)
+        except Fallback:
+            pass
+    return _region_on(OsmnxRoads(roads, speeds, walk_kph), files, speeds, snap_limits, cutoff_s)
+
+
+def _region_on(
+    source: OsmnxRoads | ArrayRoads,
+    files: RegionFiles,
+    speeds: SpeedModel,
+    snap_limits: tuple[float, float],
+    cutoff_s: float | None,
+) -> Region:
     max_snap_m, warn_snap_m = snap_limits
     roads = Path(files.roads)
-    raw = read_osm_graph(roads)
-    drive = drive_graph(raw, speeds, source=str(roads))
-    walk = walk_graph(raw, walk_kph, source=str(roads))
     villages, v_name = _read(VILLAGES, files.villages)
     schools, s_name = _read(SCHOOLS, files.schools)
     depots, d_name = _read(DEPOTS, files.depots)
@@ -321,8 +334,8 @@ def _compute_region(
         check_limits(name, kind, table, issues)
     located = [t.geometry for _, t in tables if not t.empty]
     crs = gpd.GeoSeries(pd.concat(located), crs="EPSG:4326").estimate_utm_crs()
-    snap_drive, snap_walk = Snapper(drive, crs), Snapper(walk, crs)
-    check_extent(RoadHull(raw, crs), tables, roads.name, issues, margin_m=max_snap_m)
+    snap_drive, snap_walk, hull = source.snappers(crs)
+    check_extent(hull, tables, roads.name, issues, margin_m=max_snap_m)
     issues.raise_if_any()
     for name, table in tables:
         if table.empty:
@@ -335,7 +348,7 @@ def _compute_region(
         table["walk_osm_node"], table["walk_snap_m"] = snap_walk(table)
         far = (table["snap_m"] > max_snap_m).to_numpy()
         # A mapped way nearer than the network: the place is on a part cut off from it.
-        near_any = _snap(raw, table[far])[1] if far.any() else np.zeros(0)
+        near_any = _near_any(source, table[far]) if far.any() else np.zeros(0)
         for pid, dist, other in zip(table["id"][far], table["snap_m"][far], near_any):
             cut_off = (
                 f"; the nearest mapped way, {other:.0f} m away, is not connected to the "
@@ -352,15 +365,14 @@ def _compute_region(
             )
     issues.raise_if_any()
     placed = [t for _, t in tables if not t.empty]
-    node_xy = [(drive.nodes[int(n)]["x"], drive.nodes[int(n)]["y"]) for n in _column(placed)]
+    node_xy = [source.drive_xy(n) for n in _column(placed)]
     signature = gcj02_signature(
         np.concatenate([t["lon"].to_numpy(float) for t in placed]),
         np.concatenate([t["lat"].to_numpy(float) for t in placed]),
         np.array([x for x, _ in node_xy]),
         np.array([y for _, y in node_xy]),
     )
-    drive_net = to_network(simplify(drive, _all(tables, "osm_node")), str(roads))
-    walk_net = to_network(simplify(walk, _all(tables, "walk_osm_node")), str(roads))
+    drive_net, walk_net = source.networks(_all(tables, "osm_node"), _all(tables, "walk_osm_node"))
     for _, table in tables:
         if not table.empty:
             table["node"] = drive_net.index_of(table.pop("osm_node"))

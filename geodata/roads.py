@@ -1,7 +1,10 @@
 """Road networks: OSM files -> drivable and walkable graphs with travel times -> CSR.
 
 Inputs: OSM XML (plain, gzip or bzip2), OSM PBF, or a GraphML file saved by osmnx,
-each told by its content (:mod:`geodata.file_kinds`). Every OSM kind is streamed
+each told by its content (:mod:`geodata.file_kinds`). This is the reference way, with
+osmnx graphs: a region reads OSM files on arrays (:mod:`geodata.road_sources`), which
+give the same networks bit for bit, and comes here for GraphML and for the files the
+arrays cannot promise to read as osmnx would. Every OSM kind is streamed
 through pyosmium into a temporary XML file holding only the ``highway`` ways and
 their nodes; then the same filter (:mod:`geodata.road_filter`) decides, for every
 kind, which edges a pupil may walk and a bus may drive. The drive network carries the

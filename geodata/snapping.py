@@ -20,8 +20,8 @@ from typing import Any
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import shapely
+from scipy.spatial import cKDTree
 
 from geodata.errors import IssueCollector
 from geodata.matrices import UNREACHABLE
@@ -33,40 +33,55 @@ DEFAULT_WARN_SNAP_M = 300.0
 class Snapper:
     """Nearest graph node (OSM id) of places, and the distance to it in metres.
 
-    osmnx's ``nearest_nodes`` runs on a projected graph; only the node points are
-    projected (to the UTM zone of the places), not the whole graph with its edges,
-    and only once per graph for every table.
+    Built from a graph, or (``graph=None``) from ``points``: OSM ids, longitudes and
+    latitudes in the graph's node order.
+
+    The search is osmnx's ``nearest_nodes`` on a projected graph (a k-d tree over the
+    node points in graph order, ``scipy.spatial.cKDTree``, nearest by straight
+    distance), with the node points projected (to the UTM zone of the places) and the
+    tree built once per graph for every table, not once per call.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
-        ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-        data = graph.nodes(data=True)
-        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
-        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
+    def __init__(self, graph: nx.MultiDiGraph | None, crs: Any, points=None):
+        if graph is not None:
+            ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+            data = graph.nodes(data=True)
+            xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(ids))
+            ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(ids))
+        else:
+            ids, xs, ys = points
         nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
         self.crs = crs
-        self.projected = nx.MultiDiGraph(crs=crs)
-        self.projected.add_nodes_from(
-            (int(i), {"x": x, "y": y}) for i, x, y in zip(ids, nodes.x, nodes.y)
-        )
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self._xy = np.column_stack([nodes.x.to_numpy(float), nodes.y.to_numpy(float)])
+        self._tree: cKDTree | None = None
 
     def __call__(self, places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
         if places.empty:
             return np.zeros(0, np.int64), np.zeros(0)
+        if self._tree is None:
+            self._tree = cKDTree(self._xy)
         points = places.geometry.to_crs(self.crs)
-        osm_nodes, dist = ox.distance.nearest_nodes(
-            self.projected, points.x.to_numpy(), points.y.to_numpy(), return_dist=True
-        )
-        return np.asarray(osm_nodes, dtype=np.int64), np.asarray(dist, dtype=float)
+        x, y = np.array(points.x.to_numpy()), np.array(points.y.to_numpy())
+        if np.isnan(x).any() or np.isnan(y).any():
+            raise ValueError("`X` and `Y` cannot contain nulls.")
+        dist, pos = self._tree.query(np.array([x, y]).T, k=1)
+        return self.ids[pos], np.asarray(dist, dtype=float)
 
 
 class RoadHull:
-    """The convex hull of every mapped road node, projected, to measure how far out a place is."""
+    """The convex hull of every mapped road node, projected, to measure how far out a place is.
 
-    def __init__(self, graph: nx.MultiDiGraph, crs: Any):
-        data = graph.nodes(data=True)
-        xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(data))
-        ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(data))
+    Built from a graph, or (``graph=None``) from ``points``: longitudes and latitudes.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph | None, crs: Any, points=None):
+        if graph is not None:
+            data = graph.nodes(data=True)
+            xs = np.fromiter((d["x"] for _, d in data), dtype=float, count=len(data))
+            ys = np.fromiter((d["y"] for _, d in data), dtype=float, count=len(data))
+        else:
+            xs, ys = points
         nodes = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
         self.crs = crs
         self.hull = shapely.convex_hull(shapely.multipoints(np.c_[nodes.x, nodes.y]))
