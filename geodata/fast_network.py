@@ -31,7 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from geodata.osm_arrays import RawRoads
 from geodata.road_filter import drivable, walkable
-from geodata.roads import RoadNetwork, _min_csr
+from geodata.roads import HAZARD_ATTR, RoadNetwork, _min_csr
 from geodata.speeds import SpeedModel, first
 
 
@@ -57,6 +57,9 @@ class FastGraph:
         The bus speed of each edge (``nan`` on the walk network).
     pair_rank
         When networkx first met each edge's pair (its place among the tail's successors).
+    hazard
+        Each edge's hazard kinds joined by commas (:data:`geodata.roads.HAZARD_ATTR`; the
+        drive network only, ``None`` on the walk network).
     """
 
     raw: RawRoads
@@ -68,6 +71,7 @@ class FastGraph:
     time: np.ndarray
     kph: np.ndarray
     pair_rank: np.ndarray
+    hazard: np.ndarray | None = None
 
     @property
     def ids(self) -> np.ndarray:
@@ -152,11 +156,23 @@ def fast_drive(raw: RawRoads, speeds: SpeedModel) -> FastGraph:
         data = raw.ways[w] | {"speed_kph": kph}
         bus[w] = speeds.bus_kph(str(first(data.get("highway"))), float(kph), data)
     kph = bus[raw.way[edges]]
+    hazard = np.full(len(raw.ways), "", dtype=object)
+    for w in ways.tolist():
+        hazard[w] = ",".join(speeds.hazards(raw.ways[w]))
     length = raw.length[edges]
     time = length / (kph / 3.6)
     rank = _pair_first(raw)[edges]
     return FastGraph(
-        raw, nodes, raw.u[edges], raw.v[edges], raw.way[edges], length, time, kph, rank
+        raw,
+        nodes,
+        raw.u[edges],
+        raw.v[edges],
+        raw.way[edges],
+        length,
+        time,
+        kph,
+        rank,
+        hazard[raw.way[edges]],
     )
 
 
@@ -272,6 +288,8 @@ def fast_network(graph: FastGraph, keep_ids: set[int], source: str) -> RoadNetwo
     highway = np.array(list(names), dtype=object)[way_code]  # each way's class
     drive = not np.isnan(graph.kph).all()
     differ = [graph.kph, way_code[graph.way]] if drive else [way_code[graph.way]]
+    if graph.hazard is not None:  # hazard changes keep their node (roads.simplify)
+        differ.append(np.unique(graph.hazard.astype(str), return_inverse=True)[1])
     end = _endpoints(graph, marked, differ)
     first_edge: dict[tuple[int, int], int] = {}
     for i, pair in enumerate(zip(graph.u.tolist(), graph.v.tolist())):
@@ -281,7 +299,7 @@ def fast_network(graph: FastGraph, keep_ids: set[int], source: str) -> RoadNetwo
     # keeps an edge between endpoints with its key, and adds each path's edge after them
     # in the order of the successors of the path's first node.
     edges = [
-        (a, b, float(graph.time[i]), float(graph.length[i]), None, i, (0, i))
+        (a, b, float(graph.time[i]), float(graph.length[i]), None, [i], (0, i))
         for i, (a, b) in enumerate(zip(graph.u.tolist(), graph.v.tolist()))
         if end[a] and end[b]
     ]
@@ -299,10 +317,26 @@ def fast_network(graph: FastGraph, keep_ids: set[int], source: str) -> RoadNetwo
         coords = tuple(rounded(n) for n in path)
         total_t, total_m = sum(times[h] for h in hops), sum(lengths[h] for h in hops)
         key = (1, int(graph.pair_rank[hops[0]]))
-        edges.append((path[0], path[-1], total_t, total_m, coords, hops[0], key))
+        edges.append((path[0], path[-1], total_t, total_m, coords, hops, key))
         interior.update(path[1:-1])
     kept = [n for n in graph.nodes.tolist() if n not in interior]
     return _network(graph, kept, edges, highway, source)
+
+
+def _merged(raw: RawRoads, ways: list[int], hazards: list[str] | None) -> dict[str, object]:
+    """The ``name``, ``ref`` and hazard kinds of a path's edges as osmnx's simplification
+    merges them: one value when the path's edges agree, else the list of their values
+    (here in path order; osmnx's is arbitrary, and :mod:`geodata.road_names` sorts it)."""
+    out: dict[str, object] = {}
+    for tag in ("name", "ref"):
+        values = [raw.ways[w][tag] for w in ways if tag in raw.ways[w]]
+        if values:
+            unique = list(dict.fromkeys(values))
+            out[tag] = unique[0] if len(unique) == 1 else unique
+    if hazards is not None:
+        unique = list(dict.fromkeys(hazards))
+        out[HAZARD_ATTR] = unique[0] if len(unique) == 1 else unique
+    return out
 
 
 def _network(graph: FastGraph, kept: list[int], edges: list, highway: np.ndarray, source: str):
@@ -336,10 +370,13 @@ def _network(graph: FastGraph, kept: list[int], edges: list, highway: np.ndarray
     parts = np.repeat(np.arange(len(shaped)), [len(c) for c in shaped])
     lines = iter(shapely.linestrings(flat, indices=parts) if shaped else ())
     ways, kph = graph.way.tolist(), graph.kph.tolist()
-    for a, b, t, m, c, e, _ in ordered:
+    hazard = None if graph.hazard is None else graph.hazard.tolist()
+    for a, b, t, m, c, hops, _ in ordered:
+        e = hops[0]  # the edge whose class and speed the path keeps (all the same)
         data = {"length": m, "travel_time": t, "highway": highway[ways[e]]}
         if not np.isnan(kph[e]):
             data["bus_kph"] = kph[e]
+        data |= _merged(raw, [ways[h] for h in hops], hazard and [hazard[h] for h in hops])
         if c is not None:
             data["geometry"] = next(lines)
         small.add_edge(int(node_ids[a]), int(node_ids[b]), **data)

@@ -29,11 +29,11 @@ class Stretch:
 
 def _text(value: object) -> str:
     """An OSM tag's text; a tag osmnx merged into a list when simplifying, joined by
-    ``/`` (each value once, in order)."""
+    ``/`` (each value once, sorted: osmnx's list comes from a set, in no fixed order)."""
     if value is None or (isinstance(value, float) and value != value):  # NaN from GraphML
         return ""
     values = value if isinstance(value, list) else [value]
-    return " / ".join(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    return " / ".join(sorted({str(v).strip() for v in values if str(v).strip()}))
 
 
 def _hazards(value: object) -> tuple[Hazard, ...]:

@@ -8,6 +8,7 @@ import numpy as np
 
 import geodata.region as region_mod
 from geodata.region import RegionFiles, load_region
+from geodata.road_names import edge_stretch
 from geodata.speeds import SpeedModel
 from tests.test_real_extracts import LIECHTENSTEIN, _region_from_osm, needs_data
 
@@ -22,6 +23,9 @@ def _same_network(a, b) -> None:
         assert np.array_equal(x.indptr, y.indptr) and np.array_equal(x.indices, y.indices)
         assert np.array_equal(x.data, y.data), field  # the same floats, not close ones
     assert a.edge_coords == b.edge_coords
+    # The roads a route sheet lists: each pair's fastest edge's name, ref and hazards.
+    for i, j in zip(*a.time_csr.nonzero(), strict=True):
+        assert edge_stretch(a, i, j) == edge_stretch(b, i, j), (i, j)
 
 
 def _both_ways(files: RegionFiles, monkeypatch, **options):

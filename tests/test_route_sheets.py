@@ -160,10 +160,22 @@ def test_a_run_of_eight_stops_still_prints_on_one_page(
     assert len(pdf_page_sizes(print_to_pdf(tmp_path, page))) == 1
 
 
-def test_each_hazard_stretch_has_the_kinds_its_tags_give(demo: DemoOutputs) -> None:
+def test_each_hazard_stretch_has_the_kinds_its_tags_give(monkeypatch) -> None:
     """Every 20 km/h edge of the demo's road graph, read as a stretch: the hazard kinds of
-    its OSM tags (incline, width, surface, track) and the length the travel times use."""
-    net = demo.region.network
+    its OSM tags (incline, width, surface, track) and the length the travel times use.
+    The graph read the osmnx way keeps every tag on its edges (the array reading keeps
+    only what the sheets read, the same stretches: tests/test_fast_network.py)."""
+    import geodata.region as region_mod
+    from geodata.region import RegionFiles, load_region
+
+    monkeypatch.setattr(region_mod, "array_roads", lambda *args: None)
+    folder = Path(__file__).resolve().parents[1] / "scenarios" / "demo_county"
+    files = RegionFiles(
+        folder / "roads.osm", folder / "villages.csv", folder / "schools.csv", folder / "depots.csv"
+    )
+    net = load_region(
+        files, speeds=SpeedModel(track_grades=("grade1", "grade3", "untagged"))
+    ).network
     index = {int(n): i for i, n in enumerate(net.node_ids)}
     speeds = SpeedModel(track_grades=("grade1", "grade3", "untagged"))
     seen = 0
