@@ -62,7 +62,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowra
 td.fail { background: #fde0dc; font-weight: bold; }
 td.warn { color: #b71c1c; }
 p.meta { margin: .2em 0; color: #444; }
-img.map { width: 100%; height: auto; border: 1px solid #bbb; }
+img.map { width: 100%; height: auto; border: 1px solid #bbb; box-sizing: border-box; }
 figure.chart { margin: .8em 0; break-inside: avoid; }
 figure.chart img { width: 100%; height: auto; border: 1px solid #ddd; box-sizing: border-box; }
 figure.chart figcaption { font-size: .92em; color: #333; margin-top: .3em; }

@@ -61,6 +61,14 @@ VOCABULARY_EN = {
     "veto.nothing_to_build": "nothing to build",
     "veto.size": "{school}: {classes} classes, largest {largest} (norm {norm})",
     "veto.hearing": "the hearing decides: record whether most parents or representatives oppose",
+    "veto.pays": (
+        "saves {saving} yuan/year; adds {added} yuan/year (pupils' time, buses, boarding, "
+        "lunches: {minutes} pupil-minutes a day more, {buses} buses, {boarders} boarders); "
+        "keeping it open costs {keep} yuan/year more ({how})"
+    ),
+    "veto.pays.bound": "at most",
+    "veto.pays.resolved": "solved again",
+    "veto.pays.wan": "",
     # the web map: search, labels, background, afternoon runs, reasons
     "search.placeholder": "Find a village or school (name or id)",
     "search.none": "No match",
@@ -143,6 +151,14 @@ VOCABULARY_ZH = {
     "veto.nothing_to_build": "无需新建",
     "veto.size": "{school}：{classes} 个班，最大班额 {largest} 人（标准 {norm} 人）",
     "veto.hearing": "由听证会决定：记录是否多数家长或听证代表反对",
+    "veto.pays": (
+        "每年节省 {saving} 万元；每年新增 {added} 万元（学生路途时间、校车、寄宿、午餐：每日多 "
+        "{minutes} 人·分钟，校车 {buses} 辆，寄宿生 {boarders} 名）；保留该校每年多支出 "
+        "{keep} 万元（{how}）"
+    ),
+    "veto.pays.bound": "至多",
+    "veto.pays.resolved": "重新求解",
+    "veto.pays.wan": "万元",
     # the web map: search, labels, background, afternoon runs, reasons
     "search.placeholder": "查找村庄或学校（名称或编号）",
     "search.none": "没有找到",

@@ -121,4 +121,20 @@ def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck) -> str:
         )
     if check.item == "parents and representatives":
         return text["veto.hearing"]
+    reason = next((r for r in plan.reasons if r.school == check.school), None)
+    if check.item == "closing pays" and reason is not None:
+        wan = bool(text["veto.pays.wan"])  # Chinese: 万元, one decimal
+
+        def money(yuan: int) -> str:
+            return number(round(yuan / 10_000, 1) + 0.0, 1) if wan else number(yuan)  # no -0.0
+
+        return text["veto.pays"].format(
+            saving=money(reason.saving),
+            added=money(reason.added_cost),
+            minutes=number(reason.added_pupil_min),
+            buses=number(reason.buses),
+            boarders=number(reason.boarders),
+            keep=money(reason.keep_open_cost),
+            how=text[f"veto.pays.{reason.keep_open.value}"],
+        )
     return check.detail
