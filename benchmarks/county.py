@@ -4,8 +4,8 @@ The synthetic county generator (:mod:`geodata.synthetic`, ``--scale 4.5
 --node-spacing-m 32``) writes about 1000 villages, 150 schools, 21 bus yards and a
 road network of about 100k OSM nodes into a cache folder (once; generation is timed
 but not counted). The pipeline then runs as ``schoolplan run`` does: the scenario,
-:func:`geodata.region.load_region` without its cache, ``make_plan`` and ``write_outputs``
-with the manifest (within ``write_outputs``, as ``schoolplan run`` writes it).
+:func:`geodata.region.load_region` without its cache, ``make_plan`` and ``write_plan``
+(every output and the manifest, as ``schoolplan run`` writes them).
 
 Each stage prints one line with its wall time, its peak resident memory and the
 resident memory at its end (:class:`benchmarks.meter.Meter`); the region's sub-stages
@@ -46,9 +46,7 @@ import geodata.road_sources as road_sources
 from benchmarks.meter import Meter, Stage, maxrss_mb
 from geodata.snapping import Snapper
 from optimizer.errors import NoPlan, PlanRejected
-from optimizer.outputs.folder import write_outputs
-from optimizer.outputs.manifest import manifest_file
-from optimizer.outputs.maps.sheet import PrintSheet
+from optimizer.outputs.folder import write_plan
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario, pending_settings
 
@@ -266,25 +264,8 @@ def run_pipeline(
             flush=True,
         )
         print(f"PLAN {plan.summary()}".replace("\n", " | "), flush=True)
-        with meter.stage("outputs"):
-            with meter.stage("outputs/road_lines"):
-                lines = region.road_lines()
-            add_manifest = manifest_file(scenario, plan)
-
-            def manifest(files: Any) -> dict[str, str]:
-                with meter.stage("outputs/manifest"):
-                    return add_manifest(files)
-
-            with meter.stage("outputs/write"):
-                write_outputs(
-                    plan,
-                    out_dir,
-                    language=scenario.output.language,
-                    tiles=scenario.output.tiles,
-                    sheet=PrintSheet.of(scenario.output),
-                    road_lines=lines,
-                    extra=manifest,
-                )
+        with meter.stage("outputs"):  # as schoolplan run writes them, the manifest too
+            write_plan(scenario, plan, region, out_dir)
         print_stages(meter, "outputs")
     print(f"PLAN_SHA256 {plan_sha256(out_dir)}", flush=True)
     return _result(meter, region, nodes["osm"])

@@ -177,7 +177,7 @@ def test_route_colours_differ_from_the_over_limit_mark_and_between_neighbours(
 ) -> None:
     plan = _plan(demo / "en")
     colours, labels = route_colours(plan), route_labels(plan)
-    assert len(plan.routes) > 10  # enough routes that a small palette would repeat
+    assert len(plan.routes) >= 5  # enough routes that a school's or neighbours' could clash
     assert set(colours.values()) <= set(ROUTE_PALETTE)
     for colour in ROUTE_PALETTE:
         assert delta_e(colour, OVER_LIMIT_MARK) > 35, colour
