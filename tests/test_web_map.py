@@ -136,11 +136,13 @@ input.dispatchEvent(new Event('input'));
 var items = Array.from(document.querySelectorAll('#sp-find-list li'))
   .map(function (li) { return li.textContent; });
 document.querySelector('#sp-find-list li').click();
-setTimeout(function () {
+var tries = 0;
+(function done() {  // the flight's end: a whole zoom and the popup open (or 10 s)
   var popup = document.querySelector('.leaflet-popup-content');
+  if ((!popup || map.getZoom() %% 1 !== 0) && ++tries < 50) return setTimeout(done, 200);
   report({items: items, popup: popup ? popup.textContent : null, zoom: map.getZoom(),
     at: opened});
-}, 2500);
+})();
 """
 
 

@@ -7,7 +7,7 @@ per zoom threshold reached (``sp-z-schools``, ``sp-z-closed``, ``sp-z-villages``
 ``sp-z-stops``), set on every ``zoomend``, and the page's CSS shows each kind of
 label only under its class. The search box matches what is typed against every
 name and id (any case, any script: Chinese too), lists the matches, and on a pick
-shows the place's layer, flies there and opens its popup. Popups pan clear of the
+shows the place's layer, goes there (no animation) and opens its popup. Popups pan clear of the
 title box, and the legend folds away from a popup it would cover.
 """
 
@@ -162,11 +162,10 @@ function pick(p) {
   list.innerHTML = "";
   input.value = p.n;
   if (!map.hasLayer(p.g)) map.addLayer(p.g);
-  var done = false;
-  function open() { if (!done) { done = true; p.m.openPopup(); } }
-  map.once("moveend", open);
-  map.flyTo(p.ll, Math.max(map.getZoom(), zooms.villages + 1), {duration: 0.6});
-  setTimeout(open, 1500);
+  // A jump, not a flight: a popup opened mid-flight stops the flight between two zooms
+  // (on a slow machine the map stayed at zoom 12.7, village names hidden).
+  map.setView(p.ll, Math.max(Math.round(map.getZoom()), zooms.villages + 1), {animate: false});
+  p.m.openPopup();
 }
 function search() {
   var q = input.value.trim().toLowerCase();
