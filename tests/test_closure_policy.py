@@ -354,3 +354,38 @@ def test_a_boarding_placement_says_why_not_the_nearer_school_in_both_languages(t
     assert english_words(visible_text(chinese), plan) == []
     page = render_map(plan, language="zh")
     assert "学位数30个" in page and english_words(map_text(page), plan) == []
+
+
+def test_the_shipped_draft_proposal_is_assessed_with_its_broken_rules(tmp_path, capsys):
+    """scenarios/proposals/draft.yaml plans (every school decided) and breaks the closure
+    candidate rule at schools that are neither small nor shrinking: exit 4, each named,
+    the plan written and re-checked."""
+    from pathlib import Path
+
+    draft = Path(__file__).resolve().parents[1] / "scenarios" / "proposals" / "draft.yaml"
+    code = main(["assess", str(draft), "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().out
+    assert code == EXIT_BROKEN_RULES
+    assert "[closure candidate] P30: closed with 140 pupils" in printed
+    rows = (tmp_path / "out" / "broken_rules.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) - 1 == printed.count("[closure candidate]") >= 1
+
+
+def test_a_proposal_closing_a_villages_only_kindergarten_has_no_plan_and_says_why(
+    tmp_path, capsys
+):
+    """The draft with K05 closed too: village V078's only kindergarten within 20 min is
+    closed by the planner's word; the reason names it, not a lack of room."""
+    from pathlib import Path
+
+    draft = Path(__file__).resolve().parents[1] / "scenarios" / "proposals" / "draft.yaml"
+    proposal = tmp_path / "k05.yaml"
+    proposal.write_text(f"extends: {draft}\nname: K05 closed\ndecisions:\n  K05: close\n")
+    code = main(["assess", str(proposal), "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr()
+    assert code == 2
+    assert (
+        "village V078 band k (2 pupils): every school within 20 min (K05) is closed by the "
+        "planner's decisions" in printed.err + printed.out
+    )
+    assert not (tmp_path / "out").exists()

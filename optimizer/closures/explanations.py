@@ -27,6 +27,7 @@ from optimizer.problem.data import Problem
 from optimizer.problem.numbers import Way
 from optimizer.problem.rules import journey, limit_s, on_school_bus
 from optimizer.solvers.facility import SolveSettings, solve_facility
+from optimizer.values import Decision
 
 
 def reachability_reasons(problem: Problem) -> list[str]:
@@ -166,9 +167,20 @@ def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[s
                 "(policy.schools.min_enrolment); keep one as a teaching point or must_keep"
             )
             continue
+        closed = [s for s in cands if problem.closing.decisions.get(s) == Decision.CLOSE]
+        if closed and len(closed) == len(cands):
+            names = ", ".join(problem.school_ids[s] for s in closed)
+            reasons.append(
+                f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} "
+                f"pupils): every school within {limit_s(problem, BANDS[b]) / 60:g} min "
+                f"({names}) is closed by the planner's decisions; keep one or raise the limit"
+            )
+            continue
         names = ", ".join(
             f"{problem.school_ids[s]} (capacity {problem.capacity[s]}, "
-            f"{problem.classrooms[s]} classrooms)"
+            f"{problem.classrooms[s]} classrooms"
+            + (", closed by the planner's decisions" if s in closed else "")
+            + ")"
             for s in cands
         )
         reasons.append(

@@ -68,7 +68,7 @@ def plan_and_check(
     (:func:`~optimizer.planning.accounts.routed_corrections`).
     """
     problem = problem or scenario_problem(scenario, region)
-    if problem.money.calibrate:
+    if problem.money.calibrate and not relax:  # a proposal keeps its own closures
         first, _, _ = plan_and_check(scenario, region, _calibrated(problem, None), relax=relax)
         return plan_and_check(scenario, region, _calibrated(problem, first), relax=relax)
     settings = dataclasses.replace(closure_settings(scenario.solver), relax=relax)
