@@ -371,9 +371,7 @@ def test_the_shipped_draft_proposal_is_assessed_with_its_broken_rules(tmp_path, 
     assert len(rows) - 1 == printed.count("[closure candidate]") >= 1
 
 
-def test_a_proposal_closing_a_villages_only_kindergarten_has_no_plan_and_says_why(
-    tmp_path, capsys
-):
+def test_a_proposal_closing_a_villages_only_kindergarten_has_no_plan_and_says_why(tmp_path, capsys):
     """The draft with K05 closed too: village V078's only kindergarten within 20 min is
     closed by the planner's word; the reason names it, not a lack of room."""
     from pathlib import Path
