@@ -18,9 +18,8 @@ from optimizer.cli.exits import COMPARE_MARKS, EXIT_BROKEN_RULES, EXIT_REJECTED,
 from optimizer.interrupt import check
 from optimizer.outputs.compare import compare as diff
 from optimizer.outputs.compare import compare_text, load_plan, write_compare
-from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs, write_plan
+from optimizer.outputs.folder import OUTPUT_MARKS, RegionReads, write_plan
 from optimizer.outputs.manifest import input_files, manifest_file
-from optimizer.outputs.maps.sheet import PrintSheet
 from optimizer.outputs.progress import Progress
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.planning.assess import assess, broken_rules_csv
@@ -82,7 +81,7 @@ def _run(
         region = scenario.load_region(cache_dir=cache)
     for note in region.notes:
         print(f"schoolplan: warning: {note}", file=sys.stderr)
-    scenario.town_boundaries()  # read once before planning: a bad file stops the run here
+    read = RegionReads.of(scenario, region)  # before planning: a bad boundaries file stops here
     with progress.step("planning (closures, bus routes, verification)"):
         if scenario.policy.timeline_years:
             years = plan_timeline(scenario, region)
@@ -90,14 +89,14 @@ def _run(
             plan, _ = make_plan(scenario, region)
     if scenario.policy.timeline_years:
         with progress.step("writing each year's map, report and tables"):
-            written = write_timeline(scenario, region, years, out)
+            written = write_timeline(scenario, region, years, out, read)
         for y in years:
             print(y.plan.summary())
         print(f"wrote {len(written)} entries to {out_dir}: " + ", ".join(written))
         return 0
     with progress.step("writing map, print map, report and tables"):
         check()  # no output once Ctrl-C came
-        files = write_plan(scenario, plan, region, out)
+        files = write_plan(scenario, plan, region, out, read=read)
     print(plan.summary())
     print(f"wrote {len(files)} files to {out_dir}: " + ", ".join(p.name for p in files))
     return 0
@@ -118,20 +117,17 @@ def assess_proposal(
         inputs = [path for _, path in input_files(scenario)]
         out, cache = _checked_folders(proposal_path, out_dir, cache_dir, inputs)
         region = scenario.load_region(cache_dir=cache)
-        boundaries = scenario.town_boundaries()
+        read = RegionReads.of(scenario, region)
         plan, _, broken = assess(scenario, region)
         manifest = manifest_file(scenario, plan)
         check()  # no output once Ctrl-C came
-        write_outputs(
+        write_plan(
+            scenario,
             plan,
+            region,
             out,
-            language=scenario.output.language,
-            tiles=scenario.output.tiles,
-            sheet=PrintSheet.of(scenario.output),
-            road_lines=region.road_lines(),
-            background=region.background(),
-            boundaries=boundaries,
             extra=lambda files: {**manifest(files), "broken_rules.csv": broken_rules_csv(broken)},
+            read=read,
         )
         print(plan.summary())
         if not broken:
@@ -146,24 +142,26 @@ def assess_proposal(
 
 
 def write_timeline(
-    scenario: Scenario, region: Region, years: Sequence[YearPlan], out_dir: Path
+    scenario: Scenario,
+    region: Region,
+    years: Sequence[YearPlan],
+    out_dir: Path,
+    read: RegionReads | None = None,
 ) -> list[str]:
-    """One output folder per year (``year+1``, ...) and ``timeline.csv``, all at once."""
+    """One output folder per year (``year+1``, ...) and ``timeline.csv``, all at once;
+    the region's and the scenario's files the maps draw are read once for every year."""
     rows = tuple(timeline_rows(years))
+    read = read or RegionReads.of(scenario, region)
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
         for y in years:
             check()  # no output once Ctrl-C came
-            write_outputs(
+            write_plan(
+                scenario,
                 y.plan,
+                region,
                 tmp / f"year+{y.year}",
-                language=scenario.output.language,
-                tiles=scenario.output.tiles,
-                sheet=PrintSheet.of(scenario.output),
-                road_lines=region.road_lines(),
-                background=region.background(),
-                boundaries=scenario.town_boundaries(),
-                extra=manifest_file(scenario, y.plan),
                 timeline=TimelineView(y.year, len(years), rows),
+                read=read,
             )
         with (tmp / "timeline.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, ["year", "event", "school", "detail"], lineterminator="\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from shapely.geometry import MultiPolygon
@@ -170,6 +171,9 @@ def write_plan(
     out_dir: str | Path,
     *,
     language: str | None = None,
+    extra: Callable[[list[Path]], dict[str, str]] | None = None,
+    timeline: TimelineView | None = None,
+    read: RegionReads | None = None,
 ) -> list[Path]:
     """Write a plan's files as ``schoolplan run`` does: every output and the manifest.
 
@@ -185,20 +189,44 @@ def write_plan(
         The output folder: new, empty or one a previous run wrote; replaced whole.
     language : {"en", "zh"}, optional
         Overrides the scenario's ``output.language``.
+    extra : callable, optional
+        More files, as for :func:`write_outputs`; by default the manifest.
+    timeline : TimelineView, optional
+        For a year of a multi-year timeline (:func:`write_outputs`).
+    read : RegionReads, optional
+        What the maps draw from the region's and the scenario's files, read once for
+        many plans (a timeline's years); read here when not given.
 
     Returns
     -------
     list of pathlib.Path
         The files written, in ``out_dir``, sorted by name.
     """
+    read = read or RegionReads.of(scenario, region)
     return write_outputs(
         plan,
         out_dir,
         language=language or scenario.output.language,
         tiles=scenario.output.tiles,
         sheet=PrintSheet.of(scenario.output),
-        road_lines=region.road_lines(),
-        background=region.background(),
-        boundaries=scenario.town_boundaries(),
-        extra=manifest_file(scenario, plan),
+        road_lines=read.road_lines,
+        background=read.background,
+        boundaries=read.boundaries,
+        extra=extra or manifest_file(scenario, plan),
+        timeline=timeline,
     )
+
+
+@dataclass(frozen=True)
+class RegionReads:
+    """What the maps draw besides the plan: the roads, the background of the road file
+    and the township boundaries (each a read of a file)."""
+
+    road_lines: Sequence[Sequence[tuple[float, float]]]
+    background: Background | None
+    boundaries: Mapping[str, MultiPolygon] | None
+
+    @classmethod
+    def of(cls, scenario: Scenario, region: Region) -> RegionReads:
+        """Read them for ``scenario`` on ``region``."""
+        return cls(region.road_lines(), region.background(), scenario.town_boundaries())

@@ -130,9 +130,9 @@ WHY = {
 }
 
 
-def _amount(yuan: float, language: str) -> str:
-    """Yuan, or 万元 in Chinese."""
-    return number(yuan / 10_000, 1) if language == "zh" else number(yuan)
+def amount(yuan: float, language: str) -> str:
+    """Yuan, or 万元 in Chinese (one decimal; a rounded -0.0 shows as 0.0)."""
+    return number(round(yuan / 10_000, 1) + 0.0, 1) if language == "zh" else number(yuan)
 
 
 def money_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
@@ -142,13 +142,13 @@ def money_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
         return ""
     w = WORDS[language]
     col = 2 if language == "zh" else 1
-    rows = [[t(row[col]), (e(_amount(money[row[0]], language)), "n")] for row in MONEY_ROWS]
+    rows = [[t(row[col]), (e(amount(money[row[0]], language)), "n")] for row in MONEY_ROWS]
     rows += [
-        [t(f"{w['capital']}: {term(text, 'invest', item)}"), (e(_amount(v, language)), "n")]
+        [t(f"{w['capital']}: {term(text, 'invest', item)}"), (e(amount(v, language)), "n")]
         for item, v in money["capital_by_item"].items()
     ]
     rows += [
-        [t(f"{w['year']}: {year}"), (e(_amount(v, language)), "n")]
+        [t(f"{w['year']}: {year}"), (e(amount(v, language)), "n")]
         for year, v in money["capital_by_year"].items()
     ]
     payback = money["payback_years"]
@@ -162,13 +162,13 @@ def closure_reason_cells(reason: ClosureReason, language: str) -> list[tuple[str
     (the web map's popup of the closed school shows the same words and numbers)."""
     w = WORDS[language]
     values = (
-        _amount(reason.saving, language),
-        _amount(reason.added_cost, language),
+        amount(reason.saving, language),
+        amount(reason.added_cost, language),
         number(reason.added_pupil_min),
         number(reason.pupils_moved),
         number(reason.boarders),
         number(reason.buses),
-        f"{w[reason.keep_open.value]} {_amount(reason.keep_open_cost, language)}",
+        f"{w[reason.keep_open.value]} {amount(reason.keep_open_cost, language)}",
     )
     return list(zip(w["head"][1:], values, strict=True))
 

@@ -131,7 +131,7 @@ def render_report(
         _schools(plan, text),
         _picture(pictures, "enrolment.png"),
         _closures(plan, text),
-        _vetoes(plan, text),
+        _vetoes(plan, text, language),
         _picture(pictures, "journeys.png"),
         _villages(plan, text),
         route_list(plan, text),
@@ -323,7 +323,7 @@ def _closures(plan: Plan, text: Mapping[str, str]) -> str:
     return f"{heading}\n{_table(header, rows)}"
 
 
-def _vetoes(plan: Plan, text: Mapping[str, str]) -> str:
+def _vetoes(plan: Plan, text: Mapping[str, str], language: str) -> str:
     heading = f"<h2>{_e(text['vetoes'])}</h2>"
     if not plan.vetoes:
         return f"{heading}\n<p>{_e(text['no_vetoes'])}</p>"
@@ -338,7 +338,7 @@ def _vetoes(plan: Plan, text: Mapping[str, str]) -> str:
             [
                 _t(term(text, "vetoitem", v.item)),
                 (_e(term(text, "veto", v.status)), "fail" if v.status == "fail" else ""),
-                _t(veto_detail(text, plan, v)),
+                _t(veto_detail(text, plan, v, language)),
             ]
             for v in checks
         ]

@@ -66,9 +66,6 @@ VOCABULARY_EN = {
         "lunches: {minutes} pupil-minutes a day more, {buses} buses, {boarders} boarders); "
         "keeping it open costs {keep} yuan/year more ({how})"
     ),
-    "veto.pays.bound": "at most",
-    "veto.pays.resolved": "solved again",
-    "veto.pays.wan": "",
     # the web map: search, labels, background, afternoon runs, reasons
     "search.placeholder": "Find a village or school (name or id)",
     "search.none": "No match",
@@ -156,9 +153,6 @@ VOCABULARY_ZH = {
         "{minutes} 人·分钟，校车 {buses} 辆，寄宿生 {boarders} 名）；保留该校每年多支出 "
         "{keep} 万元（{how}）"
     ),
-    "veto.pays.bound": "至多",
-    "veto.pays.resolved": "重新求解",
-    "veto.pays.wan": "万元",
     # the web map: search, labels, background, afternoon runs, reasons
     "search.placeholder": "查找村庄或学校（名称或编号）",
     "search.none": "没有找到",

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 
 from optimizer.outputs.html_parts import number
+from optimizer.outputs.money_view import WORDS, amount
 from optimizer.plan import Plan, SolverRun, VetoCheck, built_first
 
 #: Yuan per unit of money shown: 1 in English, 10,000 (万) in Chinese.
@@ -74,7 +75,7 @@ def solver_status(text: Mapping[str, str], run: SolverRun) -> str:
     return text.get(f"solver.status.{run.status}", run.status)
 
 
-def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck) -> str:
+def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck, language: str = "en") -> str:
     """The detail of one checklist item, written from the plan's records in the language.
 
     The figures are the ones the planner checked (pupils moved from the closed school,
@@ -123,18 +124,13 @@ def veto_detail(text: Mapping[str, str], plan: Plan, check: VetoCheck) -> str:
         return text["veto.hearing"]
     reason = next((r for r in plan.reasons if r.school == check.school), None)
     if check.item == "closing pays" and reason is not None:
-        wan = bool(text["veto.pays.wan"])  # Chinese: 万元, one decimal
-
-        def money(yuan: int) -> str:
-            return number(round(yuan / 10_000, 1) + 0.0, 1) if wan else number(yuan)  # no -0.0
-
         return text["veto.pays"].format(
-            saving=money(reason.saving),
-            added=money(reason.added_cost),
+            saving=amount(reason.saving, language),
+            added=amount(reason.added_cost, language),
             minutes=number(reason.added_pupil_min),
             buses=number(reason.buses),
             boarders=number(reason.boarders),
-            keep=money(reason.keep_open_cost),
-            how=text[f"veto.pays.{reason.keep_open.value}"],
+            keep=amount(reason.keep_open_cost, language),
+            how=WORDS[language][reason.keep_open.value],
         )
     return check.detail
