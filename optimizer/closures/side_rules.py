@@ -141,9 +141,12 @@ class SideRules:
         )
         self.columns["rooms"][(s,)] = rooms
         self.side.row([(rooms, 1.0), (s, -float(invest.max_classrooms))], -np.inf, 0.0)
-        self.side.row(
-            [(c, 1.0) for c in class_cols] + [(rooms, -1.0)], -np.inf, float(p.room_limit(s))
-        )
+        limit = p.room_limit(s)
+        terms = [(c, 1.0) for c in class_cols] + [(rooms, -1.0)]
+        if tp is not None and p.room_limit(s, teaching_point=True) > limit:
+            # kept as a teaching point, its own pupils fit at the teaching-point norm
+            terms.append((tp, -float(p.room_limit(s, teaching_point=True) - limit)))
+        self.side.row(terms, -np.inf, float(limit))
         most_classes = p.size_limit(s)
         if most_classes is not None:
             self.side.row([(c, 1.0) for c in class_cols], -np.inf, float(most_classes))

@@ -67,7 +67,10 @@ def school_results(
         added = {
             # At least what the classes need; more where the model builds public
             # kindergarten places for the public share.
-            "classrooms": max(classes - problem.room_limit(s), int(closures.added_classrooms[s]))
+            "classrooms": max(
+                classes - problem.room_limit(s, teaching_point=tp),
+                int(closures.added_classrooms[s]),
+            )
             if rooms > 0 and kept
             else 0,
             "canteen_seats": max(

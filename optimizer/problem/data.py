@@ -20,6 +20,7 @@ from optimizer.problem.closing import ClosingPolicy
 from optimizer.problem.money import MoneyRules
 from optimizer.problem.numbers import (
     BAND_NORM,
+    TEACHING_POINT,
     BandTable,
     BusRules,
     InvestmentCosts,
@@ -176,8 +177,13 @@ class Problem:
     def _unmoved_classes(self) -> np.ndarray:
         return self.unmoved_classes()
 
-    def unmoved_classes(self) -> np.ndarray:
-        """``S`` classes each school would have if nobody moved (its pupils of ``current``)."""
+    @functools.cached_property
+    def _unmoved_classes_tp(self) -> np.ndarray:
+        return self.unmoved_classes(teaching_point=True)
+
+    def unmoved_classes(self, *, teaching_point: bool = False) -> np.ndarray:
+        """``S`` classes each school would have if nobody moved (its pupils of ``current``);
+        with ``teaching_point``, at the teaching-point class norm."""
         rules = self.school_rules
         classes = np.zeros(self.n_schools, dtype=np.int64)
         for b, band in enumerate(BANDS):
@@ -185,19 +191,23 @@ class Problem:
             load = np.bincount(
                 at[at >= 0], weights=self.pupils[at >= 0, b], minlength=self.n_schools
             )
-            classes += np.ceil(load / rules.class_size[BAND_NORM[band]]).astype(np.int64)
+            norm = rules.class_size[TEACHING_POINT if teaching_point else BAND_NORM[band]]
+            classes += np.ceil(load / norm).astype(np.int64)
         return classes
 
-    def room_limit(self, s: int) -> int:
+    def room_limit(self, s: int, *, teaching_point: bool = False) -> int:
         """Classes school ``s`` may hold in its rooms before building (classrooms known).
 
         Its classrooms; a school with more classes than rooms today keeps its own pupils
         (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
+        Kept as a teaching point, today's classes are counted at the teaching-point norm:
+        a school kept small never has to build to keep its own pupils.
         """
         rooms = int(self.classrooms[s])
         if self.school_rules.size_limits_apply_to_unmoved:
             return rooms
-        return max(rooms, int(self._unmoved_classes[s]))
+        unmoved = self._unmoved_classes_tp if teaching_point else self._unmoved_classes
+        return max(rooms, int(unmoved[s]))
 
     def size_limit(self, s: int) -> int | None:
         """Most classes school ``s`` may have (``None``: no limit for its level).

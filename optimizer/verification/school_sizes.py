@@ -122,13 +122,13 @@ def _check_rooms_or_capacity(
         if n:
             norm = rules.class_size["teaching_point" if tp else BAND_NORM[band]]
             classes += math.ceil(n / norm)
-    if classes > problem.room_limit(s) + added.get("classrooms", 0):
+    room_limit = problem.room_limit(s, teaching_point=tp)
+    if classes > room_limit + added.get("classrooms", 0):
         out.append(
             Violation(
                 "classrooms",
                 sid,
-                f"{classes} classes need rooms; "
-                f"{problem.room_limit(s)} + {added.get('classrooms', 0)} added",
+                f"{classes} classes need rooms; {room_limit} + {added.get('classrooms', 0)} added",
             )
         )
     if added.get("classrooms", 0) > invest.max_classrooms:
