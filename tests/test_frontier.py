@@ -18,7 +18,8 @@ from optimizer.sweep.frontier_view import frontier_rows, label_groups
 from optimizer.sweep.result import VariantResult, VariantStatus
 
 #: A third, small primary school with its own village: the unconstrained plan closes it
-#: and Small school P1, so the frontier has caps 0, 1 and 2.
+#: and Small school P1 (made dearer to run, so that both closures pay at the routes'
+#: bus cost), so the frontier has caps 0, 1 and 2.
 HILL_VILLAGE = "D,Dvillage,118.0500000,36.0000000,0,12,8,0,,P3,\n"
 HILL_SCHOOL = "P3,Hill school,118.0500000,36.0000000,primary,100,true,false,900000\n"
 
@@ -31,8 +32,8 @@ def frontier(tmp_path_factory):
     tmp = write_tiny_region(tmp_path_factory.mktemp("frontier"))
     with (tmp / "villages.csv").open("a", encoding="utf-8") as fh:
         fh.write(HILL_VILLAGE)
-    with (tmp / "schools.csv").open("a", encoding="utf-8") as fh:
-        fh.write(HILL_SCHOOL)
+    schools = tmp / "schools.csv"  # P1 runs at 1,200,000 a year: its closure pays beside P3's
+    schools.write_text(schools.read_text().replace(",900000\nP2", ",1200000\nP2") + HILL_SCHOOL)
     args = ["frontier", str(tmp / "scenario.yaml"), "--cache", str(tmp / "c"), "--workers", "0"]
     codes = [main([*args, "--out", str(tmp / "out")]), main([*args, "--out", str(tmp / "again")])]
     return tmp, codes

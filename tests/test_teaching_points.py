@@ -78,3 +78,28 @@ def test_teaching_points_show_in_every_output(written, language):
     for sid in points:
         row = re.search(re.escape(f"({sid})</td><td>") + r"[^<]*</td><td>([^<]*)</td>", report)
         assert row and row.group(1) == word, sid
+
+
+def test_a_teaching_point_keeps_its_own_pupils_in_its_own_rooms(written):
+    """At the teaching-point norm (30) some kept schools' own pupils need more classes
+    than they have rooms; a school kept small never has to build to keep them (the
+    closure model and the verifier count today's classes at that norm)."""
+    plan, violations, _ = written
+    scenario = load_scenario(SCENARIO)
+    region = load_region(scenario.region_files(), speeds=scenario.policy.speeds.model())
+    from optimizer.planning.flow import scenario_problem
+
+    problem = scenario_problem(scenario, region)
+    index = {sid: s for s, sid in enumerate(problem.school_ids)}
+    points = [s for s in plan.schools if s.status is Status.TEACHING_POINT]
+    tight = [
+        s.id
+        for s in points
+        if problem.room_limit(index[s.id], teaching_point=True) > problem.room_limit(index[s.id])
+    ]
+    assert tight, "no teaching point whose own pupils need more rooms at the norm of 30"
+    assert all(s.investment.get("classrooms", 0) == 0 for s in points)
+    assert violations == []
+    # The plan was priced with the routes' own bus cost (the default), not the first estimate.
+    money = plan.kpis["money"]
+    assert (money["bus_fill"], money["route_km_factor"]) != (1.0, 1.0)

@@ -16,8 +16,11 @@ from optimizer.scenario.schema import load_scenario
 
 def _with_junior_school(tiny_dir):
     """Projected years move pupils into grades 7-9: the tiny county gets a junior school."""
-    with (tiny_dir / "schools.csv").open("a") as fh:
-        fh.write("J1,Junior school,118.0900000,36.0000000,junior,500,false,true,1000000\n")
+    schools = tiny_dir / "schools.csv"  # P1 at 1,500,000 a year: its closure pays every year
+    text = schools.read_text().replace(",900000\nP2", ",1500000\nP2")
+    schools.write_text(
+        text + "J1,Junior school,118.0900000,36.0000000,junior,500,false,true,1000000\n"
+    )
 
 
 def test_two_years_keep_the_closure_and_the_buses(tiny_dir):

@@ -32,9 +32,12 @@ from tests.conftest import VILLAGES_CSV, write_tiny_region
 HEADER = VILLAGES_CSV.splitlines()[0]
 
 
-def _plan(folder, villages_csv: str = VILLAGES_CSV):
+def _plan(folder, villages_csv: str = VILLAGES_CSV, p1_cost: int | None = None):
     write_tiny_region(folder)
     (folder / "villages.csv").write_text(villages_csv, encoding="utf-8")
+    if p1_cost is not None:  # Small school P1's running cost, yuan a year
+        schools = folder / "schools.csv"
+        schools.write_text(schools.read_text().replace(",900000\nP2", f",{p1_cost}\nP2"))
     scenario = load_scenario(folder / "scenario.yaml")
     return make_plan(scenario, load_region(scenario.region_files()))
 
@@ -71,7 +74,8 @@ def test_current_mode_in_chinese_and_the_longer_journeys_counted(tmp_path):
             rows[2] + ",校车,步行",  # C: a bus runs today for grades 1-3
         ]
     )
-    plan, problem = _plan(tmp_path, text + "\n")
+    # P1 at 1,500,000 a year: closing it pays although A's guardians drive 108 s today.
+    plan, problem = _plan(tmp_path, text + "\n", p1_cost=1_500_000)
     a = _by_band(plan)
     # A: 900 m at 30 km/h = 108 s today; the school bus to P2 takes 735 s: 627 s longer.
     assert (a["A", "p13"].before_mode, a["A", "p13"].before_time_s) == ("guardian", 108)

@@ -58,38 +58,49 @@ def make_plan(
 
 
 def plan_and_check(
-    scenario: Scenario, region: Region, problem: Problem | None = None, *, relax: bool = False
+    scenario: Scenario,
+    region: Region,
+    problem: Problem | None = None,
+    *,
+    relax: bool = False,
+    routed: dict | None = None,
 ) -> tuple[Plan, Problem, list[Violation]]:
     """Plan one scenario and list every rule the verifier finds broken (see :func:`make_plan`).
 
     ``relax`` leaves the townships and the cap on closures to the verifier (``assess``).
     With ``money.calibrate`` the scenario is planned twice: the second time with the
     closure model's bus estimate corrected by the first plan's routes
-    (:func:`~optimizer.planning.accounts.routed_corrections`).
+    (:func:`~optimizer.planning.accounts.routed_corrections`). ``routed`` keeps the
+    routes of each set of riders routed so far (the bus estimate does not enter the
+    routing: the same riders get the same routes, so the second plan routes only
+    riders the first did not have).
     """
     problem = problem or scenario_problem(scenario, region)
     if problem.money.calibrate and not relax:  # a proposal keeps its own closures
-        first, _, _ = plan_and_check(scenario, region, _calibrated(problem, None), relax=relax)
-        return plan_and_check(scenario, region, _calibrated(problem, first), relax=relax)
+        routed = {}
+        first = plan_and_check(
+            scenario, region, _calibrated(problem, None), relax=relax, routed=routed
+        )
+        corrected = _calibrated(problem, first[0])
+        if corrected.money == first[1].money:  # no routes: nothing to correct
+            return first
+        return plan_and_check(scenario, region, corrected, relax=relax, routed=routed)
     settings = dataclasses.replace(closure_settings(scenario.solver), relax=relax)
     closures = routable_closures(problem, settings)
     draft = draft_assignments(problem, region, closures.school)
-    bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
-    routes = tuple(
-        plan_route(problem, region, run, f"R{n:03d}") for n, run in enumerate(bus_runs, start=1)
-    )
-    buses = bus_duties(problem, routes)
-    most = problem.bus.max_new_buses
-    if most is not None and len(buses) > most:
-        raise InfeasibleScenario(
-            [
-                f"the pupils who move need {len(buses)} school buses (routes to "
-                + ", ".join(sorted({s for r in routes for s in r.schools()}))
-                + f"), more than policy.bus.max_new_buses = {most}; raise it or set it to 0 "
-                "(merge only where no bus is needed)"
-            ]
+    key = tuple(draft)
+    if routed is not None and key in routed:
+        solver_runs, routes, buses = routed[key]
+    else:
+        bus_runs, solver_runs = _bus_runs(problem, draft, routing_settings(scenario.solver))
+        routes = tuple(
+            plan_route(problem, region, run, f"R{n:03d}") for n, run in enumerate(bus_runs, start=1)
         )
-    routes = with_afternoons(problem, region, routes, buses)
+        buses = bus_duties(problem, routes)
+        _check_fleet(problem, routes, buses)
+        routes = with_afternoons(problem, region, routes, buses)
+        if routed is not None:
+            routed[key] = solver_runs, routes, buses
     assignments = with_rides(problem, draft, list(routes))
     schools = school_results(problem, region, closures, assignments)
     schools, assignments, routes = with_towns(problem, schools, assignments, routes)
@@ -115,6 +126,20 @@ def plan_and_check(
         townships=township_summary(problem, schools, assignments, routes, buses, money),
     )
     return plan, problem, verify(plan, problem)
+
+
+def _check_fleet(problem: Problem, routes: tuple, buses: tuple) -> None:
+    """No more new buses than ``policy.bus.max_new_buses``."""
+    most = problem.bus.max_new_buses
+    if most is not None and len(buses) > most:
+        raise InfeasibleScenario(
+            [
+                f"the pupils who move need {len(buses)} school buses (routes to "
+                + ", ".join(sorted({s for r in routes for s in r.schools()}))
+                + f"), more than policy.bus.max_new_buses = {most}; raise it or set it to 0 "
+                "(merge only where no bus is needed)"
+            ]
+        )
 
 
 def _calibrated(problem: Problem, plan: Plan | None) -> Problem:

@@ -210,13 +210,14 @@ class Money(Frozen):
         "close after); a timeline's year +k closes in closure_year + k - 1",
     )
     bus_estimate_from_routes: bool = Field(
-        False,
+        True,
         description="plan twice: the second time the closure model's bus estimate (a seat's "
         "share of a full bus and of the km from the village, morning and afternoon runs) is "
         "corrected by the first plan's routes (the share of seats its buses fill, its routed "
         "km over the estimate's), so that no school closes on a bus cost the routes do not "
-        "bear out (the demo does); false plans once on the uncorrected estimate (about 60 % "
-        "of the routed cost on the demo)",
+        "bear out; a first plan without buses is the plan (there is nothing to correct); "
+        "false plans once on the uncorrected estimate (about 60 % of the routed cost on the "
+        "demo)",
     )
 
 
