@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import osmnx as ox
 
 from geodata.errors import InputError, InputIssue
+from geodata.osmnx_lazy import ox
 from geodata.roads import EXTRA_WAY_TAGS, _way_tags
 
 

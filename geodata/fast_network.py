@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
 from geodata.osm_arrays import RawRoads
+from geodata.osmnx_lazy import ox
 from geodata.road_filter import drivable, walkable
 from geodata.roads import HAZARD_ATTR, RoadNetwork, _min_csr
 from geodata.speeds import SpeedModel, first

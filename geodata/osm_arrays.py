@@ -27,9 +27,9 @@ from itertools import groupby, pairwise
 from pathlib import Path
 
 import numpy as np
-import osmnx as ox
 
 from geodata.file_kinds import RoadFileKind
+from geodata.osmnx_lazy import ox
 from geodata.road_filter import WAY_TAGS
 
 #: osmnx's ``oneway`` values that make a way one-way, and those that reverse it.

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
-import osmnx as ox
 
 from geodata.errors import InputError, InputIssue
+from geodata.osmnx_lazy import ox
 
 SETTLEMENTS = {"place": ["village", "hamlet", "town", "isolated_dwelling"]}
 SCHOOL_SITES = {"amenity": ["school", "kindergarten"]}

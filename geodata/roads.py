@@ -24,11 +24,11 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import scipy.sparse as sp
 
 from geodata.errors import InputError, InputIssue
 from geodata.file_kinds import RoadFileKind, road_file_kind
+from geodata.osmnx_lazy import ox
 from geodata.road_filter import WAY_TAGS, drivable, is_road, walkable
 from geodata.speeds import SpeedModel, first
 
