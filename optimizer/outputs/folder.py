@@ -18,20 +18,19 @@ from shapely.geometry import MultiPolygon
 from geodata.background import Background
 from geodata.region import Region
 from geodata.staging import check_output_folder, staged_folder
+from optimizer.outputs.beside import Beside
 from optimizer.outputs.catchments import catchments as compute_catchments
 from optimizer.outputs.charts import pictures as make_pictures
 from optimizer.outputs.geopackage import add_styles_and_aliases, plan_layers, write_geopackage
 from optimizer.outputs.manifest import manifest_file
 from optimizer.outputs.maps.sheet import DEFAULT_SHEET, PrintSheet
 from optimizer.outputs.maps.static import render_static_map
-from optimizer.outputs.maps.web import render_map
 from optimizer.outputs.notices import render_notices
 from optimizer.outputs.report import render_report
 from optimizer.outputs.route_sheets import render_route_sheets
 from optimizer.outputs.tables import plan_tables
 from optimizer.outputs.timeline_view import TimelineView
 from optimizer.outputs.townships import town_areas
-from optimizer.outputs.workbook import write_workbook
 from optimizer.plan import Plan
 from optimizer.scenario.schema import Scenario
 
@@ -112,50 +111,61 @@ def write_outputs(
     areas = compute_catchments(plan, road_lines)
     towns = town_areas(plan, road_lines, boundaries)
     tables = plan_tables(plan, areas, towns)
-    prints = render_static_map(
-        plan,
-        language=language,
-        road_lines=road_lines,
-        catchments=areas,
-        formats=("png", "pdf"),
-        towns=towns,
-        sheet=sheet,
-    )
-    charts = make_pictures(plan, language=language)
     with staged_folder(out_dir, marks=OUTPUT_MARKS) as tmp:
-        (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
-        page = render_map(
-            plan,
-            language=language,
-            tiles=tiles,
-            road_lines=road_lines,
-            catchments=areas,
-            timeline=timeline,
-            background=background,
-            towns=towns,
-        )
-        (tmp / "map.html").write_text(page, encoding="utf-8")
-        (tmp / "map.png").write_bytes(prints["png"])
-        (tmp / "map.pdf").write_bytes(prints["pdf"])
-        for name, picture in charts.items():
-            (tmp / name).write_bytes(picture.png)
-        report = render_report(
-            plan, language=language, map_png=prints["png"], timeline=timeline, pictures=charts
-        )
-        (tmp / "report.html").write_text(report, encoding="utf-8")
-        sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
-        (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
-        notices = render_notices(plan, language=language, timeline=timeline)
-        (tmp / "notices.html").write_text(notices, encoding="utf-8")
-        for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
-            table.to_csv(
-                tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"
+
+        def drawn_beside() -> None:
+            """The web map, route sheets, notices and workbook (about half the time)."""
+            # folium and openpyxl are imported here, in the process that draws these
+            # (a forked child): the parent never waits for their imports.
+            from optimizer.outputs.maps.web import render_map
+            from optimizer.outputs.workbook import write_workbook
+
+            page = render_map(
+                plan,
+                language=language,
+                tiles=tiles,
+                road_lines=road_lines,
+                catchments=areas,
+                timeline=timeline,
+                background=background,
+                towns=towns,
             )
-        write_workbook(tables, tmp / "plan.xlsx", language=language)
-        write_geopackage(
-            plan_layers(plan, tables, areas, road_lines or (), towns), tmp / "plan.gpkg"
-        )
-        add_styles_and_aliases(tmp / "plan.gpkg", language=language)
+            (tmp / "map.html").write_text(page, encoding="utf-8")
+            sheets = render_route_sheets(plan, language=language, road_lines=road_lines)
+            (tmp / "route_sheets.html").write_text(sheets, encoding="utf-8")
+            notices = render_notices(plan, language=language, timeline=timeline)
+            (tmp / "notices.html").write_text(notices, encoding="utf-8")
+            write_workbook(tables, tmp / "plan.xlsx", language=language)
+
+        with Beside(drawn_beside) as beside:  # in a second process where there is a core
+            (tmp / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+            prints = render_static_map(
+                plan,
+                language=language,
+                road_lines=road_lines,
+                catchments=areas,
+                formats=("png", "pdf"),
+                towns=towns,
+                sheet=sheet,
+            )
+            (tmp / "map.png").write_bytes(prints["png"])
+            (tmp / "map.pdf").write_bytes(prints["pdf"])
+            charts = make_pictures(plan, language=language)
+            for name, picture in charts.items():
+                (tmp / name).write_bytes(picture.png)
+            report = render_report(
+                plan, language=language, map_png=prints["png"], timeline=timeline, pictures=charts
+            )
+            (tmp / "report.html").write_text(report, encoding="utf-8")
+            for name, table in tables.items():  # with a BOM: Excel then reads Chinese names
+                table.to_csv(
+                    tmp / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8-sig"
+                )
+            write_geopackage(
+                plan_layers(plan, tables, areas, road_lines or (), towns), tmp / "plan.gpkg"
+            )
+            add_styles_and_aliases(tmp / "plan.gpkg", language=language)
+            beside.wait()
         if extra is not None:
             for name, text in extra(sorted(tmp.iterdir())).items():
                 (tmp / name).write_text(text, encoding="utf-8")
