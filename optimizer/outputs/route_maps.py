@@ -13,6 +13,7 @@ import io
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
@@ -47,7 +48,30 @@ def _scale_km(width_km: float) -> float:
     return fits[-1] if fits else 0.1
 
 
-def route_map_png(route: Route, plan: Plan, road_lines: Lines = ()) -> bytes:
+class RoadPoints:
+    """The roads' points as arrays, to find the lines in a map's box at once.
+
+    Parameters
+    ----------
+    road_lines : sequence of lines of (lon, lat)
+        The county's roads (``Region.road_lines()``).
+    """
+
+    def __init__(self, road_lines: Lines) -> None:
+        self.lines = list(road_lines)
+        sizes = [len(line) for line in self.lines]
+        self.owner = np.repeat(np.arange(len(self.lines)), sizes)
+        points = [p for line in self.lines for p in line]
+        xy = np.asarray(points, float).reshape(-1, 2)
+        self.x, self.y = xy[:, 0], xy[:, 1]
+
+    def within(self, west: float, east: float, south: float, north: float) -> list:
+        """The lines with a point in the box, in their order."""
+        inside = (self.x >= west) & (self.x <= east) & (self.y >= south) & (self.y <= north)
+        return [self.lines[i] for i in np.unique(self.owner[inside]).tolist()]
+
+
+def route_map_png(route: Route, plan: Plan, road_lines: Lines | RoadPoints = ()) -> bytes:
     """The route's map as PNG bytes.
 
     Parameters
@@ -56,8 +80,9 @@ def route_map_png(route: Route, plan: Plan, road_lines: Lines = ()) -> bytes:
         One route of ``plan``.
     plan : Plan
         The plan (for the schools' points).
-    road_lines : sequence of lines of (lon, lat)
-        The county's roads (``Region.road_lines()``); those in the map's box are drawn.
+    road_lines : sequence of lines of (lon, lat), or RoadPoints
+        The county's roads (``Region.road_lines()``); those in the map's box are drawn
+        (a :class:`RoadPoints` of them finds those at once, for many maps).
 
     Returns
     -------
@@ -76,11 +101,8 @@ def route_map_png(route: Route, plan: Plan, road_lines: Lines = ()) -> bytes:
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     ax.set_axis_off()
-    near = [
-        line
-        for line in road_lines
-        if any(west <= x <= east and south <= y <= north for x, y in line)
-    ]
+    roads = road_lines if isinstance(road_lines, RoadPoints) else RoadPoints(road_lines)
+    near = roads.within(west, east, south, north)
     ax.add_collection(LineCollection(near, colors="#bdbdbd", linewidths=0.8, zorder=1))
     if len(route.geometry) > 1:
         xs, ys = zip(*route.geometry)

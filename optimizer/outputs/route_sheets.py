@@ -24,7 +24,7 @@ from optimizer.outputs.html_parts import n as _n
 from optimizer.outputs.html_parts import t as _t
 from optimizer.outputs.html_parts import table as _table
 from optimizer.outputs.labels import labels
-from optimizer.outputs.route_maps import Lines, route_map_png
+from optimizer.outputs.route_maps import Lines, RoadPoints, route_map_png
 from optimizer.outputs.route_sheet_parts import blanks, hazards, longest, roads, stops_table
 from optimizer.outputs.wording import count
 from optimizer.plan import Plan, Route
@@ -85,7 +85,8 @@ def render_route_sheets(
         + (f"<p>{_e(text['no_routes'])}</p>" if not plan.routes else route_index(plan, text))
         + "</section>"
     ]
-    body += [route_sheet(r, plan, text, road_lines or ()) for r in plan.routes]
+    roads = RoadPoints(road_lines or ())
+    body += [route_sheet(r, plan, text, roads) for r in plan.routes]
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_e(language)}">\n<head>\n<meta charset="utf-8">\n'
@@ -144,7 +145,9 @@ def map_mm(route: Route) -> int:
     return max(30, MAP_MM - 9 * max(0, rows - 4))
 
 
-def route_sheet(route: Route, plan: Plan, text: Mapping[str, str], road_lines: Lines) -> str:
+def route_sheet(
+    route: Route, plan: Plan, text: Mapping[str, str], road_lines: Lines | RoadPoints
+) -> str:
     """One route's sheet: a ``<section class="sheet">``, one printed page."""
     facts = [
         (text["sheet.yard"], _yard(route, plan, text)),
