@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# bytecode of the project's own modules, as an installed wheel has it (about 0.2 s a run)
+	$(BIN)/python -m compileall -q geodata optimizer benchmarks >/dev/null
 	touch $(STAMP)
 
 demo: $(STAMP)
