@@ -176,6 +176,22 @@ def test_the_models_bus_estimate_and_the_accounts_use_one_day_of_driving(demo_ru
     assert 0.5 * accounts <= money["bus_estimate"] <= accounts
 
 
+def test_the_report_says_how_the_closure_model_priced_the_buses(demo_runs):
+    """The money section states the model's bus estimate beside the routes' cost, with
+    the first plan's fill and km factor it was corrected by."""
+    import html
+
+    tmp, _ = demo_runs
+    money = json.loads((tmp / "first" / "plan.json").read_text(encoding="utf-8"))["kpis"]["money"]
+    report = html.unescape((tmp / "first" / "report.html").read_text(encoding="utf-8"))
+    fill = f"buses {round(100 * money['bus_fill'])} % full"
+    factor = f"{money['route_km_factor']:.2f} times the km"
+    estimate = f"estimate of this plan's buses is {money['bus_estimate']:,} yuan/year"
+    routed = f"the routes cost {money['bus_fixed'] + money['bus_km_cost']:,} yuan/year"
+    for words in (fill, factor, estimate, routed):
+        assert words in report, words
+
+
 def test_the_walkthrough_is_saved_with_the_demos_outputs(demo_runs):
     """notebooks/walkthrough.ipynb is shipped with its outputs (``make notebook``): every
     code cell has run without an error, and the demo's summary it shows is today's."""

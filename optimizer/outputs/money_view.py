@@ -135,6 +135,47 @@ def amount(yuan: float, language: str) -> str:
     return number(round(yuan / 10_000, 1) + 0.0, 1) if language == "zh" else number(yuan)
 
 
+#: How the closure model priced the buses it decided on, per language.
+ESTIMATE_WORDS = {
+    "en": {
+        "routed": (
+            "The closure model priced each bused pupil's seat with a first plan's routes: "
+            "buses {fill} % full, {factor} times the km from the villages to the schools "
+            "(policy.money.bus_estimate_from_routes). Its estimate of this plan's buses is "
+            "{estimate} yuan/year; the routes cost {routed} yuan/year."
+        ),
+        "plain": (
+            "The closure model priced each bused pupil's seat as a full bus's share of its "
+            "cost and of the km from the village to the school. Its estimate of this plan's "
+            "buses is {estimate} yuan/year; the routes cost {routed} yuan/year."
+        ),
+    },
+    "zh": {
+        "routed": (
+            "撤并模型按首轮方案的校车线路估算每名乘车学生的校车费用：满载率{fill}%，"
+            "行驶里程为村到学校距离的{factor}倍。本方案校车费用估算{estimate}万元/年，"
+            "按线路实算{routed}万元/年。"
+        ),
+        "plain": (
+            "撤并模型按满载校车分摊固定费用和村到学校的里程估算每名乘车学生的校车费用。"
+            "本方案校车费用估算{estimate}万元/年，按线路实算{routed}万元/年。"
+        ),
+    },
+}
+
+
+def bus_estimate_note(money: Mapping[str, object], language: str) -> str:
+    """How the closure model priced the buses, beside what the routes cost."""
+    fill, factor = float(money["bus_fill"]), float(money["route_km_factor"])
+    key = "plain" if (fill, factor) == (1.0, 1.0) else "routed"
+    return ESTIMATE_WORDS[language][key].format(
+        fill=number(round(100 * fill), 0),
+        factor=number(factor, 2),
+        estimate=amount(float(money["bus_estimate"]), language),
+        routed=amount(float(money["bus_fixed"]) + float(money["bus_km_cost"]), language),
+    )
+
+
 def money_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
     """The money table, capital by item and year, and the payback."""
     money = plan.kpis.get("money")
@@ -154,7 +195,11 @@ def money_section(plan: Plan, text: Mapping[str, str], language: str) -> str:
     payback = money["payback_years"]
     rows.append([t(w["payback"]), t(w["never"] if payback is None else f"{payback} {w['years']}")])
     head = ["", e(f"{w['unit']} / {w['capital_unit']}")]
-    return f"<h2>{e(w['money'])}</h2>\n{table(head, rows)}\n" + _reasons(plan, text, language)
+    note = ""
+    keys = ("bus_estimate", "bus_fill", "route_km_factor", "bus_fixed", "bus_km_cost")
+    if all(k in money for k in keys) and money["bus_fixed"] + money["bus_km_cost"] > 0:
+        note = f"<p>{e(bus_estimate_note(money, language))}</p>\n"
+    return f"<h2>{e(w['money'])}</h2>\n{table(head, rows)}\n{note}" + _reasons(plan, text, language)
 
 
 def closure_reason_cells(reason: ClosureReason, language: str) -> list[tuple[str, str]]:
