@@ -315,3 +315,25 @@ def test_a_band_left_without_a_place_among_its_candidates_names_the_setting(tiny
         solve_closures(dataclasses.replace(problem, capacity=capacity), closure_settings(solver))
     assert "village C band p13" in str(err.value)
     assert "solver.closures_candidates = 1" in str(err.value)
+
+
+def test_a_minimum_enrolment_without_teaching_points_is_named_not_room(tiny):
+    """P1 (45 pupils) is the only school A's and B's grades 1-3 reach within a 10-min
+    limit; a kept school needs 50 pupils and no teaching point is allowed: the rule in
+    the way is the minimum enrolment, not a lack of room."""
+    scenario, region = tiny
+    bands = {
+        **scenario.policy.bands,
+        "p13": scenario.policy.bands["p13"].model_copy(update={"one_way_min": 4}),
+    }
+    schools = scenario.policy.schools.model_copy(
+        update={"min_enrolment": 50, "teaching_points": False}
+    )
+    policy = scenario.policy.model_copy(update={"bands": bands, "schools": schools})
+    problem = build_problem(region, policy, name="t")
+    with pytest.raises(InfeasibleScenario) as err:
+        solve_closures(problem)
+    text = str(err.value)
+    assert "the minimum enrolment (policy.schools.min_enrolment = 50)" in text
+    assert "village bands left without a school under it: A p13" in text
+    assert "no room left" not in text

@@ -77,6 +77,18 @@ _RELAXATIONS = (
         ("school_rules", "max_classes"),
         MappingProxyType({}),
     ),
+    (
+        "teaching points being off",
+        "policy.schools.teaching_points",
+        ("school_rules", "teaching_points"),
+        True,
+    ),
+    (
+        "the closing-pays rule",
+        "policy.money.closing_must_pay",
+        ("money", "closing_must_pay"),
+        False,
+    ),
     ("the investment budget", "policy.investment.budget", ("investment", "budget"), 1e15),
     (
         "the public share of kindergarten places",
@@ -90,6 +102,21 @@ _RELAXATIONS = (
 def contradictions(problem: Problem) -> list[str]:
     """Which rule of the closure policy, else which school-wide rule, lifted alone, would
     let a plan exist."""
+    found = _policy_rules(problem, first=False) or _school_rules(problem, first=False)
+    return found or [
+        "the school-wide rules (minimum enrolment, school size, budget, "
+        "kindergarten places) cannot all be met together; no single one of "
+        "them, lifted alone, gives a plan"
+    ]
+
+
+def rule_in_the_way(problem: Problem) -> list[str]:
+    """The first school-wide rule, else rule of the closure policy, that lifted alone
+    gives every village band a place (none: it is room that lacks)."""
+    return _school_rules(problem, first=True) or _policy_rules(problem, first=True)
+
+
+def _policy_rules(problem: Problem, *, first: bool) -> list[str]:
     found = []
     for label, key, field, lifted in POLICY_RELAXATIONS:
         relaxed = lifted_policy(problem, field, lifted)
@@ -98,8 +125,13 @@ def contradictions(problem: Problem) -> list[str]:
                 f"{label} ({key} = {_shown(getattr(problem.closing, field), problem)}) blocks "
                 "every plan with the rest of the policy; without it a plan exists"
             )
-    if found:
-        return found
+            if first:
+                break
+    return found
+
+
+def _school_rules(problem: Problem, *, first: bool) -> list[str]:
+    found = []
     for label, key, (section, field), lifted in _RELAXATIONS:
         part = getattr(problem, section)
         value = getattr(part, field)
@@ -115,19 +147,18 @@ def contradictions(problem: Problem) -> list[str]:
                 "with the schools that must stay open and the journey limits; "
                 f"without it a plan exists"
             )
-    return found or [
-        "the school-wide rules (minimum enrolment, school size, budget, "
-        "kindergarten places) cannot all be met together; no single one of "
-        "them, lifted alone, gives a plan"
-    ]
+            if first:
+                break
+    return found
 
 
 def _has_plan(problem: Problem) -> bool:
-    """Whether the closure model has a plan (a quick HiGHS solve, 60 s at most)."""
+    """Whether the closure model has a plan that places every village band (a quick
+    HiGHS solve, 60 s at most)."""
     solved = solve_facility(
         ClosureModel(problem).model(), SolveSettings(engine="highs", time_limit_s=60)
     )
-    return solved.has_solution
+    return solved.has_solution and bool((np.asarray(solved.choice) >= 0).all())
 
 
 def _shown(value: object, problem: Problem) -> str:
@@ -137,6 +168,10 @@ def _shown(value: object, problem: Problem) -> str:
     if isinstance(value, MappingProxyType):
         return repr({problem.school_ids[s]: str(d) for s, d in sorted(value.items())})
     return repr(value)
+
+
+#: The words of a capacity reason that blames room alone.
+NO_ROOM = "have no room left for them"
 
 
 def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
@@ -186,6 +221,6 @@ def capacity_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[s
         reasons.append(
             f"village {problem.village_ids[v]} band {BANDS[b]} ({problem.pupils[v, b]} pupils): "
             f"the schools within {limit_s(problem, BANDS[b]) / 60:g} min "
-            f"({names}) have no room left for them, even with the investment budget"
+            f"({names}) {NO_ROOM}, even with the investment budget"
         )
     return reasons

@@ -6,7 +6,13 @@ import numpy as np
 
 from geodata.kinds import BANDS
 from optimizer.closures.cuts import Cut
-from optimizer.closures.explanations import capacity_reasons, contradictions, reachability_reasons
+from optimizer.closures.explanations import (
+    NO_ROOM,
+    capacity_reasons,
+    contradictions,
+    reachability_reasons,
+    rule_in_the_way,
+)
 from optimizer.closures.model import ClosureModel, ClosureResult
 from optimizer.closures.policy_reasons import policy_conflicts
 from optimizer.closures.settings import ClosureSettings
@@ -88,4 +94,24 @@ def _check(problem: Problem, builder: ClosureModel, result: FacilityResult) -> N
             ]
         )
     if lacking:
-        raise InfeasibleScenario(capacity_reasons(problem, lacking))
+        raise InfeasibleScenario(_placement_reasons(problem, lacking))
+
+
+def _placement_reasons(problem: Problem, lacking: list[tuple[int, int]]) -> list[str]:
+    """Why village bands found no place: each band's own reason (the planner closed its
+    schools, they can never reach the minimum enrolment, no room), and where room is
+    said to lack, a school-wide or policy rule that, lifted alone, places every band."""
+    reasons = capacity_reasons(problem, lacking)
+    roomless = [band for band, r in zip(lacking, reasons, strict=True) if NO_ROOM in r]
+    if not roomless:
+        return reasons
+    rule = rule_in_the_way(problem)
+    if not rule:
+        return reasons
+    bands = ", ".join(f"{problem.village_ids[v]} {BANDS[b]}" for v, b in roomless[:12])
+    more = f" and {len(roomless) - 12} more" if len(roomless) > 12 else ""
+    return [
+        *rule,
+        *(r for r in reasons if NO_ROOM not in r),
+        f"village bands left without a school under it: {bands}{more}",
+    ]
