@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import html
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -92,6 +94,9 @@ def sweeps(tmp_path_factory):
     from tests.conftest import write_tiny_region
 
     tmp = write_tiny_region(tmp_path_factory.mktemp("sweep"))
+    roads = tmp / "roads.osm"  # a river along the road: the maps' background draws it
+    river = '<way id="105"><nd ref="1"/><nd ref="6"/><tag k="waterway" v="river"/></way>\n'
+    roads.write_text(roads.read_text().replace("</osm>", river + "</osm>"))
     args = ["sweep", str(tmp / "scenario.yaml"), "--vary", f"{P13}=30,1", "--cache", str(tmp / "c")]
     args += ["--vary", "policy.bus.seats=56,30"]
     codes = [
@@ -133,3 +138,19 @@ def test_the_table_lists_every_variant_and_explains_the_infeasible(sweeps):
     assert "<svg" in page and (tmp / "dask" / "pareto.png").stat().st_size > 1000
     assert (tmp / "dask" / "variants" / "v001" / "manifest.json").is_file()
     assert not (tmp / "dask" / "variants" / "v003").exists()
+
+
+def test_a_variant_writes_what_schoolplan_run_writes(sweeps):
+    """v001 is the tiny scenario as it is (grades 1-3 within 30 min, 56 seats): its map
+    (with the road file's background), route sheets, notices and plan are what ``run``
+    writes, but for the variant's name."""
+    tmp, _ = sweeps
+    assert main(["run", str(tmp / "scenario.yaml"), "--out", str(tmp / "run")]) == 0
+    variant = tmp / "dask" / "variants" / "v001"
+    name = json.loads((variant / "plan.json").read_text(encoding="utf-8"))["scenario"]
+    assert "river" in (variant / "map.html").read_text(encoding="utf-8").lower()
+    assert name == f"tiny [{P13}=30, policy.bus.seats=56]"
+    for file in ("plan.json", "map.html", "route_sheets.html", "notices.html"):
+        text = (variant / file).read_text(encoding="utf-8")
+        text = text.replace(json.dumps(name)[1:-1], "tiny").replace(html.escape(name), "tiny")
+        assert text == (tmp / "run" / file).read_text(encoding="utf-8"), file

@@ -29,9 +29,7 @@ from typing import Any
 from geodata.errors import InputError, InputIssue
 from geodata.staging import check_output_folder, staged_folder
 from optimizer.errors import NoPlan, PlanRejected
-from optimizer.outputs.folder import OUTPUT_MARKS, write_outputs
-from optimizer.outputs.manifest import manifest_file
-from optimizer.outputs.maps.sheet import PrintSheet
+from optimizer.outputs.folder import OUTPUT_MARKS, write_plan
 from optimizer.outputs.progress import Progress
 from optimizer.planning.flow import make_plan
 from optimizer.scenario.schema import load_scenario, validate_scenario_data
@@ -66,16 +64,7 @@ def run_variant(task: Task) -> VariantResult:
         )
         region = scenario.load_region(cache_dir=Path(task.cache_dir))
         plan, _ = make_plan(scenario, region)
-        write_outputs(
-            plan,
-            task.out_dir,
-            language=scenario.output.language,
-            tiles=scenario.output.tiles,
-            sheet=PrintSheet.of(scenario.output),
-            road_lines=region.road_lines(),
-            boundaries=scenario.town_boundaries(),
-            extra=manifest_file(scenario, plan),
-        )
+        write_plan(scenario, plan, region, task.out_dir)  # as schoolplan run writes it
     except InputError as exc:
         return VariantResult(
             task.id, VariantStatus.BAD_INPUT, "; ".join(str(i) for i in exc.issues)
