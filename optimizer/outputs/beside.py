@@ -6,7 +6,7 @@ the time goes into drawing them (matplotlib, folium). On a machine with a second
 :class:`Beside` forks a child that runs one writing job into the staged folder while
 the parent writes the rest; :meth:`Beside.wait` waits for it. Nothing comes back from
 the child but its exit status. Where the child fails, or where no fork is possible (no
-``os.fork``, one core, not the main thread), the parent runs the same job itself: the
+fork: not Linux, one core, not the main thread), the parent runs the same job itself: the
 files are the same bytes either way, and the folder is complete or, as before, never
 moved into place (:func:`geodata.staging.staged_folder`).
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -27,9 +28,12 @@ __all__ = ["Beside", "can_fork"]
 
 
 def can_fork() -> bool:
-    """Whether a job can run in a forked child here: ``os.fork`` exists, this is the
-    main thread, and the process may use more than one core."""
-    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+    """Whether a job can run in a forked child here: on Linux (macOS's system libraries
+    are not safe to use after a fork, Windows has none), in the main thread, and with
+    more than one core for the process."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if threading.current_thread() is not threading.main_thread():
         return False
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     return (len(cores) if cores is not None else os.cpu_count() or 1) > 1
