@@ -100,6 +100,22 @@ def test_a_teaching_point_keeps_its_own_pupils_in_its_own_rooms(written):
     assert tight, "no teaching point whose own pupils need more rooms at the norm of 30"
     assert all(s.investment.get("classrooms", 0) == 0 for s in points)
     assert violations == []
+    # Those classes are for its own pupils: such a teaching point takes no more than today.
+    for s in points:
+        if s.id in tight:
+            assert sum(s.enrolment_after.values()) <= problem.today_pupils(index[s.id]), s.id
+    # The verifier holds the same rule: one pupil more is a broken rule.
+    from optimizer.verification.school_sizes import _check_rooms_or_capacity
+
+    school = next(s for s in points if s.id == tight[0])
+    more = {b: n for b, n in school.enrolment_after.items() if n}
+    out: list = []
+    _check_rooms_or_capacity(problem, index[school.id], school, more, True, out)
+    assert out == []
+    first = next(iter(more))
+    more[first] += problem.today_pupils(index[school.id]) - sum(more.values()) + 1
+    _check_rooms_or_capacity(problem, index[school.id], school, more, True, out)
+    assert [v.rule for v in out][:1] == ["teaching point"], out
     # The plan was priced with the routes' own bus cost (the default), not the first estimate.
     money = plan.kpis["money"]
     assert (money["bus_fill"], money["route_km_factor"]) != (1.0, 1.0)

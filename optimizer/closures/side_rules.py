@@ -144,8 +144,13 @@ class SideRules:
         limit = p.room_limit(s)
         terms = [(c, 1.0) for c in class_cols] + [(rooms, -1.0)]
         if tp is not None and p.room_limit(s, teaching_point=True) > limit:
-            # kept as a teaching point, its own pupils fit at the teaching-point norm
+            # Kept as a teaching point, its own pupils fit at the teaching-point norm;
+            # those classes are for them: it then takes no more pupils than today.
             terms.append((tp, -float(p.room_limit(s, teaching_point=True) - limit)))
+            most = float(self.pupils(ks))
+            self.side.row(
+                [*self.load(ks, 1.0), (tp, most)], -np.inf, float(p.today_pupils(s)) + most
+            )
         self.side.row(terms, -np.inf, float(limit))
         most_classes = p.size_limit(s)
         if most_classes is not None:

@@ -195,13 +195,26 @@ class Problem:
             classes += np.ceil(load / norm).astype(np.int64)
         return classes
 
+    @functools.cached_property
+    def _today_pupils(self) -> np.ndarray:
+        at = self.current >= 0
+        return np.bincount(
+            self.current[at], weights=self.pupils[at], minlength=self.n_schools
+        ).astype(np.int64)
+
+    def today_pupils(self, s: int) -> int:
+        """Pupils school ``s`` has today (of ``current``, every band)."""
+        return int(self._today_pupils[s])
+
     def room_limit(self, s: int, *, teaching_point: bool = False) -> int:
         """Classes school ``s`` may hold in its rooms before building (classrooms known).
 
         Its classrooms; a school with more classes than rooms today keeps its own pupils
         (the limit is today's classes) unless ``schools.size_limits_apply_to_unmoved``.
         Kept as a teaching point, today's classes are counted at the teaching-point norm:
-        a school kept small never has to build to keep its own pupils.
+        a school kept small never has to build to keep its own pupils (and, where that
+        gives it more classes than rooms, it takes no more pupils than it has today:
+        the closure model and the verifier hold it so).
         """
         rooms = int(self.classrooms[s])
         if self.school_rules.size_limits_apply_to_unmoved:

@@ -123,6 +123,16 @@ def _check_rooms_or_capacity(
             norm = rules.class_size["teaching_point" if tp else BAND_NORM[band]]
             classes += math.ceil(n / norm)
     room_limit = problem.room_limit(s, teaching_point=tp)
+    total = sum(pupils.values())
+    if room_limit > problem.room_limit(s) and total > problem.today_pupils(s):
+        out.append(
+            Violation(
+                "teaching point",
+                sid,
+                f"{total} pupils in rooms counted for today's {problem.today_pupils(s)} "
+                "at the teaching-point norm",
+            )
+        )
     if classes > room_limit + added.get("classrooms", 0):
         out.append(
             Violation(
