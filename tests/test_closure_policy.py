@@ -96,7 +96,9 @@ def test_families_stay_together_unless_switched_off(tiny):
     problem = scenario_problem(decided, region)
     capacity = problem.capacity.copy()
     capacity[0] = 30
-    problem = dataclasses.replace(problem, capacity=capacity)
+    # Today's 45 must fit too (else P1, over its capacity today, keeps its own pupils).
+    rules = dataclasses.replace(problem.school_rules, size_limits_apply_to_unmoved=True)
+    problem = dataclasses.replace(problem, capacity=capacity, school_rules=rules)
     plan, _, broken = plan_and_check(decided, region, problem)
     where = {(a.village, a.band): a.school for a in plan.assignments}
     assert where[("A", "p13")] == where[("A", "p46")] == "P2"
@@ -207,7 +209,11 @@ def _boarding_case(scenario, region, *, rule: bool):
     decided = scenario.model_copy(update={"decisions": {"P1": "keep"}, "policy": policy})
     problem = scenario_problem(decided, region)
     problem = dataclasses.replace(
-        problem, capacity=frozen(np.array([30, 400])), boarding_beds=frozen(np.array([0, 20]))
+        problem,
+        capacity=frozen(np.array([30, 400])),
+        boarding_beds=frozen(np.array([0, 20])),
+        # Today's 45 must fit too (else P1, over its capacity today, keeps them).
+        school_rules=dataclasses.replace(problem.school_rules, size_limits_apply_to_unmoved=True),
     )
     return plan_and_check(decided, region, problem)
 

@@ -79,7 +79,9 @@ def test_impossible_limit_names_the_village(tiny):
 def test_capacity_shortfall_is_explained(tiny):
     scenario, region = tiny
     problem = build_problem(region, scenario.policy, name="t")
-    small = dataclasses.replace(problem, capacity=problem.capacity * 0 + 40)
+    # Today's pupils must fit too (else a school over its capacity today keeps them).
+    rules = dataclasses.replace(problem.school_rules, size_limits_apply_to_unmoved=True)
+    small = dataclasses.replace(problem, capacity=problem.capacity * 0 + 40, school_rules=rules)
     with pytest.raises(InfeasibleScenario, match="have no room left for them"):
         solve_closures(small)
 
@@ -310,9 +312,11 @@ def test_a_band_left_without_a_place_among_its_candidates_names_the_setting(tiny
     problem = build_problem(region, scenario.policy, name="t")
     capacity = problem.capacity.copy()
     capacity[1] = 10  # P2 cannot hold village C's pupils, and P1 is no candidate of theirs
+    rules = dataclasses.replace(problem.school_rules, size_limits_apply_to_unmoved=True)
     solver = scenario.solver.model_copy(update={"closures_candidates": 1})
+    small = dataclasses.replace(problem, capacity=capacity, school_rules=rules)
     with pytest.raises(InfeasibleScenario) as err:
-        solve_closures(dataclasses.replace(problem, capacity=capacity), closure_settings(solver))
+        solve_closures(small, closure_settings(solver))
     assert "village C band p13" in str(err.value)
     assert "solver.closures_candidates = 1" in str(err.value)
 
@@ -337,3 +341,20 @@ def test_a_minimum_enrolment_without_teaching_points_is_named_not_room(tiny):
     assert "the minimum enrolment (policy.schools.min_enrolment = 50)" in text
     assert "village bands left without a school under it: A p13" in text
     assert "no room left" not in text
+
+
+def test_a_school_over_its_capacity_today_keeps_its_own_pupils(tiny):
+    """Classrooms unknown: P2 holds 50 by its capacity but has C's 60 today. As with
+    rooms, a school over its limit today keeps its own pupils (and takes nobody more);
+    with ``size_limits_apply_to_unmoved`` its pupils must fit or move."""
+    scenario, region = tiny
+    problem = build_problem(region, scenario.policy, name="t")
+    p2 = problem.school_ids.index("P2")
+    capacity = problem.capacity.copy()
+    capacity[p2] = 50
+    small = dataclasses.replace(problem, capacity=capacity)
+    assert small.today_pupils(p2) == 60 and int(small.pupil_limit()[p2]) == 60
+    result = solve_closures(small)
+    assert int(small.pupils[result.school == p2].sum()) == 60
+    rules = dataclasses.replace(small.school_rules, size_limits_apply_to_unmoved=True)
+    assert int(dataclasses.replace(small, school_rules=rules).pupil_limit()[p2]) == 50

@@ -169,7 +169,9 @@ class ClosureModel:
         counted = p.classrooms > 0  # classes counted where classrooms are known
         facility = FacilityModel(
             open_cost=open_cost,
-            capacity=np.where(counted, int(pairs.demand.sum()) + 1, p.capacity).astype(np.int64),
+            capacity=np.where(counted, int(pairs.demand.sum()) + 1, p.pupil_limit()).astype(
+                np.int64
+            ),
             demand=pairs.demand,
             pair_customer=pairs.pair_customer,
             pair_facility=pairs.pair_facility,

@@ -206,6 +206,15 @@ class Problem:
         """Pupils school ``s`` has today (of ``current``, every band)."""
         return int(self._today_pupils[s])
 
+    def pupil_limit(self) -> np.ndarray:
+        """``S`` pupils each school may hold where its classrooms are unknown (0): its
+        ``capacity``; a school over it today keeps its own pupils (the limit is today's
+        pupils) unless ``schools.size_limits_apply_to_unmoved``, as :meth:`room_limit`."""
+        capacity = np.asarray(self.capacity, np.int64)
+        if self.school_rules.size_limits_apply_to_unmoved:
+            return capacity
+        return np.maximum(capacity, self._today_pupils)
+
     def room_limit(self, s: int, *, teaching_point: bool = False) -> int:
         """Classes school ``s`` may hold in its rooms before building (classrooms known).
 

@@ -111,11 +111,9 @@ def _check_rooms_or_capacity(
     sid, added = result.id, result.investment
     rooms = int(problem.classrooms[s])
     if rooms <= 0:
-        total = sum(pupils.values())
-        if total > problem.capacity[s]:
-            out.append(
-                Violation("capacity", sid, f"{total} pupils > capacity {problem.capacity[s]}")
-            )
+        total, limit = sum(pupils.values()), int(problem.pupil_limit()[s])
+        if total > limit:
+            out.append(Violation("capacity", sid, f"{total} pupils > capacity {limit}"))
         return
     classes = 0
     for band, n in pupils.items():
