@@ -358,3 +358,35 @@ def test_a_school_over_its_capacity_today_keeps_its_own_pupils(tiny):
     assert int(small.pupils[result.school == p2].sum()) == 60
     rules = dataclasses.replace(small.school_rules, size_limits_apply_to_unmoved=True)
     assert int(dataclasses.replace(small, school_rules=rules).pupil_limit()[p2]) == 50
+
+
+def test_a_journey_over_the_limit_today_moves_although_its_school_stays(tiny_dir):
+    """Village A goes to P2 today, 7.2 km away: 14.4 min by guardian, over a 10-minute
+    grades 1-3 limit that binds pupils who stay (the default). P2 must stay open, so the
+    rule that pupils move only from closed schools cannot hold for A's grades 1-3: they
+    move to P1, 0.9 km away, and under the family rule their village's grades 4-6 (within
+    their limit at P2) with them; the verifier accepts both moves (it rejected the plan,
+    and the closure model kept the grades 4-6 at P2: no plan)."""
+    villages = tiny_dir / "villages.csv"
+    villages.write_text(
+        villages.read_text().replace(
+            "A,Avillage,118.0000000,36.0000000,0,20,15,0,,P1,",
+            "A,Avillage,118.0000000,36.0000000,0,20,15,0,,P2,",
+        )
+    )
+    scenario = load_scenario(tiny_dir / "scenario.yaml")
+    bands = {
+        **scenario.policy.bands,
+        "p13": scenario.policy.bands["p13"].model_copy(update={"one_way_min": 10}),
+    }
+    policy = scenario.policy.model_copy(update={"bands": bands})
+    assert policy.move_only_from_closed and policy.limits_apply_to_unmoved
+    scenario = scenario.model_copy(update={"policy": policy})
+    plan, problem = make_plan(scenario, load_region(scenario.region_files()))
+    a13 = next(a for a in plan.assignments if (a.village, a.band) == ("A", "p13"))
+    assert (a13.before_school, a13.school, a13.moved) == ("P2", "P1", True)
+    assert a13.time_s <= 600
+    a46 = next(a for a in plan.assignments if (a.village, a.band) == ("A", "p46"))
+    assert (a46.before_school, a46.school, a46.moved) == ("P2", "P1", True)
+    assert {s.id: s.status for s in plan.schools}["P2"] == "kept"
+    assert verify(plan, problem) == []

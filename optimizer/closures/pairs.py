@@ -74,6 +74,25 @@ class Pairs:
         )
 
 
+def _free_to_leave(
+    problem: Problem, customers: list[tuple[int, int]], stay: list[int], pairs: set
+) -> list[int]:
+    """``stay`` with the families released where one band cannot stay: a band whose
+    school today is no option (its journey breaks a limit binding pupils who stay) must
+    move, and under the family rule its village's other primary band moves with it."""
+    if not problem.closing.families_together:
+        return stay
+    stay = list(stay)
+    index = {customer: c for c, customer in enumerate(customers)}
+    family = (BANDS.index(Band.P13), BANDS.index(Band.P46))
+    for v in range(problem.n_villages):
+        both = [index[(v, b)] for b in family if (v, b) in index]
+        if len(both) == 2 and any(stay[c] >= 0 and (c, stay[c]) not in pairs for c in both):
+            for c in both:
+                stay[c] = -1
+    return stay
+
+
 def build_pairs(problem: Problem, candidates: int | None = None) -> Pairs:
     """Every allowed pair; with ``candidates``, each customer's cheapest few only."""
     customers: list[tuple[int, int]] = []
@@ -100,6 +119,7 @@ def build_pairs(problem: Problem, candidates: int | None = None) -> Pairs:
                 daily = 0 if opt.mode == Way.BOARD else opt.time_s
                 extra = board_cost * pupils if opt.mode == Way.BOARD else 0.0
                 cost.append(int(round(per_min * pupils * daily / 60.0 + extra)))
+    stay = _free_to_leave(problem, customers, stay, set(zip(pc, pf)))
     pair_customer = np.array(pc, dtype=np.int64)
     pair_facility = np.array(pf, dtype=np.int64)
     pair_mode = np.array([str(m) for m in modes])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from geodata.places import BANDS
 from optimizer.plan import Assignment, Band, Mode, Plan
 from optimizer.problem.build import Problem
-from optimizer.verification.today import check_staying, check_today
+from optimizer.verification.today import check_staying, check_today, today_way
 from optimizer.verification.violation import Violation
 
 #: The grade bands that may board (grades 4-9).
@@ -225,16 +225,40 @@ def _check_today_and_moves(
     a: Assignment, problem: Problem, j: _Journey, kept: set[str], out: list[Violation]
 ) -> None:
     """Today's school and the moved flag; moves only from closed schools where the policy
-    says so; never to a school an earlier year closed."""
+    says so (or where today's journey breaks a limit that binds pupils who stay); never
+    to a school an earlier year closed."""
     cur, origin = int(problem.current[j.v, j.b]), int(problem.today[j.v, j.b])
     before = problem.school_ids[origin] if origin >= 0 else ""
     last = problem.school_ids[cur] if cur >= 0 else ""
     if a.before_school != before or a.moved != (a.school != before):
         out.append(Violation("before", j.subject, "today's school or the moved flag is wrong"))
-    if problem.moves.move_only_from_closed and last in kept and a.school != last:
+    if (
+        problem.moves.move_only_from_closed
+        and last in kept
+        and a.school != last
+        and not _over_the_limit_today(problem, j.v, j.b)
+    ):
         out.append(Violation("move", j.subject, f"moved although {last} stays open"))
     if problem.closed is not None and problem.closed[j.s]:
         out.append(Violation("closed", j.subject, f"{a.school} closed in an earlier year"))
+
+
+def _over_the_limit_today(problem: Problem, v: int, b: int) -> bool:
+    """Whether today's journey of the band breaks its one-way limit where the limits bind
+    pupils who stay, or, under the family rule, that of its village's other primary band:
+    then they may move although their school stays open."""
+    family = (BANDS.index("p13"), BANDS.index("p46"))
+    bands = [b]
+    if problem.closing.families_together and b in family:
+        bands = [x for x in family if problem.pupils[v, x] > 0]
+    return any(_over_today(problem, v, x) for x in bands)
+
+
+def _over_today(problem: Problem, v: int, b: int) -> bool:
+    if not problem.moves.limits_apply_to_unmoved or problem.current[v, b] != problem.today[v, b]:
+        return False
+    way = today_way(problem, v, b)
+    return way is not None and way[1] > problem.bands[BANDS[b]].limit_s
 
 
 def _check_assigned_once(
