@@ -26,7 +26,7 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 def test_the_same_files_with_and_without_the_child(tmp_path, monkeypatch):
     plan = sample_plan()
     write_outputs(plan, tmp_path / "forked")
-    monkeypatch.setattr(beside, "can_fork", lambda: False)
+    monkeypatch.setattr(beside, "can_fork", lambda: False)  # as imported there
     write_outputs(plan, tmp_path / "serial")
     forked, serial = _bytes(tmp_path / "forked"), _bytes(tmp_path / "serial")
     assert "map.html" in forked and "route_sheets.html" in forked and "plan.xlsx" in forked
@@ -61,3 +61,21 @@ def test_a_parent_that_stops_early_ends_the_child(tmp_path):
     with pytest.raises(KeyError), beside.Beside(job):  # the job never runs in the parent
         raise KeyError("the parent stops before it waits")
     assert not done.exists()
+
+
+def _square_with_pid(n: int) -> tuple[int, int]:
+    if n == 3:
+        raise ValueError("item 3")
+    return n * n, os.getpid()
+
+
+@pytest.mark.skipif(not beside.can_fork(), reason="needs os.fork and a second core")
+def test_fork_map_gives_the_serial_results_in_order_from_workers():
+    from optimizer.forked import fork_map
+
+    results = fork_map(_square_with_pid, [0, 1, 2, 4, 5])
+    assert [r for r, _ in results] == [0, 1, 4, 16, 25]
+    assert os.getpid() not in {pid for _, pid in results}  # computed in forked workers
+    with pytest.raises(ValueError, match="item 3"):
+        fork_map(_square_with_pid, [1, 3])
+    assert fork_map(_square_with_pid, [2]) == [(4, os.getpid())]  # one item: here

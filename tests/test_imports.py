@@ -33,6 +33,7 @@ ORDER = (
     "towns",  # the records of the townships and bus yards the Plan carries (beside plan.py)
     "values",  # the enumerations the Plan's records carry (re-exported by plan.py)
     "errors",
+    "forked",  # work on the second core (forked processes)
     "interrupt",
 )
 #: Cycles another part of the redesign removes (closures: explanations builds the model

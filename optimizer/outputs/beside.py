@@ -19,24 +19,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
-import threading
 from collections.abc import Callable
 from types import TracebackType
 
+from optimizer.forked import can_fork
+
 __all__ = ["Beside", "can_fork"]
-
-
-def can_fork() -> bool:
-    """Whether a job can run in a forked child here: on Linux (macOS's system libraries
-    are not safe to use after a fork, Windows has none), in the main thread, and with
-    more than one core for the process."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return (len(cores) if cores is not None else os.cpu_count() or 1) > 1
 
 
 class Beside:

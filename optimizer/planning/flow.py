@@ -18,6 +18,7 @@ from optimizer.buses.runs import Riders, Run, route_school
 from optimizer.buses.settings import RoutingSettings
 from optimizer.buses.stops import choose_stops
 from optimizer.errors import InfeasibleScenario, PlanRejected
+from optimizer.forked import fork_map
 from optimizer.kpis import compute_kpis
 from optimizer.plan import Assignment, Mode, Plan, SolverRun
 from optimizer.planning.accounts import plan_money, routed_corrections
@@ -183,10 +184,15 @@ def _bus_runs(
         return route_schools(problem, every, settings)
     bus_runs: list[Run] = []
     records: list[SolverRun] = []
-    for s in sorted(every):
+
+    def routed(s: int) -> tuple[SolverRun | None, list[Run], SolverRun]:
         stops = choose_stops(problem, s, every[s], settings)
-        records += [stops.run] if stops.run is not None else []
         school_runs, record = route_school(problem, s, every[s], settings, stops=stops.stop_of)
+        return stops.run, school_runs, record
+
+    # Each school's runs depend on its riders alone: routed on both cores where there are.
+    for stops_run, school_runs, record in fork_map(routed, sorted(every)):
+        records += [stops_run] if stops_run is not None else []
         records.append(record)
         bus_runs += school_runs
     return bus_runs, records
