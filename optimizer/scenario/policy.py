@@ -111,9 +111,9 @@ class SchoolRules(Frozen):
     )
     size_limits_apply_to_unmoved: bool = Field(
         False,
-        description="false: a school over its classrooms or the level's largest size today "
-        "keeps its own pupils (it takes nobody beyond today's classes); true: its pupils must "
-        "then move or it must close",
+        description="false: a school over its classrooms, its pupil capacity (classrooms "
+        "unknown) or the level's largest size today keeps its own pupils (it takes nobody "
+        "beyond today's classes); true: its pupils must then move or it must close",
     )
     lunch_sittings: int = Field(
         2, ge=1, le=10, description="canteen seats serve this many sittings"
@@ -292,7 +292,10 @@ class Policy(Frozen):
         "that is longer today stands (and is shown) while the school stays open",
     )
     move_only_from_closed: bool = Field(
-        True, description="a pupil changes school only when their school closes"
+        True,
+        description="a pupil changes school only when their school closes, or when their "
+        "journey today breaks a limit that binds pupils who stay (limits_apply_to_unmoved; "
+        "under the family rule the village's other primary band moves with them)",
     )
     bus: BusRule = Field(default_factory=BusRule)
     speeds: Speeds = Field(default_factory=Speeds)
