@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -47,6 +48,10 @@ def can_fork() -> bool:
     return cores() > 1
 
 
+def _quiet() -> None:  # a forked worker: Ctrl-C is the parent's to report (one line)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _call(index: int):  # in a forked worker
     work, items = _JOB
     return work(items[index])
@@ -59,7 +64,7 @@ def fork_map(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
     Raises
     ------
     KeyboardInterrupt
-        Ctrl-C while the workers run (they are ended).
+        Ctrl-C while the workers run (they ignore it, and are ended here).
     BaseException
         Whatever ``work`` raised for an item.
     """
@@ -69,7 +74,7 @@ def fork_map(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
     _JOB = (work, items)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(cores(), len(items))) as pool:
+        with context.Pool(min(cores(), len(items)), initializer=_quiet) as pool:
             pending = pool.map_async(_call, range(len(items)), chunksize=1)
             while not pending.ready():
                 pending.wait(POLL_S)
