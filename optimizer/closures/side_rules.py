@@ -143,10 +143,11 @@ class SideRules:
         self.side.row([(rooms, 1.0), (s, -float(invest.max_classrooms))], -np.inf, 0.0)
         limit = p.room_limit(s)
         terms = [(c, 1.0) for c in class_cols] + [(rooms, -1.0)]
-        if tp is not None and p.room_limit(s, teaching_point=True) > limit:
+        extra = p.room_limit(s, teaching_point=True) - limit if tp is not None else 0
+        if extra > 0:
             # Kept as a teaching point, its own pupils fit at the teaching-point norm;
             # those classes are for them: it then takes no more pupils than today.
-            terms.append((tp, -float(p.room_limit(s, teaching_point=True) - limit)))
+            terms.append((tp, -float(extra)))
             most = float(self.pupils(ks))
             self.side.row(
                 [*self.load(ks, 1.0), (tp, most)], -np.inf, float(p.today_pupils(s)) + most

@@ -174,6 +174,17 @@ class Problem:
         return self.n_villages + s
 
     @functools.cached_property
+    def _unmoved_load(self) -> np.ndarray:
+        """``S x B`` pupils of each band at each school if nobody moved (of ``current``)."""
+        load = np.zeros((self.n_schools, len(BANDS)), dtype=np.int64)
+        for b in range(len(BANDS)):
+            at = self.current[:, b]
+            load[:, b] = np.bincount(
+                at[at >= 0], weights=self.pupils[at >= 0, b], minlength=self.n_schools
+            )
+        return load
+
+    @functools.cached_property
     def _unmoved_classes(self) -> np.ndarray:
         return self.unmoved_classes()
 
@@ -181,26 +192,19 @@ class Problem:
     def _unmoved_classes_tp(self) -> np.ndarray:
         return self.unmoved_classes(teaching_point=True)
 
+    @functools.cached_property
+    def _today_pupils(self) -> np.ndarray:
+        return self._unmoved_load.sum(axis=1)
+
     def unmoved_classes(self, *, teaching_point: bool = False) -> np.ndarray:
         """``S`` classes each school would have if nobody moved (its pupils of ``current``);
         with ``teaching_point``, at the teaching-point class norm."""
         rules = self.school_rules
         classes = np.zeros(self.n_schools, dtype=np.int64)
         for b, band in enumerate(BANDS):
-            at = self.current[:, b]
-            load = np.bincount(
-                at[at >= 0], weights=self.pupils[at >= 0, b], minlength=self.n_schools
-            )
             norm = rules.class_size[TEACHING_POINT if teaching_point else BAND_NORM[band]]
-            classes += np.ceil(load / norm).astype(np.int64)
+            classes += np.ceil(self._unmoved_load[:, b] / norm).astype(np.int64)
         return classes
-
-    @functools.cached_property
-    def _today_pupils(self) -> np.ndarray:
-        at = self.current >= 0
-        return np.bincount(
-            self.current[at], weights=self.pupils[at], minlength=self.n_schools
-        ).astype(np.int64)
 
     def today_pupils(self, s: int) -> int:
         """Pupils school ``s`` has today (of ``current``, every band)."""
